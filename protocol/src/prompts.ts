@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+// What prompters write into the queue room, and the statuses the host writes back into `runs`.
+// A queue entry is a request, never an order: the host parses it and applies its own policy.
+
+export const MAX_PROMPT_CHARS = 256 * 1024;
+
+export const PromptId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'a prompt id is 8–64 characters of [A-Za-z0-9_-]');
+
+export const PromptRequest = z.object({
+  id: PromptId,
+  text: z.string().min(1, 'the prompt is empty').max(MAX_PROMPT_CHARS, `a prompt is at most ${MAX_PROMPT_CHARS} characters`),
+  author: z.string().min(1).max(100),
+  /** ms since the epoch, as the prompter's clock says */
+  createdAt: z.number().int().nonnegative(),
+  /** resume: continue the shared session; new: start a session in `project` */
+  kind: z.enum(['resume', 'new']),
+  project: z.string().max(4096).optional(),
+});
+export type PromptRequest = z.infer<typeof PromptRequest>;
+
+export const CancelRequest = z.object({
+  promptId: PromptId,
+  author: z.string().min(1).max(100),
+  createdAt: z.number().int().nonnegative(),
+});
+export type CancelRequest = z.infer<typeof CancelRequest>;
+
+export const RunState = z.enum(['queued', 'approved', 'running', 'done', 'failed', 'rejected', 'cancelled', 'interrupted']);
+export type RunState = z.infer<typeof RunState>;
+
+export const TERMINAL_STATES: readonly RunState[] = ['done', 'failed', 'rejected', 'cancelled', 'interrupted'];
+
+const transitions: Record<RunState, readonly RunState[]> = {
+  queued: ['approved', 'rejected', 'cancelled', 'failed'],
+  approved: ['running', 'cancelled', 'failed', 'interrupted'],
+  running: ['done', 'failed', 'cancelled', 'interrupted'],
+  done: [],
+  failed: [],
+  rejected: [],
+  cancelled: [],
+  interrupted: [],
+};
+
+export function isTerminal(state: RunState): boolean {
+  return TERMINAL_STATES.includes(state);
+}
+
+export function canTransition(from: RunState, to: RunState): boolean {
+  return transitions[from].includes(to);
+}
+
+export const PermissionDenial = z.looseObject({
+  toolName: z.string(),
+  toolUseId: z.string().optional(),
+  input: z.unknown().optional(),
+});
+export type PermissionDenial = z.infer<typeof PermissionDenial>;
+
+export const RunStatus = z.object({
+  promptId: PromptId,
+  state: RunState,
+  /** ms since the epoch, host clock */
+  updatedAt: z.number().int().nonnegative(),
+  author: z.string().max(100).optional(),
+  kind: z.enum(['resume', 'new']).optional(),
+  /** who approved: the policy or a person on the host */
+  approvedBy: z.enum(['policy', 'user', 'always-allow']).optional(),
+  startedAt: z.number().int().nonnegative().optional(),
+  endedAt: z.number().int().nonnegative().optional(),
+  /** what went wrong, in words a person can act on */
+  error: z.string().max(8192).optional(),
+  permissionDenials: z.array(PermissionDenial).max(200).optional(),
+  costUsd: z.number().nonnegative().optional(),
+  /** the session the run wrote to (differs from the shared one after a fork or for `new`) */
+  sessionId: z.string().max(100).optional(),
+  /** the run's final text answer, shortened */
+  resultText: z.string().max(8192).optional(),
+});
+export type RunStatus = z.infer<typeof RunStatus>;

@@ -1,0 +1,57 @@
+// One esbuild script for every bundle: the VS Code extension, the `tandem` CLI, the standalone relay,
+// and the session viewer (VS Code webview + browser). Type-checking is separate (`tsc -b`).
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const root = path.resolve(import.meta.dirname, '..');
+const r = (p) => path.join(root, p);
+
+const pkg = JSON.parse(fs.readFileSync(r('package.json'), 'utf8'));
+
+const node = {
+  define: { __TANDEM_VERSION__: JSON.stringify(pkg.version) },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // y-websocket's optional leveldb persistence and ws's optional native helpers are never used.
+  external: ['vscode', 'bufferutil', 'utf-8-validate'],
+};
+
+const builds = [
+  { ...node, entryPoints: [r('extension/src/vscode/extension.ts')], outfile: r('dist/extension.js') },
+  { ...node, entryPoints: [r('extension/src/cli/main.ts')], outfile: r('dist/cli.js') },
+  { ...node, entryPoints: [r('relay/src/main.ts')], outfile: r('dist/relay.js') },
+  {
+    bundle: true,
+    platform: 'browser',
+    target: ['chrome110', 'firefox110', 'safari16'],
+    format: 'iife',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    entryPoints: { vscode: r('webview-ui/src/entries/vscode.tsx'), browser: r('webview-ui/src/entries/browser.tsx') },
+    outdir: r('dist/webview'),
+    loader: { '.css': 'css' },
+  },
+];
+
+fs.rmSync(r('dist'), { recursive: true, force: true });
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  console.log('watching…');
+} else {
+  const t0 = Date.now();
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  const copy = r('webview-ui/static');
+  if (fs.existsSync(copy)) fs.cpSync(copy, r('dist/webview'), { recursive: true });
+  console.log(`built ${builds.length} bundles in ${Date.now() - t0} ms${production ? ' (production)' : ''}`);
+}
