@@ -1,0 +1,21 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** A scratch folder per test: a Claude folder and project checkouts inside it, so a test can check
+ *  that nothing was written anywhere else in the sandbox. */
+export class Sandbox {
+  readonly root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-handoff-')));
+  readonly claudeDir = path.join(this.root, 'claude');
+
+  /** Creates (if needed) and returns a project checkout folder in the sandbox. */
+  project(name = 'proj'): string {
+    const dir = path.join(this.root, 'checkouts', name);
+    fs.mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  dispose(): void {
+    fs.rmSync(this.root, { recursive: true, force: true });
+  }
+}
