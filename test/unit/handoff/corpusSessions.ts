@@ -77,11 +77,15 @@ function firstCwd(file: string): string | undefined {
   return undefined;
 }
 
-/** Every file below `dir`, relative and `/`-separated (links listed, not followed). */
+/** Every file below `dir`, relative and `/`-separated; empty folders end in `/`; links are listed, not followed. */
 export function listTree(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? listTree(path.join(dir, e.name)).map((r) => `${e.name}/${r}`) : [e.name]))
+    .flatMap((e) => {
+      if (!e.isDirectory()) return [e.name];
+      const inner = listTree(path.join(dir, e.name));
+      return inner.length ? inner.map((r) => `${e.name}/${r}`) : [`${e.name}/`];
+    })
     .sort();
 }

@@ -1,4 +1,5 @@
 // Handoff: materialise a shared session into the local Claude folder (DESIGN.md §6).
+export { describePull } from './describePull';
 export { HandoffError } from './handoffError';
 export { findProjectCandidates, hostBaseName, searchRoots, soleBest, type ProjectCandidate, type ProjectMatch } from './findLocalProject';
 export { materialiseSession, type FileResult, type PullOptions, type PullOutcome, type PullResult } from './materialise';
