@@ -8,3 +8,4 @@ export * from './roles';
 export * from './sessionDoc';
 export * from './tokens';
 export * from './transcript';
+export * from './webviewMessages';

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+// Messages between the VS Code extension host and the session viewer webview: one zod union per
+// direction, parsed on arrival on both sides. The handshake: the webview posts `ready` once its
+// script runs; the host answers with `init` (and again whenever the panel should show another
+// share). The viewer then connects to the relay by itself, exactly as the browser tab does.
+
+const ViewerConnection = z.enum(['connecting', 'synced', 'offline', 'expired', 'revoked', 'refused', 'invalid-link']);
+export type ViewerConnection = z.infer<typeof ViewerConnection>;
+
+export const HostToWebview = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('init'),
+    /** the share link, with its relay URL already mapped through `asExternalUri` */
+    link: z.string().min(1).max(8192),
+    /** how this viewer appears in "who is watching" */
+    userName: z.string().max(100).optional(),
+  }),
+  /** the user ran "Tandem: Queue Prompt": focus the composer (ignored on observer links) */
+  z.object({ type: z.literal('focusComposer') }),
+]);
+export type HostToWebview = z.infer<typeof HostToWebview>;
+
+export const WebviewToHost = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  /** so the host can title its panel and show the connection state */
+  z.object({
+    type: z.literal('status'),
+    connection: ViewerConnection,
+    title: z.string().max(500).optional(),
+    /** what went wrong, in words a person can act on (expired/revoked/refused links) */
+    detail: z.string().max(2000).optional(),
+  }),
+  /** an error the host should log (never transcript content) */
+  z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string().max(4000) }),
+]);
+export type WebviewToHost = z.infer<typeof WebviewToHost>;
+
+/** One handler per message type, so forgetting one is a compile error. */
+export type MessageHandlers<M extends { type: string }> = { [T in M['type']]: (message: Extract<M, { type: T }>) => void };
+
+/** Parses `data` with `schema` and calls its handler; returns the parse error text instead of throwing. */
+export function dispatchMessage<M extends { type: string }>(schema: z.ZodType<M>, handlers: MessageHandlers<M>, data: unknown): string | null {
+  const r = schema.safeParse(data);
+  if (!r.success) return r.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; ');
+  const handler = handlers[r.data.type as M['type']] as (m: M) => void;
+  handler(r.data);
+  return null;
+}

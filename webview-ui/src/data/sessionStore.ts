@@ -1,0 +1,168 @@
+import type * as Y from 'yjs';
+import {
+  MAX_PROMPT_CHARS,
+  Origin,
+  PresenceState,
+  addCancel,
+  addPrompt,
+  canWrite,
+  encodeBase64Url,
+  queueRoom,
+  readCancels,
+  readMeta,
+  readPrompts,
+  readRuns,
+  transcriptRoom,
+  type Role,
+  type SessionMeta,
+} from '../../../protocol/src';
+import { queueRows, type QueueRow } from '../model/queueView';
+import { subagentPath } from '../model/subagents';
+import type { ConnectionStatus, SessionConnection } from './connection';
+import { TranscriptFeed, type FeedView } from './transcriptFeed';
+
+// Everything the viewer draws, read from a SessionConnection's two documents, plus the few writes a
+// prompter may make (queue a prompt, start a session, cancel). One snapshot object per change, so a
+// view re-renders by comparing identities.
+
+export type Watcher = PresenceState['user'] & { id: number; self: boolean };
+
+export type ViewerState = {
+  connection: ConnectionStatus;
+  meta: SessionMeta;
+  feed: FeedView;
+  queue: QueueRow[];
+  watchers: Watcher[];
+  /** the link's role may write the queue room */
+  canPrompt: boolean;
+  verbose: boolean;
+  /** side files changed: a subagent panel should look again */
+  sideVersion: number;
+};
+
+export type Identity = { role: Role; name: string };
+
+export class SessionStore {
+  readonly feed: TranscriptFeed;
+  private state: ViewerState;
+  private readonly listeners = new Set<() => void>();
+  private readonly cleanups: (() => void)[] = [];
+  private disposed = false;
+
+  constructor(
+    readonly connection: SessionConnection,
+    private readonly identity: Identity,
+  ) {
+    const room = transcriptRoom(connection.transcript);
+    const queue = queueRoom(connection.queue);
+    this.feed = new TranscriptFeed(room.lines);
+    this.state = {
+      connection: connection.status(),
+      meta: readMeta(connection.transcript),
+      feed: this.feed.view(),
+      queue: this.readQueue(),
+      watchers: this.readWatchers(),
+      canPrompt: canWrite(identity.role, 'queue'),
+      verbose: false,
+      sideVersion: 0,
+    };
+    this.cleanups.push(
+      this.feed.subscribe(() => this.set({ feed: this.feed.view() })),
+      connection.onStatus((s) => this.set({ connection: s })),
+      observe(room.meta, () => this.set({ meta: readMeta(connection.transcript) })),
+      observeDeep(room.runs, () => this.set({ queue: this.readQueue() })),
+      observe(queue.prompts, () => this.set({ queue: this.readQueue() })),
+      observe(queue.cancels, () => this.set({ queue: this.readQueue() })),
+      observe(room.sideLines, () => this.set({ sideVersion: this.state.sideVersion + 1 })),
+    );
+    const onAwareness = () => this.set({ watchers: this.readWatchers() });
+    connection.awareness.on('change', onAwareness);
+    this.cleanups.push(() => connection.awareness.off('change', onAwareness));
+  }
+
+  snapshot(): ViewerState {
+    return this.state;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  setVerbose(verbose: boolean): void {
+    this.feed.setVerbose(verbose);
+    this.set({ verbose });
+  }
+
+  /** Queues a prompt; returns what is wrong instead of throwing. */
+  queuePrompt(text: string, project?: string): string | null {
+    if (!this.state.canPrompt) return 'This link can only watch: ask the host for a prompter link to queue prompts.';
+    const trimmed = text.trim();
+    if (!trimmed) return 'Write a prompt first.';
+    if (trimmed.length > MAX_PROMPT_CHARS) return `The prompt is ${trimmed.length} characters; the limit is ${MAX_PROMPT_CHARS}.`;
+    addPrompt(
+      this.connection.queue,
+      { id: newPromptId(), text: trimmed, author: this.identity.name, createdAt: Date.now(), kind: project ? 'new' : 'resume', ...(project ? { project } : {}) },
+      Origin.composer,
+    );
+    return null;
+  }
+
+  cancel(promptId: string): void {
+    if (!this.state.canPrompt) return;
+    addCancel(this.connection.queue, { promptId, author: this.identity.name, createdAt: Date.now() }, Origin.composer);
+  }
+
+  /** The subagent's transcript lines in the document, if the host has shared them yet. */
+  subagentLines(agentId: string): Y.Array<string> | undefined {
+    const side = transcriptRoom(this.connection.transcript).sideLines;
+    const path = subagentPath(side.keys(), agentId);
+    return path === undefined ? undefined : side.get(path);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const c of this.cleanups.splice(0)) c();
+    this.feed.dispose();
+    this.listeners.clear();
+  }
+
+  private set(patch: Partial<ViewerState>): void {
+    if (this.disposed) return;
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l();
+  }
+
+  private readQueue(): QueueRow[] {
+    const cancels = new Set(readCancels(this.connection.queue).valid.map((c) => c.promptId));
+    return queueRows(readPrompts(this.connection.queue).valid, readRuns(this.connection.transcript), cancels);
+  }
+
+  private readWatchers(): Watcher[] {
+    const self = this.connection.awareness.clientID;
+    const out: Watcher[] = [];
+    this.connection.awareness.getStates().forEach((state, id) => {
+      const r = PresenceState.safeParse(state);
+      if (r.success) out.push({ ...r.data.user, id, self: id === self });
+    });
+    return out.sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name));
+  }
+}
+
+type Observable = { observe(fn: () => void): void; unobserve(fn: () => void): void };
+type DeepObservable = { observeDeep(fn: () => void): void; unobserveDeep(fn: () => void): void };
+
+function observe(type: Observable, fn: () => void): () => void {
+  type.observe(fn);
+  return () => type.unobserve(fn);
+}
+
+function observeDeep(type: DeepObservable, fn: () => void): () => void {
+  type.observeDeep(fn);
+  return () => type.unobserveDeep(fn);
+}
+
+function newPromptId(): string {
+  return encodeBase64Url(crypto.getRandomValues(new Uint8Array(12)));
+}
