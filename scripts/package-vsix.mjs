@@ -1,15 +1,25 @@
 // Packages dist/ into a .vsix with @vscode/vsce: bundled code only (no node_modules: everything the extension
 // needs is in dist/extension.js), files chosen by the .vscodeignore allowlist.
+// vsce lists every file under its cwd before applying .vscodeignore, and the repo holds code-server's install
+// (hundreds of thousands of files): so it packages a staging copy of the top-level entries that can ship.
 // `npm run package` builds for production first, then calls this; the VS Code harness packages the current dist/.
 import vsce from '@vscode/vsce';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
+const shippable = ['package.json', 'README.md', 'LICENSE', '.vscodeignore', 'dist', 'media'];
 
 export async function packageVsix(outFile) {
   if (!fs.existsSync(path.join(root, 'dist/extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');
-  await vsce.createVSIX({ cwd: root, packagePath: outFile, dependencies: false, skipLicense: true, allowMissingRepository: true });
+  const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-vsix-'));
+  try {
+    for (const entry of shippable.filter((e) => fs.existsSync(path.join(root, e)))) fs.cpSync(path.join(root, entry), path.join(staging, entry), { recursive: true });
+    await vsce.createVSIX({ cwd: staging, packagePath: path.resolve(outFile), dependencies: false, skipLicense: true, allowMissingRepository: true });
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
   return outFile;
 }
 

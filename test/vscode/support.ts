@@ -2,14 +2,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import type { TandemApi } from '../../extension/src/vscode/api';
 import { waitFor } from '../helpers/waitFor';
 
 export const EXTENSION_ID = 'tandem-dev.tandem';
 
-export function tandemExtension(): vscode.Extension<unknown> {
-  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+export function tandemExtension(): vscode.Extension<TandemApi> {
+  const ext = vscode.extensions.getExtension<TandemApi>(EXTENSION_ID);
   if (!ext) throw new Error(`${EXTENSION_ID} is not loaded in this VS Code (neither installed nor under development)`);
   return ext;
+}
+
+/** The activated extension's API (activate()'s return value). */
+export async function tandemApi(): Promise<TandemApi> {
+  return tandemExtension().activate();
 }
 
 /** The repository the suite was built from (the extension itself may be an installed .vsix elsewhere). */

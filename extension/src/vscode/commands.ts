@@ -12,6 +12,7 @@ export const COMMAND_IDS = [
   'tandem.copyHandoffLink',
   'tandem.openSession',
   'tandem.openSharedSession',
+  'tandem.openInEditor',
   'tandem.continueHere',
   'tandem.startRelay',
   'tandem.stopRelay',

@@ -1,13 +1,30 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import type { TandemApi } from './api';
 import { UserFacingError, registerCommands } from './commands';
 import { DisposableStore } from './lifecycle';
 import { createLog } from './log';
+import { SettingsService } from './settings';
+import { pickSharedLink } from './sharedWithMe/openSharedSession';
+import { SharedLinks } from './sharedWithMe/sharedLinks';
+import { SharedTree } from './sharedWithMe/sharedTree';
+import { ViewerPanels } from './webview/viewerPanels';
+import { ViewerView } from './webview/viewerView';
 
-/** The composition root: constructs every service once and wires them. */
-export function createTandem(context: vscode.ExtensionContext): void {
+/** The composition root: constructs every service once, hands dependencies through constructors, owns them all. */
+export function createTandem(context: vscode.ExtensionContext): TandemApi {
   const owned = new DisposableStore();
   context.subscriptions.push(owned);
   const log = owned.add(createLog());
+  const settings = owned.add(new SettingsService(log));
+
+  const sharedLinks = owned.add(new SharedLinks(context.secrets, log));
+  owned.add(new SharedTree(sharedLinks));
+  void sharedLinks.load().catch((e) => log.error('Shared with me: loading the saved links failed', e));
+
+  const viewer = owned.add(new ViewerView(context.extensionUri, log));
+  const panels = owned.add(new ViewerPanels(context.extensionUri, log));
+  owned.add(viewer.onDidChangeStatus((s) => viewer.currentLink && sharedLinks.setStatus(viewer.currentLink, s)));
+
   const notYet = (what: string) => () => {
     throw new UserFacingError(`${what} is not available in this build yet.`);
   };
@@ -18,8 +35,16 @@ export function createTandem(context: vscode.ExtensionContext): void {
       'tandem.copyObserverLink': notYet('Sharing'),
       'tandem.copyPrompterLink': notYet('Sharing'),
       'tandem.copyHandoffLink': notYet('Sharing'),
-      'tandem.openSession': notYet('The session viewer'),
-      'tandem.openSharedSession': notYet('The session viewer'),
+      'tandem.openSession': notYet('Sharing'),
+      'tandem.openSharedSession': async (arg) => {
+        const shared = await pickSharedLink(sharedLinks, arg);
+        if (shared) await viewer.open(shared.link);
+      },
+      // from a Shared with me item, or the viewer's title bar (its current link)
+      'tandem.openInEditor': async (arg) => {
+        const shared = await pickSharedLink(sharedLinks, arg ?? viewer.currentLink);
+        if (shared) await panels.open(shared.link, shared.title);
+      },
       'tandem.continueHere': notYet('Handoff'),
       'tandem.startRelay': notYet('The embedded relay'),
       'tandem.stopRelay': notYet('The embedded relay'),
@@ -29,5 +54,11 @@ export function createTandem(context: vscode.ExtensionContext): void {
     log,
   ))
     owned.add(d);
-  log.info('activated');
+  log.info(`activated (${vscode.env.appName} ${vscode.version}, ${vscode.env.remoteName ?? 'local'} window)`);
+
+  return {
+    settings: () => settings.current,
+    sharedWithMe: () => sharedLinks.all,
+    viewer: { status: () => viewer.status, link: () => viewer.currentLink, onDidChangeStatus: viewer.onDidChangeStatus },
+  };
 }

@@ -1,0 +1,44 @@
+import { parseLink } from '../../../../protocol/src';
+import * as vscode from 'vscode';
+import { Disposable } from '../lifecycle';
+import type { Logger } from '../log';
+import { ViewerWebview, viewerWebviewOptions } from './viewerWebview';
+
+const PANEL_TYPE = 'tandem.viewerPanel';
+
+/** The session viewer as editor tabs: one per share (opening the same share again reveals its tab). */
+export class ViewerPanels extends Disposable {
+  private readonly panels = new Map<string, { panel: vscode.WebviewPanel; viewer: ViewerWebview }>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.register({ dispose: () => [...this.panels.values()].forEach((p) => p.panel.dispose()) });
+  }
+
+  async open(link: string, title = 'Tandem session'): Promise<void> {
+    const parsed = parseLink(link);
+    if (!parsed.ok) throw new Error(`cannot open this link: ${parsed.error}`);
+    const existing = this.panels.get(parsed.link.shareId);
+    if (existing) {
+      existing.panel.reveal();
+      await existing.viewer.show(link);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(PANEL_TYPE, title, vscode.ViewColumn.Active, viewerWebviewOptions(this.extensionUri));
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'tandem.svg');
+    const viewer = new ViewerWebview(panel.webview, this.extensionUri, this.log);
+    const titles = viewer.onDidChangeStatus((s) => {
+      if (s.title) panel.title = s.title;
+    });
+    this.panels.set(parsed.link.shareId, { panel, viewer });
+    panel.onDidDispose(() => {
+      titles.dispose();
+      viewer.dispose();
+      this.panels.delete(parsed.link.shareId);
+    });
+    await viewer.show(link);
+  }
+}

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { buildViewerHtml, contentSecurityPolicy, createNonce, relayOrigins } from '../../../extension/src/vscode/webview/viewerHtml';
+
+const page = {
+  cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+  scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/vscode.js',
+  connectOrigins: relayOrigins('http://127.0.0.1:4100/base'),
+};
+const cspOf = (html: string) => /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1].replace(/&#39;|&quot;/g, "'") ?? '';
+
+describe('session viewer webview HTML', () => {
+  it('denies by default and lets only its own nonce-tagged script run', () => {
+    const html = buildViewerHtml({ ...page, nonce: 'n0nce' });
+    const csp = cspOf(html);
+    assert.match(csp, /^default-src 'none';/);
+    assert.match(csp, /script-src 'nonce-n0nce'(;|$)/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+    assert.deepEqual(scripts, [`<script nonce="n0nce" src="${page.scriptUri}">`]);
+  });
+
+  it('lets the viewer connect to the relay of its link only (http and websocket)', () => {
+    assert.match(cspOf(buildViewerHtml(page)), /connect-src http:\/\/127\.0\.0\.1:4100 ws:\/\/127\.0\.0\.1:4100;/);
+    assert.deepEqual(relayOrigins('https://relay.example.com/t'), ['https://relay.example.com', 'wss://relay.example.com']);
+    assert.match(cspOf(buildViewerHtml({ ...page, connectOrigins: [] })), /connect-src 'none';/);
+  });
+
+  it('fetches styles, fonts and images only from its own resources (no remote images)', () => {
+    const csp = cspOf(buildViewerHtml({ ...page, styleUri: `${page.cspSource}/ext/dist/webview/vscode.css` }));
+    assert.match(csp, new RegExp(`img-src ${page.cspSource.replace(/[.+]/g, '\\$&')} data: blob:;`));
+    assert.doesNotMatch(csp, /img-src[^;]*https:(;| )/);
+  });
+
+  it('uses a fresh unguessable nonce per page', () => {
+    const a = createNonce();
+    assert.notEqual(a, createNonce());
+    assert.ok(a.length >= 24);
+    const html = buildViewerHtml(page);
+    const nonce = /'nonce-([^']+)'/.exec(cspOf(html))?.[1];
+    assert.ok(nonce && html.includes(`<script nonce="${nonce}"`));
+  });
+
+  it('refuses a source that would inject into the policy', () => {
+    assert.throws(() => contentSecurityPolicy({ ...page, nonce: 'n', connectOrigins: ["http://a; script-src 'unsafe-inline'"] }), /not a CSP source/);
+    assert.throws(() => relayOrigins('file:///etc/passwd'), /must be http\(s\)/);
+  });
+});
