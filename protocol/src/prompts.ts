@@ -32,7 +32,8 @@ export type RunState = z.infer<typeof RunState>;
 export const TERMINAL_STATES: readonly RunState[] = ['done', 'failed', 'rejected', 'cancelled', 'interrupted'];
 
 const transitions: Record<RunState, readonly RunState[]> = {
-  queued: ['approved', 'rejected', 'cancelled', 'failed'],
+  // queued → interrupted: the host's own journal says it started the run, but the relay never got the status
+  queued: ['approved', 'rejected', 'cancelled', 'failed', 'interrupted'],
   approved: ['running', 'cancelled', 'failed', 'interrupted'],
   running: ['done', 'failed', 'cancelled', 'interrupted'],
   done: [],
@@ -70,6 +71,8 @@ export const RunStatus = z.object({
   endedAt: z.number().int().nonnegative().optional(),
   /** what went wrong, in words a person can act on */
   error: z.string().max(8192).optional(),
+  /** why an approved run has not started yet (e.g. Claude Code has the session open on the host) */
+  waiting: z.string().max(500).optional(),
   permissionDenials: z.array(PermissionDenial).max(200).optional(),
   costUsd: z.number().nonnegative().optional(),
   /** the session the run wrote to (differs from the shared one after a fork or for `new`) */

@@ -1,0 +1,72 @@
+import readline from 'node:readline/promises';
+import type { Approver, ApprovalRequest, Decision } from './approval';
+
+// The `ask` policy of the CLI host: a y/n question in the terminal that shows who sent the prompt,
+// where it would run and what it says. Questions are asked one at a time.
+
+export type Terminal = {
+  input: NodeJS.ReadableStream & { isTTY?: boolean };
+  output: NodeJS.WritableStream;
+};
+
+const SHOW_CHARS = 2000;
+
+/** Prompt text and author come from the network: control characters could move the cursor or
+ *  recolour the terminal to fake the question, so they are shown as visible escapes. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+export function describeRequest({ prompt, project }: ApprovalRequest): string {
+  const text = prompt.text.length > SHOW_CHARS ? `${prompt.text.slice(0, SHOW_CHARS)}\n… (${prompt.text.length - SHOW_CHARS} more characters)` : prompt.text;
+  const body = printable(text)
+    .split('\n')
+    .map((l) => `  │ ${l}`)
+    .join('\n');
+  const what = prompt.kind === 'new' ? 'a new session' : 'this session';
+  return `\nPrompt from ${printable(prompt.author)} for ${what} in ${printable(project)}:\n${body}\n`;
+}
+
+export function parseAnswer(answer: string): Decision | undefined {
+  const a = answer.trim().toLowerCase();
+  if (a === 'y' || a === 'yes') return 'approve';
+  if (a === 'n' || a === 'no' || a === '') return 'reject';
+  if (a === 'a' || a === 'always') return 'always';
+  return undefined;
+}
+
+export function createCliApprover(terminal: Terminal): Approver {
+  let queue: Promise<unknown> = Promise.resolve();
+  const ask = async (request: ApprovalRequest, signal: AbortSignal): Promise<Decision> => {
+    if (!terminal.input.isTTY) {
+      terminal.output.write(
+        `Rejected a prompt from ${printable(request.prompt.author)}: the prompt policy is "ask" but there is no terminal to ask in; ` +
+          'use --prompts auto or --prompts never when stdin is not a terminal.\n',
+      );
+      return 'reject';
+    }
+    terminal.output.write(describeRequest(request));
+    const rl = readline.createInterface({ input: terminal.input, output: terminal.output, terminal: true });
+    try {
+      for (;;) {
+        const decision = parseAnswer(await rl.question('Run it? [y]es, [N]o, [a]lways for this share: ', { signal }));
+        if (decision) return decision;
+        terminal.output.write('Please answer y, n or a.\n');
+      }
+    } catch (e) {
+      if (!signal.aborted) throw e;
+      terminal.output.write('\n(the prompter cancelled this prompt)\n');
+      return 'reject';
+    } finally {
+      rl.close();
+    }
+  };
+  return {
+    by: 'user',
+    approve: (request, signal) => {
+      const answer = queue.then(() => ask(request, signal));
+      queue = answer.catch(() => undefined);
+      return answer;
+    },
+  };
+}

@@ -1,0 +1,402 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type * as Y from 'yjs';
+import {
+  Origin,
+  PromptId,
+  canTransition,
+  queueRoom,
+  readCancels,
+  readPrompts,
+  readRuns,
+  setRun,
+  type PermissionDenial,
+  type PromptRequest,
+  type RunState,
+  type RunStatus,
+} from '../../../../protocol/src';
+import { isSessionId } from '../handoff/sessionId';
+import type { Approver, Decision } from './approval';
+import { ClaudeProcess, type ClaudeOutcome, type ClaudeSettings } from './claudeProcess';
+import type { Logger } from './logger';
+import { checkNewSessionProject } from './newSessionProject';
+import { fileMark, sessionBusyReason, type FileMark } from './sessionActivity';
+import { acquireSessionLock, pause, type SessionLock } from './sessionLock';
+import { noteStarted, readStarted } from './startedJournal';
+
+// The host's prompt runner for one shared session (DESIGN.md §5). It reads prompts and cancels
+// from the queue room, asks the approver, replays each approved prompt with `claude -p` and writes
+// every status into the transcript room's `runs`: queued → approved → running → done | failed |
+// rejected | cancelled | interrupted. Prompts run one at a time in queue order, and never while
+// another `claude` has the session open. A prompt runs at most once: a run found `approved` or
+// `running` when the runner starts (the host stopped or crashed) becomes `interrupted`.
+
+export type SessionSwitch = {
+  promptId: string;
+  /** fork: Claude Code continued the shared session under a new id; new: a prompter started a session */
+  reason: 'fork' | 'new';
+  sessionId: string;
+  previousSessionId?: string;
+  cwd: string;
+};
+
+export type PromptRunnerOptions = {
+  /** the transcript room; the runner writes `runs` there. Pass it synced with the relay, so
+   *  statuses from before a restart are known. */
+  transcriptDoc: Y.Doc;
+  /** the queue room, synced with the relay */
+  queueDoc: Y.Doc;
+  /** the shared session; followed when Claude Code forks it */
+  sessionId: string;
+  /** the session's working directory on the host; resumes run there */
+  cwd: string;
+  /** the Claude folder the session lives in (its sessions/ registry says who has it open) */
+  claudeDir: string;
+  claude: ClaudeSettings;
+  approver: Approver;
+  log: Logger;
+  /** projects where prompters may start new sessions; none by default */
+  newSessionProjects?: readonly string[];
+  /** the session's transcript file, when the host knows it; enables the "written just now" wait */
+  transcriptPath?: () => string | undefined;
+  /** where session lock files live; default <tmpdir>/tandem-locks-<uid> */
+  lockDir?: string;
+  /** a local file noting each prompt before it starts (see startedJournal.ts); recommended */
+  journalPath?: string;
+  /** the host's environment, cleaned before `claude` gets it; default process.env */
+  baseEnv?: NodeJS.ProcessEnv;
+  /** how long the transcript must be still before a replay (when transcriptPath is set) */
+  quietMs?: number;
+  /** how often to look again while the session is busy */
+  pollMs?: number;
+  now?: () => number;
+  /** the run wrote to another session than the shared one: the host follows that file */
+  onSessionSwitch?: (event: SessionSwitch) => void;
+  /** every status the runner writes, for the host's UI and logs */
+  onStatus?: (status: RunStatus) => void;
+};
+
+type Patch = Partial<Omit<RunStatus, 'promptId' | 'updatedAt'>> & { state: RunState };
+
+type Active = { prompt: PromptRequest; cancel: AbortController; cancelledBy?: string };
+
+const TEXT_MAX = 8000;
+const DENIALS_MAX = 200;
+const DENIAL_INPUT_MAX = 1000;
+
+export class PromptRunner {
+  private sessionId: string;
+  private readonly cwd: string;
+  private alwaysAllow = false;
+  private active?: Active;
+  private wake?: () => void;
+  private disposed = false;
+  private disposing?: Promise<void>;
+  private loop: Promise<void> = Promise.resolve();
+  private ownMark?: FileMark;
+  private readonly reportedInvalid = new Set<number>();
+  private readonly now: () => number;
+  private readonly onQueueUpdate = () => this.sync();
+
+  /** Starts a runner: settles statuses a previous host left unfinished, then follows the queue. */
+  static async start(opts: PromptRunnerOptions): Promise<PromptRunner> {
+    const runner = new PromptRunner(opts);
+    await runner.recover();
+    runner.follow();
+    return runner;
+  }
+
+  private constructor(private readonly opts: PromptRunnerOptions) {
+    if (!isSessionId(opts.sessionId)) throw new Error(`"${opts.sessionId}" is not a Claude Code session id`);
+    this.sessionId = opts.sessionId;
+    this.cwd = opts.cwd;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** The session resumes go to (changes when Claude Code forks it). */
+  get currentSessionId(): string {
+    return this.sessionId;
+  }
+
+  /** Stops following the queue. A running `claude` is stopped and its run marked interrupted;
+   *  the statuses are written before this resolves, so await it before disconnecting the docs. */
+  dispose(): Promise<void> {
+    if (!this.disposing) {
+      this.disposed = true;
+      this.opts.queueDoc.off('update', this.onQueueUpdate);
+      this.active?.cancel.abort();
+      this.wake?.();
+      this.disposing = this.loop;
+    }
+    return this.disposing;
+  }
+
+  private async recover(): Promise<void> {
+    const started = this.opts.journalPath ? await readStarted(this.opts.journalPath) : new Set<string>();
+    const runs = readRuns(this.opts.transcriptDoc);
+    const prompts = new Map(readPrompts(this.opts.queueDoc).valid.map((p) => [p.id, p]));
+    this.opts.transcriptDoc.transact(() => {
+      for (const run of runs.values()) {
+        if (run.state === 'running' || run.state === 'approved' || (run.state === 'queued' && started.has(run.promptId))) {
+          this.update(run.promptId, { state: 'interrupted', error: interruptedBecause(run.state) });
+        }
+      }
+      for (const id of started) {
+        const prompt = prompts.get(id);
+        if (prompt && !runs.has(id)) this.write({ ...base(prompt, this.now()), state: 'interrupted', error: interruptedBecause('running') });
+      }
+    }, Origin.runner);
+  }
+
+  private follow(): void {
+    this.opts.queueDoc.on('update', this.onQueueUpdate);
+    this.sync();
+    this.loop = this.runLoop().catch((e: unknown) => this.opts.log.error('prompt runner: stopped following the queue', e));
+  }
+
+  /** Gives every new prompt a status, refuses malformed ones, applies cancels, wakes the loop. */
+  private sync(): void {
+    if (this.disposed) return;
+    const { transcriptDoc, queueDoc } = this.opts;
+    const { valid, invalid } = readPrompts(queueDoc);
+    transcriptDoc.transact(() => {
+      const runs = readRuns(transcriptDoc);
+      for (const prompt of valid) {
+        if (!runs.has(prompt.id)) this.write({ ...base(prompt, this.now()), state: 'queued' });
+      }
+      for (const bad of invalid) this.refuseInvalid(bad.index, bad.error, runs);
+      const queued = new Set([...readRuns(transcriptDoc).values()].filter((r) => r.state === 'queued').map((r) => r.promptId));
+      for (const cancel of readCancels(queueDoc).valid) {
+        if (this.active?.prompt.id === cancel.promptId) {
+          this.active.cancelledBy ??= cancel.author;
+          this.active.cancel.abort();
+        } else if (queued.has(cancel.promptId)) {
+          this.update(cancel.promptId, { state: 'cancelled', error: `Cancelled by ${cancel.author} before it ran.`, endedAt: this.now() });
+        }
+      }
+    }, Origin.runner);
+    this.wake?.();
+  }
+
+  /** A malformed entry with a usable id gets a `rejected` status saying why; others are logged once. */
+  private refuseInvalid(index: number, error: string, runs: Map<string, RunStatus>): void {
+    const raw = queueRoom(this.opts.queueDoc).prompts.get(index) as { id?: unknown } | undefined;
+    const id = PromptId.safeParse(raw?.id);
+    if (id.success && !runs.has(id.data)) {
+      this.write({ promptId: id.data, state: 'rejected', updatedAt: this.now(), error: `The host could not read this prompt: ${error}`.slice(0, TEXT_MAX) });
+    } else if (!id.success && !this.reportedInvalid.has(index)) {
+      this.reportedInvalid.add(index);
+      this.opts.log.warn(`prompt runner: queue entry #${index} ignored, it is not a prompt: ${error}`);
+    }
+  }
+
+  private nextQueued(): PromptRequest | undefined {
+    const runs = readRuns(this.opts.transcriptDoc);
+    return readPrompts(this.opts.queueDoc).valid.find((p) => runs.get(p.id)?.state === 'queued');
+  }
+
+  private async runLoop(): Promise<void> {
+    while (!this.disposed) {
+      const next = this.nextQueued();
+      if (!next) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        continue;
+      }
+      const active: Active = { prompt: next, cancel: new AbortController() };
+      this.active = active;
+      try {
+        await this.handle(active);
+      } catch (e) {
+        this.opts.log.error(`prompt runner: prompt ${next.id} failed unexpectedly`, e);
+        this.update(next.id, { state: 'failed', error: `The host's prompt runner failed: ${(e as Error).message}`, endedAt: this.now() });
+      } finally {
+        this.active = undefined;
+      }
+    }
+  }
+
+  private async handle(active: Active): Promise<void> {
+    const { prompt, cancel } = active;
+    const target = await this.target(prompt);
+    if (!target.ok) return void this.update(prompt.id, { state: target.state, error: target.reason, endedAt: this.now() });
+    if (!(await this.approve(active, target.cwd))) return;
+
+    let lock: SessionLock | undefined;
+    try {
+      if (target.resume) lock = await this.waitForSession(active, target.resume);
+      if (cancel.signal.aborted) return this.stopped(active, 'approved');
+      if (target.resume && !(await isFolder(target.cwd))) {
+        return void this.update(prompt.id, {
+          state: 'failed',
+          error: `The session's project folder ${target.cwd} no longer exists on the host, so Claude Code cannot resume it; start a new session instead.`,
+          endedAt: this.now(),
+        });
+      }
+      await this.run(active, target.cwd, target.resume);
+    } finally {
+      await lock?.release();
+    }
+  }
+
+  private async target(prompt: PromptRequest): Promise<{ ok: true; cwd: string; resume?: string } | { ok: false; state: 'rejected' | 'failed'; reason: string }> {
+    if (prompt.kind === 'resume') return { ok: true, cwd: this.cwd, resume: this.sessionId };
+    return checkNewSessionProject(prompt.project, this.opts.newSessionProjects ?? []);
+  }
+
+  /** True when approved; otherwise the final status is written. */
+  private async approve(active: Active, cwd: string): Promise<boolean> {
+    const { prompt, cancel } = active;
+    if (this.alwaysAllow) return this.approved(prompt, 'always-allow');
+    let decision: Decision | undefined;
+    try {
+      decision = await this.opts.approver.approve({ prompt, project: cwd }, cancel.signal);
+    } catch (e) {
+      if (!cancel.signal.aborted) {
+        this.update(prompt.id, { state: 'rejected', error: `The host could not decide on this prompt: ${(e as Error).message}`, endedAt: this.now() });
+        return false;
+      }
+    }
+    if (cancel.signal.aborted) {
+      // a host that stops while asking leaves the prompt queued: nobody approved it, so asking again is safe
+      if (!this.disposed) this.stopped(active, 'queued');
+      return false;
+    }
+    if (decision === 'reject') {
+      const why = this.opts.approver.by === 'policy' ? "The host's policy does not run prompts from the queue." : 'The host declined this prompt.';
+      this.update(prompt.id, { state: 'rejected', error: why, endedAt: this.now() });
+      return false;
+    }
+    if (decision === 'always') this.alwaysAllow = true;
+    return this.approved(prompt, this.opts.approver.by);
+  }
+
+  private approved(prompt: PromptRequest, by: RunStatus['approvedBy']): boolean {
+    return this.update(prompt.id, { state: 'approved', approvedBy: by });
+  }
+
+  /** Takes the session's lock, then waits until no other `claude` is writing the session. */
+  private async waitForSession(active: Active, sessionId: string): Promise<SessionLock | undefined> {
+    const { signal } = active.cancel;
+    const pollMs = this.opts.pollMs ?? 250;
+    const lockDir = this.opts.lockDir ?? path.join(os.tmpdir(), `tandem-locks-${process.getuid?.() ?? 'user'}`);
+    let lock: SessionLock | undefined;
+    try {
+      lock = await acquireSessionLock(lockDir, sessionId, { signal, pollMs });
+      for (let shown: string | undefined; ; ) {
+        const busy = await sessionBusyReason({
+          claudeDir: this.opts.claudeDir,
+          sessionId,
+          transcriptPath: this.opts.transcriptPath?.(),
+          ownMark: this.ownMark,
+          quietMs: this.opts.quietMs ?? 2000,
+          now: this.now(),
+        });
+        if (!busy) return lock;
+        if (busy !== shown) this.update(active.prompt.id, { state: 'approved', waiting: (shown = busy) });
+        await pause(pollMs, signal);
+      }
+    } catch (e) {
+      if (!signal.aborted) {
+        await lock?.release();
+        throw e;
+      }
+      return lock;
+    }
+  }
+
+  private async run(active: Active, cwd: string, resume: string | undefined): Promise<void> {
+    const { prompt, cancel } = active;
+    if (this.opts.journalPath) await noteStarted(this.opts.journalPath, prompt.id);
+    this.update(prompt.id, { state: 'running', startedAt: this.now() });
+    this.opts.log.info(`prompt runner: running prompt ${prompt.id} from ${prompt.author} (${resume ? `resume ${resume}` : 'new session'} in ${cwd})`);
+    let claude: ClaudeProcess;
+    try {
+      claude = ClaudeProcess.start({ settings: this.opts.claude, baseEnv: this.opts.baseEnv ?? process.env, claudeDir: this.opts.claudeDir, cwd, resume, prompt: prompt.text, log: this.opts.log });
+    } catch (e) {
+      return void this.update(prompt.id, { state: 'failed', error: (e as Error).message, endedAt: this.now() });
+    }
+    const stop = () => void claude.stop();
+    cancel.signal.addEventListener('abort', stop, { once: true });
+    const outcome = await claude.done.finally(() => cancel.signal.removeEventListener('abort', stop));
+    const file = this.opts.transcriptPath?.();
+    this.ownMark = file ? await fileMark(file) : undefined;
+    this.finish(active, cwd, resume, outcome);
+  }
+
+  private finish(active: Active, cwd: string, resume: string | undefined, outcome: ClaudeOutcome): void {
+    const { prompt } = active;
+    // a session id counts only once Claude Code started (init); a failed --resume reports ids it never wrote to
+    const wrote = outcome.init ? outcome.sessionId : undefined;
+    const details = {
+      endedAt: this.now(),
+      sessionId: wrote,
+      costUsd: outcome.costUsd,
+      permissionDenials: outcome.permissionDenials.length ? compactDenials(outcome.permissionDenials) : undefined,
+    };
+    if (outcome.status === 'ok') this.update(prompt.id, { ...details, state: 'done', resultText: outcome.result?.text?.slice(0, TEXT_MAX) });
+    else if (outcome.status === 'failed') this.update(prompt.id, { ...details, state: 'failed', error: outcome.error?.slice(0, TEXT_MAX) });
+    else this.stopped(active, 'running', details);
+    this.opts.log.info(`prompt runner: prompt ${prompt.id} ${outcome.status}${outcome.skippedLines ? ` (${outcome.skippedLines} unreadable output lines)` : ''}`);
+
+    if (wrote && resume && wrote !== resume) {
+      this.sessionId = wrote;
+      this.opts.log.info(`prompt runner: Claude Code continued session ${resume} as ${wrote}; following it`);
+      this.opts.onSessionSwitch?.({ promptId: prompt.id, reason: 'fork', sessionId: wrote, previousSessionId: resume, cwd });
+    } else if (wrote && !resume) {
+      this.opts.onSessionSwitch?.({ promptId: prompt.id, reason: 'new', sessionId: wrote, cwd });
+    }
+  }
+
+  /** The run was cancelled by a prompter, or the host is stopping. */
+  private stopped(active: Active, from: RunState, details: Partial<RunStatus> = {}): void {
+    const patch: Patch = this.disposed
+      ? { ...details, state: 'interrupted', error: from === 'running' ? 'The host stopped while this prompt was running; it is not run again.' : 'The host stopped before running this prompt; queue it again if it is still wanted.' }
+      : { ...details, state: 'cancelled', error: `${from === 'running' ? 'Stopped' : 'Cancelled'} by ${active.cancelledBy ?? 'a prompter'}.`, endedAt: this.now() };
+    this.update(active.prompt.id, patch);
+  }
+
+  /** Moves a run to a new state if the state machine allows it; false when it does not. */
+  private update(promptId: string, patch: Patch): boolean {
+    const current = readRuns(this.opts.transcriptDoc).get(promptId);
+    if (!current) return false;
+    if (current.state !== patch.state && !canTransition(current.state, patch.state)) {
+      this.opts.log.debug(`prompt runner: prompt ${promptId} stays ${current.state} (not ${patch.state})`);
+      return false;
+    }
+    // `waiting` describes the present only: a patch that does not repeat it clears it
+    this.write({ ...current, waiting: undefined, ...patch, promptId, updatedAt: this.now() });
+    return true;
+  }
+
+  private write(status: RunStatus): void {
+    const clean = Object.fromEntries(Object.entries(status).filter(([, v]) => v !== undefined)) as RunStatus;
+    setRun(this.opts.transcriptDoc, clean, Origin.runner);
+    this.opts.onStatus?.(clean);
+  }
+}
+
+function base(prompt: PromptRequest, now: number): Omit<RunStatus, 'state'> {
+  return { promptId: prompt.id, updatedAt: now, author: prompt.author, kind: prompt.kind };
+}
+
+function interruptedBecause(state: RunState): string {
+  return state === 'approved'
+    ? 'The host stopped after approving this prompt, before it finished; it is not run again. Queue it again if it is still wanted.'
+    : 'The host stopped while this prompt was running (it may have partly run); it is not run again. Queue it again if it is still wanted.';
+}
+
+/** Denied tool inputs can be whole files: each is cut to a preview so a status stays small. */
+function compactDenials(denials: PermissionDenial[]): PermissionDenial[] {
+  return denials.slice(0, DENIALS_MAX).map((d) => {
+    const json = JSON.stringify(d.input) ?? '';
+    return json.length <= DENIAL_INPUT_MAX ? d : { ...d, input: { preview: `${json.slice(0, DENIAL_INPUT_MAX)}…` } };
+  });
+}
+
+async function isFolder(dir: string): Promise<boolean> {
+  return fs.stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}

@@ -1,0 +1,99 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { isProcessAlive, processStartTime } from './liveProcess';
+
+// Never two `claude` runs on one session (they fork its transcript): a lock file per session,
+// created exclusively. It serialises runners in one process as well as a VS Code host and a CLI
+// host on the same machine. A lock whose owner process is gone is stale and taken over.
+
+const Owner = z.object({ pid: z.number().int(), procStart: z.string().optional(), token: z.string() });
+
+export type SessionLock = { release(): Promise<void> };
+
+export type LockOptions = { signal?: AbortSignal; pollMs?: number };
+
+export async function acquireSessionLock(lockDir: string, sessionId: string, opts: LockOptions = {}): Promise<SessionLock> {
+  const file = path.join(lockDir, `${sessionId}.lock`);
+  const owner = { pid: process.pid, procStart: processStartTime(process.pid), token: crypto.randomUUID() };
+  await fs.mkdir(lockDir, { recursive: true, mode: 0o700 });
+  for (;;) {
+    opts.signal?.throwIfAborted();
+    try {
+      await fs.writeFile(file, JSON.stringify(owner), { flag: 'wx', mode: 0o600 });
+      return { release: () => releaseIfOurs(file, owner.token) };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const stale = await staleOwner(file);
+    if (stale) await takeOver(file, stale.token);
+    else await pause(opts.pollMs ?? 100, opts.signal);
+  }
+}
+
+async function readOwner(file: string): Promise<z.infer<typeof Owner> | undefined | 'gone'> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    throw e;
+  }
+  try {
+    const r = Owner.safeParse(JSON.parse(text));
+    return r.success ? r.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The lock's owner when that owner is gone; `token` is undefined for an unreadable lock file. */
+async function staleOwner(file: string): Promise<{ token?: string } | undefined> {
+  const owner = await readOwner(file);
+  if (owner === 'gone') return undefined;
+  if (owner) return isProcessAlive(owner.pid, owner.procStart) ? undefined : owner;
+  // unreadable: being written right now, or garbage; garbage older than a few seconds is stale
+  const stat = await fs.stat(file).catch(() => undefined);
+  return stat !== undefined && Date.now() - stat.mtimeMs > 5000 ? {} : undefined;
+}
+
+/** Removes a stale lock without racing another waiter: the file is moved aside atomically, and if
+ *  what was moved turns out to be a fresh lock taken meanwhile, it is put back. */
+async function takeOver(file: string, staleToken: string | undefined): Promise<void> {
+  const aside = `${file}.${crypto.randomUUID()}.stale`;
+  try {
+    await fs.rename(file, aside);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  const moved = await readOwner(aside);
+  if (moved && moved !== 'gone' && moved.token !== staleToken) {
+    await fs.link(aside, file).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+    });
+  }
+  await fs.rm(aside, { force: true });
+}
+
+async function releaseIfOurs(file: string, token: string): Promise<void> {
+  const owner = await readOwner(file);
+  if (owner && owner !== 'gone' && owner.token === token) await fs.rm(file, { force: true });
+}
+
+/** Waits `ms`, or rejects with the signal's reason when it aborts first. */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
