@@ -1,0 +1,119 @@
+import { isRecord } from '../../../../protocol/src';
+import { looksLikeJsonObject, parseObject } from './jsonLine';
+
+// What a session's lines say about it: ids, cwd, versions, times, and its title. The catalog feeds it
+// the lines it reads (head, tail, metadata lines); the publisher feeds it every line it publishes.
+
+export type TitleSource = 'custom' | 'ai' | 'summary' | 'prompt' | 'history' | 'subagent';
+
+const TITLE_MAX = 120;
+/** lines up to this size are JSON-parsed by observeLine; longer ones only get a shape check */
+export const PARSE_LIMIT = 64 * 1024;
+
+export class SessionFacts {
+  sessionId: string | undefined;
+  cwd: string | undefined;
+  gitBranch: string | undefined;
+  version: string | undefined;
+  entrypoint: string | undefined;
+  firstTimestamp: number | undefined;
+  lastTimestamp: number | undefined;
+  private customTitle: string | undefined;
+  private aiTitle: string | undefined;
+  private summary: string | undefined;
+  private prompt: string | undefined;
+
+  /** Whether the first human prompt was seen (the catalog stops parsing head lines once it was). */
+  get hasPrompt(): boolean {
+    return this.prompt !== undefined;
+  }
+
+  /**
+   * Records one raw line; false when it is not a JSON object. Lines over PARSE_LIMIT (tool results,
+   * images) are only shape-checked once cwd and the first prompt are known: they carry nothing else we
+   * need, and parsing them would dominate the cost of ingesting a big transcript.
+   */
+  observeLine(raw: string): boolean {
+    if (raw.length > PARSE_LIMIT && this.prompt !== undefined && this.cwd !== undefined) return looksLikeJsonObject(raw);
+    const entry = parseObject(raw);
+    if (entry) this.observe(entry);
+    return entry !== undefined;
+  }
+
+  /** Records one parsed line. Later lines win for cwd/branch/version/titles; timestamps widen a range. */
+  observe(entry: Record<string, unknown>): void {
+    const text = (key: string): string | undefined => (typeof entry[key] === 'string' && entry[key] !== '' ? (entry[key] as string) : undefined);
+    this.sessionId ??= text('sessionId');
+    this.cwd = text('cwd') ?? this.cwd;
+    this.gitBranch = text('gitBranch') ?? this.gitBranch;
+    this.version = text('version') ?? this.version;
+    this.entrypoint = text('entrypoint') ?? this.entrypoint;
+    const ts = text('timestamp');
+    const ms = ts === undefined ? NaN : Date.parse(ts);
+    if (!Number.isNaN(ms)) {
+      this.firstTimestamp = Math.min(this.firstTimestamp ?? ms, ms);
+      this.lastTimestamp = Math.max(this.lastTimestamp ?? ms, ms);
+    }
+    switch (entry.type) {
+      case 'custom-title':
+        this.customTitle = text('customTitle') ?? this.customTitle;
+        break;
+      case 'ai-title':
+        this.aiTitle = text('aiTitle') ?? this.aiTitle;
+        break;
+      case 'summary':
+        this.summary = text('summary') ?? this.summary;
+        break;
+      case 'user':
+        this.prompt ??= promptText(entry);
+        break;
+    }
+  }
+
+  /** custom title (/rename) > AI title > summary > first human prompt. */
+  title(): { title: string; source: TitleSource } | undefined {
+    const pick = (title: string | undefined, source: TitleSource) => (title ? { title: clip(title), source } : undefined);
+    return pick(this.customTitle, 'custom') ?? pick(this.aiTitle, 'ai') ?? pick(this.summary, 'summary') ?? pick(this.prompt, 'prompt');
+  }
+}
+
+/**
+ * The text a person typed, or undefined for lines Claude Code wrote as `user`: meta lines (caveats,
+ * skill text), tool results, compaction summaries, subagent traffic, command output, interruptions.
+ * A slash command counts as its name and arguments.
+ */
+export function promptText(entry: Record<string, unknown>): string | undefined {
+  if (entry.isMeta || entry.isSidechain || entry.isCompactSummary || entry.isVisibleInTranscriptOnly || entry.toolUseResult !== undefined) return undefined;
+  const content = isRecord(entry.message) ? entry.message.content : undefined;
+  let text: string | undefined;
+  if (typeof content === 'string') text = content;
+  else if (Array.isArray(content)) {
+    if (content.some((b) => isRecord(b) && b.type === 'tool_result')) return undefined;
+    const block = content.find((b) => isRecord(b) && b.type === 'text' && typeof b.text === 'string' && !b.text.trimStart().startsWith('<system-reminder>'));
+    text = block?.text as string | undefined;
+  }
+  return text === undefined ? undefined : cleanPrompt(text);
+}
+
+/** A prompt as a one-line title; undefined when it is not something a person typed. */
+export function cleanPrompt(raw: string): string | undefined {
+  const command = /<command-name>([^<]*)<\/command-name>/.exec(raw);
+  if (command) {
+    const args = /<command-args>([^<]*)<\/command-args>/.exec(raw)?.[1] ?? '';
+    return oneLine(`${command[1]} ${args}`);
+  }
+  const t = raw.trim();
+  if (/^<(local-command-|bash-|command-|system-reminder|task-notification|user-prompt-submit-hook)/.test(t)) return undefined;
+  if (t.startsWith('Caveat:') || t.startsWith('[Request interrupted by user')) return undefined;
+  return oneLine(t);
+}
+
+function oneLine(s: string): string | undefined {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t || undefined;
+}
+
+function clip(s: string): string {
+  const t = oneLine(s) ?? s;
+  return t.length > TITLE_MAX ? `${t.slice(0, TITLE_MAX - 1)}…` : t;
+}
