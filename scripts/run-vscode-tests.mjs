@@ -75,6 +75,24 @@ function withDeadline(promise, ms, what) {
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
+async function screenshotFor(page, { name, waitFor }) {
+  const file = path.join(artifacts, `${name}.png`);
+  try {
+    if (waitFor) {
+      const inWebview = waitFor.startsWith('webview:');
+      const scope = inWebview ? page.frameLocator('iframe.webview.ready').frameLocator('#active-frame') : page;
+      await scope.locator(inWebview ? waitFor.slice('webview:'.length) : waitFor).first().waitFor({ state: 'visible', timeout: 15_000 });
+    }
+    await page.screenshot({ path: `${file}.part.png` });
+    fs.renameSync(`${file}.part.png`, file);
+    lap(`screenshot ${path.relative(root, file)}`);
+  } catch (e) {
+    await page.screenshot({ path: path.join(artifacts, `${name}.failed.png`) }).catch(() => {});
+    fs.writeFileSync(path.join(artifacts, `${name}.error.txt`), `${e instanceof Error ? e.message : e}`);
+    lap(`screenshot ${name} failed: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
+  }
+}
+
 async function main() {
   runOrThrow('code-server setup', 'bash', [path.join(root, 'scripts/setup-code-server.sh'), hostDir]);
   if (!fs.existsSync(path.join(root, 'dist/extension.js'))) runOrThrow('build', process.execPath, ['scripts/build.mjs']);
@@ -107,6 +125,9 @@ async function main() {
   }
   const workspace = path.join(tmp, 'workspace');
   fs.mkdirSync(workspace);
+  // A quiet workbench for screenshots: no welcome tab, no chat panel.
+  fs.mkdirSync(path.join(tmp, 'user-data/User'), { recursive: true });
+  fs.writeFileSync(path.join(tmp, 'user-data/User/settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden' }));
   fs.mkdirSync(artifacts, { recursive: true });
 
   const port = await freePort();
@@ -152,17 +173,13 @@ async function main() {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     let finish;
     const exited = new Promise((r) => (finish = r));
-    // A test asks for a screenshot by logging '::screenshot NAME::' and waits for the file (test/vscode/support.ts).
+    // A test asks for a screenshot by logging '::screenshot {"name":…,"waitFor":…}::' and waits for the file
+    // (test/vscode/support.ts). waitFor is a Playwright selector that must be visible first (prefix `webview:`
+    // to look inside the session viewer's iframes); when it never shows, NAME.error.txt says so instead.
     await page.exposeFunction('codeAutomationLog', async (_type, args) => {
       const line = util.format(...args);
-      const shot = /::screenshot ([\w.-]+)::/.exec(line);
-      if (shot) {
-        const file = path.join(artifacts, `${shot[1]}.png`);
-        await page.screenshot({ path: `${file}.part.png` });
-        fs.renameSync(`${file}.part.png`, file);
-        lap(`screenshot ${path.relative(root, file)}`);
-        return;
-      }
+      const shot = /::screenshot (\{.*\})::/.exec(line);
+      if (shot) return screenshotFor(page, JSON.parse(shot[1]));
       if (SUMMARY.test(line)) summary = line;
       if (verbose || !noise.test(line)) console.log(line);
     });

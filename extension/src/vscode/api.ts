@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { ProjectNode } from './sessions/sessionsTree';
 import type { Settings } from './settingsSchema';
 import type { SharedLink } from './sharedWithMe/sharedLinks';
 import type { ViewerStatus } from './webview/viewerWebview';
@@ -9,6 +10,12 @@ import type { ViewerStatus } from './webview/viewerWebview';
  */
 export type TandemApi = {
   readonly settings: () => Settings;
+  /** what the Sessions view shows: projects with their sessions, as last listed */
+  readonly sessions: () => ProjectNode[];
+  /** the Sessions view's message when it cannot list (e.g. no Claude folder) */
+  readonly sessionsMessage: () => string | undefined;
+  /** lists the sessions again now; resolves when the view is current */
+  readonly refreshSessions: () => Promise<void>;
   readonly sharedWithMe: () => readonly SharedLink[];
   readonly viewer: {
     readonly status: () => ViewerStatus | undefined;

@@ -3,7 +3,10 @@ import type { TandemApi } from './api';
 import { UserFacingError, registerCommands } from './commands';
 import { DisposableStore } from './lifecycle';
 import { createLog } from './log';
+import { LocalSessions } from './sessions/localSessions';
+import { SessionsTree } from './sessions/sessionsTree';
 import { SettingsService } from './settings';
+import { ActiveShares } from './sharing/activeShares';
 import { pickSharedLink } from './sharedWithMe/openSharedSession';
 import { SharedLinks } from './sharedWithMe/sharedLinks';
 import { SharedTree } from './sharedWithMe/sharedTree';
@@ -16,6 +19,10 @@ export function createTandem(context: vscode.ExtensionContext): TandemApi {
   context.subscriptions.push(owned);
   const log = owned.add(createLog());
   const settings = owned.add(new SettingsService(log));
+
+  const shares = owned.add(new ActiveShares());
+  const localSessions = owned.add(new LocalSessions(settings, log));
+  const sessionsTree = owned.add(new SessionsTree(localSessions, shares));
 
   const sharedLinks = owned.add(new SharedLinks(context.secrets, log));
   owned.add(new SharedTree(sharedLinks));
@@ -49,7 +56,7 @@ export function createTandem(context: vscode.ExtensionContext): TandemApi {
       'tandem.startRelay': notYet('The embedded relay'),
       'tandem.stopRelay': notYet('The embedded relay'),
       'tandem.showLog': () => log.show(),
-      'tandem.refreshSessions': notYet('The session list'),
+      'tandem.refreshSessions': () => localSessions.refresh(),
     },
     log,
   ))
@@ -58,6 +65,9 @@ export function createTandem(context: vscode.ExtensionContext): TandemApi {
 
   return {
     settings: () => settings.current,
+    sessions: () => sessionsTree.projects(),
+    sessionsMessage: () => sessionsTree.view.message,
+    refreshSessions: () => localSessions.refresh(),
     sharedWithMe: () => sharedLinks.all,
     viewer: { status: () => viewer.status, link: () => viewer.currentLink, onDidChangeStatus: viewer.onDidChangeStatus },
   };
