@@ -1,3 +1,3 @@
-import { render } from 'preact';
+import { startBrowserViewer } from '../hosts/browser';
 
-render(<main>Tandem</main>, document.body);
+startBrowserViewer();

@@ -1,3 +1,3 @@
-import { render } from 'preact';
+import { startVsCodeViewer } from '../hosts/vscode';
 
-render(<main>Tandem</main>, document.body);
+startVsCodeViewer();

@@ -1,0 +1,94 @@
+import type { ConnectionStatus } from '../data/connection';
+import type { ViewerState, Watcher } from '../data/sessionStore';
+import { baseName } from '../model/format';
+
+// Title, where the session lives (project, branch, host), its state, our connection, who is watching.
+
+export function sessionTitle(state: ViewerState): string {
+  const t = state.feed.model.titles;
+  return state.meta.title || t.custom || t.ai || t.summary || t.firstPrompt || 'Claude Code session';
+}
+
+const connectionText: Record<ConnectionStatus['kind'], string> = {
+  connecting: 'Connecting…',
+  synced: 'Connected',
+  offline: 'Offline · retrying',
+  expired: 'Link expired',
+  revoked: 'Link revoked',
+  refused: 'Refused',
+};
+
+export function Header({ state, onVerbose }: { state: ViewerState; onVerbose: (v: boolean) => void }) {
+  const { meta, connection } = state;
+  const cwd = meta.cwd || state.feed.model.cwd;
+  const branch = meta.gitBranch || state.feed.model.gitBranch;
+  const sessionState = meta.state ?? 'idle';
+  return (
+    <header class="header">
+      <div class="header-main">
+        <h1 class="title" title={sessionTitle(state)}>
+          {sessionTitle(state)}
+        </h1>
+        <div class="facts">
+          {cwd && (
+            <span class="fact" title={cwd}>
+              <span class="fact-icon" aria-hidden="true">
+                ▣
+              </span>
+              {baseName(cwd)}
+            </span>
+          )}
+          {branch && (
+            <span class="fact" title={`git branch ${branch}`}>
+              <span class="fact-icon" aria-hidden="true">
+                ⎇
+              </span>
+              {branch}
+            </span>
+          )}
+          {meta.hostLabel && <span class="fact">on {meta.hostLabel}</span>}
+        </div>
+      </div>
+      <div class="header-side">
+        <span class={`pill state-${sessionState}`} title={meta.error ?? `The session is ${sessionState}`}>
+          <span class="pill-dot" aria-hidden="true" />
+          {sessionState}
+        </span>
+        <span class={`pill conn-${connection.kind}`} role="status" aria-live="polite">
+          {connectionText[connection.kind]}
+        </span>
+        <Watchers watchers={state.watchers} />
+        <button type="button" class="button ghost small" aria-pressed={state.verbose} onClick={() => onVerbose(!state.verbose)} title="Show hooks, snapshots and other metadata lines">
+          {state.verbose ? 'Hide details' : 'Details'}
+        </button>
+      </div>
+    </header>
+  );
+}
+
+function Watchers({ watchers }: { watchers: Watcher[] }) {
+  if (watchers.length === 0) return null;
+  const names = watchers.map((w) => `${w.name}${w.self ? ' (you)' : ''} · ${w.role} · ${w.client}`).join('\n');
+  const shown = watchers.slice(0, 4);
+  return (
+    <span class="watchers" title={names} aria-label={`${watchers.length} watching: ${watchers.map((w) => w.name).join(', ')}`}>
+      {shown.map((w) => (
+        <span key={w.id} class={`avatar ${w.self ? 'self' : ''}`} aria-hidden="true" style={{ background: `hsl(${hue(w.name)} 55% 45%)` }}>
+          {initials(w.name)}
+        </span>
+      ))}
+      {watchers.length > shown.length && <span class="avatar more">+{watchers.length - shown.length}</span>}
+    </span>
+  );
+}
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  return ((parts[0]?.[0] ?? '?') + (parts[1]?.[0] ?? '')).toUpperCase();
+}
+
+function hue(name: string): number {
+  let h = 0;
+  for (const c of name) h = (h * 31 + c.charCodeAt(0)) % 360;
+  return h;
+}

@@ -1,0 +1,40 @@
+import { useCallback, useState } from 'preact/hooks';
+import type { FeedView } from '../data/transcriptFeed';
+import type { Item } from '../model/items';
+import { ItemRow, estimateHeight } from './ItemView';
+import { VirtualList } from './VirtualList';
+
+// The transcript: a virtualised list that follows the tail until the reader scrolls up, and a
+// "Jump to latest" button to go back.
+
+const keyOf = (item: Item) => item.key;
+const renderRow = (item: Item) => <ItemRow item={item} rev={item.rev} />;
+
+export function TranscriptView({ feed, label }: { feed: FeedView; label: string }) {
+  const [follow, setFollow] = useState(true);
+  const jump = useCallback(() => setFollow(true), []);
+  return (
+    <div class="transcript">
+      {feed.items.length === 0 ? (
+        <div class="empty">{feed.complete ? 'Nothing here yet: the transcript appears as Claude Code writes it.' : 'Reading the transcript…'}</div>
+      ) : (
+        <VirtualList
+          items={feed.items}
+          version={feed.version}
+          keyOf={keyOf}
+          estimate={estimateHeight}
+          renderRow={renderRow}
+          follow={follow}
+          onFollowChange={setFollow}
+          label={label}
+          header={feed.complete ? undefined : <span class="muted">Reading earlier messages…</span>}
+        />
+      )}
+      {!follow && (
+        <button type="button" class="jump button primary small" onClick={jump}>
+          ↓ Jump to latest
+        </button>
+      )}
+    </div>
+  );
+}
