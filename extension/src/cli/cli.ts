@@ -1,8 +1,11 @@
 import { parseArgs } from 'node:util';
 import { ExitCode, UserError, type CliIo, type Command } from './command';
+import { sessionsCommand } from './commands/sessions';
 
 // The command table: one file per command under ./commands.
-const commands: Command[] = [];
+const commands: Command[] = [
+  sessionsCommand,
+];
 
 export function helpText(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

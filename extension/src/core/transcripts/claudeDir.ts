@@ -12,13 +12,13 @@ export type ClaudeDirOptions = {
   homedir?: string;
 };
 
-export type ClaudeDir = { dir: string; source: 'option' | 'CLAUDE_CONFIG_DIR' | 'home folder' };
+export type ClaudeDir = { dir: string; source: 'option' | 'CLAUDE_CONFIG_DIR' | 'default' };
 
 export function resolveClaudeDir(options: ClaudeDirOptions = {}): ClaudeDir {
   if (options.claudeDir) return { dir: path.resolve(options.claudeDir), source: 'option' };
   const fromEnv = (options.env ?? process.env).CLAUDE_CONFIG_DIR;
   if (fromEnv) return { dir: path.resolve(fromEnv), source: 'CLAUDE_CONFIG_DIR' };
-  return { dir: path.join(options.homedir ?? os.homedir(), '.claude'), source: 'home folder' };
+  return { dir: path.join(options.homedir ?? os.homedir(), '.claude'), source: 'default' };
 }
 
 export function projectsDir(claudeDir: string): string {
@@ -44,7 +44,7 @@ export async function listProjectFolders(claude: ClaudeDir): Promise<string[]> {
 }
 
 function describeMissing(claude: ClaudeDir, dir: string, e: NodeJS.ErrnoException): string {
-  const where = `${claude.dir} (from the ${claude.source})`;
+  const where = `${claude.dir} (${{ option: 'given explicitly', CLAUDE_CONFIG_DIR: 'from CLAUDE_CONFIG_DIR', default: 'the default, ~/.claude' }[claude.source]})`;
   const hint = 'Run Claude Code once in a project, or point to the right folder with --claude-dir DIR or CLAUDE_CONFIG_DIR.';
   if (e.code === 'ENOENT') return `No Claude Code transcripts found: ${dir} does not exist. Looked in ${where}. ${hint}`;
   if (e.code === 'ENOTDIR') return `No Claude Code transcripts found: ${dir} is not a folder. Looked in ${where}. ${hint}`;
