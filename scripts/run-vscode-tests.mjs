@@ -75,22 +75,50 @@ function withDeadline(promise, ms, what) {
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
-async function screenshotFor(page, { name, waitFor }) {
-  const file = path.join(artifacts, `${name}.png`);
-  try {
-    if (waitFor) {
-      const inWebview = waitFor.startsWith('webview:');
-      const scope = inWebview ? page.frameLocator('iframe.webview.ready').frameLocator('#active-frame') : page;
-      await scope.locator(inWebview ? waitFor.slice('webview:'.length) : waitFor).first().waitFor({ state: 'visible', timeout: 15_000 });
+// What a test can ask of the real UI (test/vscode/ui.ts): it logs '::ui {"id":…,"action":…}::' and waits for
+// UI_DIR/<id>.json ({ok} or {ok:false,error}). Selectors are Playwright's; `webview:` looks inside the first
+// webview's page (the session viewer). Tests never sleep: every step waits for its selector, with a deadline.
+const UI_TIMEOUT_MS = 15_000;
+
+function uiScope(page, selector) {
+  if (!selector.startsWith('webview:')) return page.locator(selector).first();
+  return page.locator('iframe.webview.ready').first().contentFrame().locator('#active-frame').contentFrame().locator(selector.slice('webview:'.length)).first();
+}
+
+async function uiAction(page, request) {
+  const { action, selector, waitFor, name, text, key } = request;
+  if (waitFor) await uiScope(page, waitFor).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  switch (action) {
+    case 'screenshot': {
+      const file = path.join(artifacts, `${name}.png`);
+      await page.screenshot({ path: `${file}.part.png` });
+      fs.renameSync(`${file}.part.png`, file);
+      return lap(`screenshot ${path.relative(root, file)}`);
     }
-    await page.screenshot({ path: `${file}.part.png` });
-    fs.renameSync(`${file}.part.png`, file);
-    lap(`screenshot ${path.relative(root, file)}`);
-  } catch (e) {
-    await page.screenshot({ path: path.join(artifacts, `${name}.failed.png`) }).catch(() => {});
-    fs.writeFileSync(path.join(artifacts, `${name}.error.txt`), `${e instanceof Error ? e.message : e}`);
-    lap(`screenshot ${name} failed: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
+    case 'click':
+      return uiScope(page, selector).click({ timeout: UI_TIMEOUT_MS });
+    case 'fill':
+      return uiScope(page, selector).fill(text, { timeout: UI_TIMEOUT_MS });
+    case 'press':
+      return page.keyboard.press(key);
+    default:
+      throw new Error(`unknown UI action ${JSON.stringify(action)}`);
   }
+}
+
+async function answerUi(page, uiDir, request) {
+  let answer;
+  try {
+    await uiAction(page, request);
+    answer = { ok: true };
+  } catch (e) {
+    const error = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    lap(`UI ${request.action} ${request.name ?? request.selector ?? ''} failed: ${error}`);
+    await page.screenshot({ path: path.join(artifacts, `ui-failed-${request.id}.png`) }).catch(() => {});
+    answer = { ok: false, error };
+  }
+  fs.writeFileSync(path.join(uiDir, `${request.id}.json.part`), JSON.stringify(answer));
+  fs.renameSync(path.join(uiDir, `${request.id}.json.part`), path.join(uiDir, `${request.id}.json`));
 }
 
 async function main() {
@@ -125,6 +153,8 @@ async function main() {
   }
   const workspace = path.join(tmp, 'workspace');
   fs.mkdirSync(workspace);
+  const uiDir = path.join(tmp, 'ui');
+  fs.mkdirSync(uiDir);
   // A quiet workbench for screenshots: no welcome tab, no chat panel.
   fs.mkdirSync(path.join(tmp, 'user-data/User'), { recursive: true });
   fs.writeFileSync(path.join(tmp, 'user-data/User/settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden' }));
@@ -173,13 +203,10 @@ async function main() {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     let finish;
     const exited = new Promise((r) => (finish = r));
-    // A test asks for a screenshot by logging '::screenshot {"name":…,"waitFor":…}::' and waits for the file
-    // (test/vscode/support.ts). waitFor is a Playwright selector that must be visible first (prefix `webview:`
-    // to look inside the session viewer's iframes); when it never shows, NAME.error.txt says so instead.
     await page.exposeFunction('codeAutomationLog', async (_type, args) => {
       const line = util.format(...args);
-      const shot = /::screenshot (\{.*\})::/.exec(line);
-      if (shot) return screenshotFor(page, JSON.parse(shot[1]));
+      const ui = /^::ui (\{.*\})::$/.exec(line);
+      if (ui) return answerUi(page, uiDir, JSON.parse(ui[1]));
       if (SUMMARY.test(line)) summary = line;
       if (verbose || !noise.test(line)) console.log(line);
     });
@@ -191,7 +218,7 @@ async function main() {
     const remote = (p) => `vscode-remote://${authority}${encodeURI(p)}`;
     const hostEnv = {
       TANDEM_REPO_ROOT: root,
-      TANDEM_VSCODE_ARTIFACTS: artifacts,
+      TANDEM_VSCODE_UI_DIR: uiDir,
       TANDEM_VSCODE_EXTENSION_FROM: fromSource ? 'source' : 'vsix',
       ...(process.env.TANDEM_VSCODE_GREP ? { TANDEM_VSCODE_GREP: process.env.TANDEM_VSCODE_GREP } : {}),
     };

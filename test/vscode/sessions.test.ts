@@ -5,7 +5,8 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { TandemApi } from '../../extension/src/vscode/api';
 import { waitFor } from '../helpers/waitFor';
-import { corpusDir, screenshot, setTandemSetting, tandemApi } from './support';
+import { corpusDir, setTandemSetting, tandemApi } from './support';
+import { screenshot } from './ui';
 
 const SESSION_FILE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.jsonl$/;
 

@@ -3,10 +3,12 @@ import type { TandemApi } from './api';
 import { UserFacingError, registerCommands } from './commands';
 import { DisposableStore } from './lifecycle';
 import { createLog } from './log';
+import { RemotePromptApprover } from './prompts/remotePromptApprover';
 import { LocalSessions } from './sessions/localSessions';
 import { SessionsTree } from './sessions/sessionsTree';
 import { SettingsService } from './settings';
 import { ActiveShares } from './sharing/activeShares';
+import { SharingStatusBar } from './statusBar';
 import { pickSharedLink } from './sharedWithMe/openSharedSession';
 import { SharedLinks } from './sharedWithMe/sharedLinks';
 import { SharedTree } from './sharedWithMe/sharedTree';
@@ -23,6 +25,8 @@ export function createTandem(context: vscode.ExtensionContext): TandemApi {
   const shares = owned.add(new ActiveShares());
   const localSessions = owned.add(new LocalSessions(settings, log));
   const sessionsTree = owned.add(new SessionsTree(localSessions, shares));
+  const approver = owned.add(new RemotePromptApprover(settings, log));
+  owned.add(new SharingStatusBar(shares, approver));
 
   const sharedLinks = owned.add(new SharedLinks(context.secrets, log));
   owned.add(new SharedTree(sharedLinks));

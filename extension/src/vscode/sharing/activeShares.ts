@@ -7,6 +7,10 @@ export type ActiveShare = {
   shareId: string;
   title: string;
   links: { observer: string; prompter: string; handoff: string };
+  /** how many viewers are connected (presence), as last reported */
+  viewers: number;
+  /** the prompt `claude` is running for this share, if any */
+  runningPrompt?: { promptId: string; author?: string };
   /** ends the share: stops publishing and revokes its links */
   stop(): Promise<void>;
 };
@@ -31,6 +35,14 @@ export class ActiveShares extends Disposable {
 
   add(share: ActiveShare): void {
     this.shares.set(share.sessionId, share);
+    this.changed.fire();
+  }
+
+  /** Records what changed about a share (viewer count, running prompt) and tells the listeners. */
+  update(sessionId: string, patch: Partial<Pick<ActiveShare, 'viewers' | 'runningPrompt' | 'title'>>): void {
+    const share = this.shares.get(sessionId);
+    if (!share) return;
+    Object.assign(share, patch);
     this.changed.fire();
   }
 

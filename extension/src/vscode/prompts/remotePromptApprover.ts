@@ -1,0 +1,78 @@
+import * as vscode from 'vscode';
+import { autoApprover, neverApprover, type ApprovalRequest, type Approver, type Decision } from '../../core/prompts/approval';
+import { printable } from '../../core/prompts/cliApprover';
+import { Disposable } from '../lifecycle';
+import type { Logger } from '../log';
+import type { SettingsService } from '../settings';
+
+const SHOW_CHARS = 300;
+const APPROVE = 'Approve';
+const REJECT = 'Reject';
+const ALWAYS = 'Always Allow This Link';
+
+/** A prompt waiting for the user's answer (the status bar counts them). */
+export type PendingApproval = { request: ApprovalRequest; decide(decision: Decision): void };
+
+/**
+ * How remote prompts are approved in VS Code, following `tandem.remotePrompts.policy` at the moment each
+ * prompt arrives: `ask` shows a notification with the author, project and text and the buttons Approve,
+ * Reject and Always Allow This Link; `auto` and `never` use core's fixed policies. Closing the notification
+ * rejects; a prompt cancelled while the question is open is rejected and its notification ignored.
+ */
+export class RemotePromptApprover extends Disposable implements Approver {
+  private readonly waiting = new Set<PendingApproval>();
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  readonly onDidChangePending = this.changed.event;
+
+  constructor(
+    private readonly settings: SettingsService,
+    private readonly log: Logger,
+  ) {
+    super();
+  }
+
+  get by(): 'policy' | 'user' {
+    return this.settings.current.remotePrompts.policy === 'ask' ? 'user' : 'policy';
+  }
+
+  get pending(): readonly PendingApproval[] {
+    return [...this.waiting];
+  }
+
+  async approve(request: ApprovalRequest, signal: AbortSignal): Promise<Decision> {
+    const policy = this.settings.current.remotePrompts.policy;
+    if (policy === 'auto') return autoApprover.approve(request, signal);
+    if (policy === 'never') return neverApprover.approve(request, signal);
+    return new Promise<Decision>((resolve) => {
+      const pending: PendingApproval = {
+        request,
+        decide: (decision) => {
+          if (!this.waiting.delete(pending)) return; // answered already (click, cancel or dispose)
+          signal.removeEventListener('abort', onAbort);
+          this.changed.fire();
+          this.log.info(`remote prompt ${request.prompt.id} from ${printable(request.prompt.author)}: ${decision}`);
+          resolve(decision);
+        },
+      };
+      const onAbort = () => pending.decide('reject');
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.waiting.add(pending);
+      this.changed.fire();
+      void vscode.window.showInformationMessage(describe(request), APPROVE, REJECT, ALWAYS).then((pick) => {
+        pending.decide(pick === APPROVE ? 'approve' : pick === ALWAYS ? 'always' : 'reject');
+      });
+    });
+  }
+
+  override dispose(): void {
+    for (const p of [...this.waiting]) p.decide('reject');
+    super.dispose();
+  }
+}
+
+/** The notification text. Author and text come from the network: control characters are shown escaped. */
+export function describe({ prompt, project }: ApprovalRequest): string {
+  const text = printable(prompt.text.length > SHOW_CHARS ? `${prompt.text.slice(0, SHOW_CHARS)}…` : prompt.text).replace(/\s+/g, ' ');
+  const where = prompt.kind === 'new' ? `a new session in ${printable(project)}` : printable(project);
+  return `Tandem: ${printable(prompt.author)} wants to run a prompt in ${where}: “${text}”`;
+}
