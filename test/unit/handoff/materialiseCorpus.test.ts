@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import * as Y from 'yjs';
 import { materialiseSession, sanitizeProjectPath } from '../../../extension/src/core/handoff';
-import { corpusSessions, listTree, sessionDoc } from './corpusSessions';
+import { SessionPublisher } from '../../../extension/src/core/sync/sessionPublisher';
+import { corpusSessions, listTree, sessionDoc, type CorpusSession } from './corpusSessions';
 import { Sandbox } from './sandbox';
 
 describe('handoff: materialising every real session', () => {
@@ -21,16 +23,36 @@ describe('handoff: materialising every real session', () => {
     assert.ok(all.some((f) => /\/tool-results\/.*\.jpg$/.test(f)), 'binary tool-results');
   });
 
+  /** Pulls `doc` into the sandbox and checks the session's files came out exactly as in the corpus. */
+  async function assertPulledExactly(s: CorpusSession, doc: Y.Doc): Promise<void> {
+    const projectDir = box.project();
+    const result = await materialiseSession(doc, { claudeDir: box.claudeDir, projectDir });
+    const folder = path.join(box.claudeDir, 'projects', sanitizeProjectPath(projectDir));
+    assert.equal(result.projectFolder, folder);
+    assert.equal(result.outcome, s.files.includes(`${s.sessionId}.jsonl`) ? 'created' : 'no-transcript');
+    assert.deepEqual(listTree(box.claudeDir), s.files.map((f) => `projects/${path.basename(folder)}/${f}`).sort(), 'exactly the session files, no temp files');
+    for (const rel of s.files) assert.ok(fs.readFileSync(path.join(folder, rel)).equals(fs.readFileSync(path.join(s.folder, rel))), `${rel} differs`);
+    assert.deepEqual(result.rejected, []);
+  }
+
+  const label = (s: CorpusSession) => `${path.basename(path.dirname(path.dirname(s.folder)))} ${s.sessionId} (${s.files.length} files)`;
   for (const s of sessions) {
-    it(`writes ${path.basename(path.dirname(path.dirname(s.folder)))} ${s.sessionId} byte for byte (${s.files.length} files)`, async () => {
-      const projectDir = box.project();
-      const result = await materialiseSession(sessionDoc(s), { claudeDir: box.claudeDir, projectDir });
-      const folder = path.join(box.claudeDir, 'projects', sanitizeProjectPath(projectDir));
-      assert.equal(result.projectFolder, folder);
-      assert.equal(result.outcome, s.files.includes(`${s.sessionId}.jsonl`) ? 'created' : 'no-transcript');
-      assert.deepEqual(listTree(box.claudeDir), s.files.map((f) => `projects/${path.basename(folder)}/${f}`).sort(), 'exactly the session files, no temp files');
-      for (const rel of s.files) assert.ok(fs.readFileSync(path.join(folder, rel)).equals(fs.readFileSync(path.join(s.folder, rel))), `${rel} differs`);
-      assert.deepEqual(result.rejected, []);
+    it(`writes ${label(s)} byte for byte`, () => assertPulledExactly(s, sessionDoc(s)));
+  }
+
+  // The same through the real publisher reading the corpus folder, so both ends agree on the document.
+  // (It publishes sessions that have a main file or a folder; a flat agent alone is no session to it.)
+  for (const s of sessions.filter((x) => x.files.some((f) => !f.startsWith('agent-')))) {
+    it(`writes ${label(s)} byte for byte as the session publisher shared it`, async () => {
+      const doc = new Y.Doc();
+      const claudeDir = path.dirname(path.dirname(s.folder));
+      const publisher = new SessionPublisher({ claudeDir, projectFolder: path.basename(s.folder), sessionId: s.sessionId, doc });
+      try {
+        await publisher.start();
+      } finally {
+        publisher.dispose();
+      }
+      await assertPulledExactly(s, doc);
     });
   }
 
