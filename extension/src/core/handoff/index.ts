@@ -7,3 +7,4 @@ export { projectFolderName, sanitizeProjectPath } from './projectFolder';
 export { resumeCommand, type ResumeCommand } from './resumeCommand';
 export { rewriteLineSessionId } from './rewriteSessionId';
 export { asNewSession, readSharedSession, type SessionFile, type SharedSession } from './sharedSession';
+export { chooseProjectDir, describeCandidate, type ProjectChoice } from './chooseProject';
