@@ -41,8 +41,13 @@ export function joinToken(payload: string, signature: Uint8Array): string {
 
 /** Splits and parses a token without checking its signature. */
 export function decodeToken(token: string): DecodedToken | null {
-  if (token.length > 4096) return null;
-  const parts = token.split('.');
+  return decodeSigned(token, TokenClaims, 4096);
+}
+
+/** Splits `<payload>.<signature>` and parses the payload with `schema` (tokens, revocations). */
+export function decodeSigned<T>(text: string, schema: z.ZodType<T>, maxLength: number): { claims: T; signingInput: Uint8Array; signature: Uint8Array } | null {
+  if (text.length > maxLength) return null;
+  const parts = text.split('.');
   if (parts.length !== 2) return null;
   const payload = decodeBase64Url(parts[0]);
   const signature = decodeBase64Url(parts[1]);
@@ -53,7 +58,7 @@ export function decodeToken(token: string): DecodedToken | null {
   } catch {
     return null;
   }
-  const claims = TokenClaims.safeParse(json);
+  const claims = schema.safeParse(json);
   if (!claims.success) return null;
   return { claims: claims.data, signingInput: utf8Encode(parts[0]), signature };
 }

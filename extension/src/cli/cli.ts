@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
 import { ExitCode, UserError, type CliIo, type Command } from './command';
+import { relayCommand } from './commands/relay';
 import { sessionsCommand } from './commands/sessions';
 
 // The command table: one file per command under ./commands.
 const commands: Command[] = [
+  relayCommand,
   sessionsCommand,
 ];
 

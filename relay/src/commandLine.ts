@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ParseArgsConfig } from 'node:util';
+import { createJsonLogger, type LogLevel } from './logger';
+import type { RelayOptions } from './relayOptions';
+
+// Flags and environment variables of `tandem relay` and the standalone dist/relay.js (one table for both).
+// A flag wins over its environment variable.
+
+export const relayArgOptions = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  data: { type: 'string' },
+  memory: { type: 'boolean' },
+  'access-key': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'static-dir': { type: 'string' },
+  'allow-origin': { type: 'string', multiple: true },
+  'log-level': { type: 'string' },
+} satisfies NonNullable<ParseArgsConfig['options']>;
+
+export const relayUsage = 'relay [--host 127.0.0.1] [--port 8787] [--data DIR | --memory] [--access-key KEY] [--tls-cert FILE --tls-key FILE]';
+
+export const relayHelp = [
+  '--host ADDR          interface to listen on (TANDEM_RELAY_HOST, default 127.0.0.1)',
+  '--port N             port (TANDEM_RELAY_PORT, default 8787; 0 picks a free one)',
+  '--data DIR           folder that keeps rooms across restarts (TANDEM_RELAY_DATA, default: your data folder)',
+  '--memory             keep rooms in memory only (lost when the relay stops)',
+  '--access-key KEY     hosts need this key to open a new share (TANDEM_RELAY_ACCESS_KEY)',
+  '--tls-cert FILE      PEM certificate: serve https/wss (TANDEM_RELAY_TLS_CERT, with --tls-key)',
+  '--tls-key FILE       PEM private key (TANDEM_RELAY_TLS_KEY)',
+  '--static-dir DIR     browser viewer build to serve (TANDEM_RELAY_STATIC_DIR, default dist/webview)',
+  '--allow-origin O     browser origin allowed to connect, repeatable, `*` suffix matches a prefix (TANDEM_RELAY_ALLOW_ORIGINS, comma-separated; vscode-webview://* always)',
+  '--log-level L        debug, info, warn or error (TANDEM_RELAY_LOG_LEVEL, default info)',
+];
+
+export type RelayArgValues = { [K in keyof typeof relayArgOptions]?: (typeof relayArgOptions)[K] extends { multiple: true } ? string[] : (typeof relayArgOptions)[K] extends { type: 'boolean' } ? boolean : string };
+
+/** Turns flags + environment into relay options. Throws an Error whose message tells the user what to fix. */
+export function resolveRelayOptions(values: RelayArgValues, env: NodeJS.ProcessEnv, writeLog: (line: string) => void): RelayOptions {
+  const pick = (flag: string | undefined, name: string) => flag ?? (env[name] || undefined);
+  const portText = pick(values.port, 'TANDEM_RELAY_PORT') ?? '8787';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new Error(`--port must be a number from 0 to 65535, not "${portText}"`);
+  const level = (pick(values['log-level'], 'TANDEM_RELAY_LOG_LEVEL') ?? 'info') as LogLevel;
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new Error(`--log-level must be debug, info, warn or error, not "${level}"`);
+  const certFile = pick(values['tls-cert'], 'TANDEM_RELAY_TLS_CERT');
+  const keyFile = pick(values['tls-key'], 'TANDEM_RELAY_TLS_KEY');
+  if (Boolean(certFile) !== Boolean(keyFile)) throw new Error('--tls-cert and --tls-key go together: pass both or neither');
+  const origins = values['allow-origin'] ?? (env.TANDEM_RELAY_ALLOW_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const dataDir = values.memory ? undefined : path.resolve(pick(values.data, 'TANDEM_RELAY_DATA') ?? defaultDataDir(env));
+  return {
+    host: pick(values.host, 'TANDEM_RELAY_HOST') ?? '127.0.0.1',
+    port,
+    dataDir,
+    accessKey: pick(values['access-key'], 'TANDEM_RELAY_ACCESS_KEY'),
+    tls: certFile && keyFile ? { cert: readPem(certFile, '--tls-cert'), key: readPem(keyFile, '--tls-key') } : undefined,
+    staticDir: pick(values['static-dir'], 'TANDEM_RELAY_STATIC_DIR'),
+    allowedOrigins: ['vscode-webview://*', ...origins],
+    log: createJsonLogger(writeLog, level),
+  };
+}
+
+/** The per-user data folder: XDG on Linux, Application Support on macOS, LOCALAPPDATA on Windows. */
+export function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  if (process.platform === 'win32') return path.join(env.LOCALAPPDATA ?? path.join(os.homedir(), 'AppData', 'Local'), 'tandem', 'relay');
+  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Application Support', 'tandem', 'relay');
+  return path.join(env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share'), 'tandem', 'relay');
+}
+
+function readPem(file: string, flag: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    throw new Error(`cannot read ${flag} ${file}: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,119 @@
+import type http from 'node:http';
+import { admit, type AdmissionPolicy } from './admission';
+import { isOriginAllowed } from './auth/originPolicy';
+import type { Revocations } from './auth/revocations';
+import type { TokenVerifier } from './auth/tokenVerifier';
+import { CloseCode } from '../../protocol/src';
+import { TokenBucket } from './limits';
+import type { Logger } from './logger';
+import type { RelayMetrics } from './metrics';
+import type { RoomRegistry } from './roomRegistry';
+import { serveStatic } from './staticSite';
+import type { Upgrades } from './upgrades';
+
+// Plain HTTP: health, metrics, the viewer's static files, and two small JSON endpoints:
+//   POST /check/<share id>/<room>   body: the token   → {ok} or {ok:false, code, reason}
+//       (browsers hide why an upgrade failed; a client asks here, with the same rules as the upgrade)
+//   POST /revoke                    body: a revocation signed with the share key → {closed}
+// Tokens travel in bodies, never in URLs, so no access log or proxy ever sees them.
+
+export type HttpDeps = {
+  policy: AdmissionPolicy;
+  verifier: TokenVerifier;
+  revocations: Revocations;
+  registry: RoomRegistry;
+  upgrades: Upgrades;
+  metrics: RelayMetrics;
+  log: Logger;
+  staticDir: string;
+  ready: () => boolean;
+};
+
+const MAX_BODY = 64 * 1024;
+
+export function createHttpHandler(deps: HttpDeps): (req: http.IncomingMessage, res: http.ServerResponse) => void {
+  const revokeRate = new TokenBucket(5, 20);
+  const routes: Array<[string, RegExp, (req: http.IncomingMessage, res: http.ServerResponse, m: RegExpExecArray) => void | Promise<void>]> = [
+    ['GET', /^\/healthz$/, (_q, res) => text(res, 200, 'ok\n')],
+    ['GET', /^\/readyz$/, (_q, res) => (deps.ready() ? text(res, 200, 'ready\n') : text(res, 503, 'not ready\n'))],
+    ['GET', /^\/metrics$/, (_q, res) => text(res, 200, deps.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8')],
+    ['POST', /^\/check(\/ws\/.*)$/, async (req, res, m) => {
+      const token = (await readBody(req)).trim();
+      const verdict = await admit({ pathname: m[1], origin: req.headers.origin, host: req.headers.host, token, accessKey: undefined }, deps.policy, deps.verifier, deps.revocations, deps.registry);
+      json(res, 200, verdict.ok ? { ok: true, role: verdict.value.role } : { ok: false, code: verdict.code, reason: verdict.reason }, cors(req, deps));
+    }],
+    ['POST', /^\/revoke$/, async (req, res) => {
+      if (!revokeRate.take()) return json(res, 429, { ok: false, reason: 'too many revocations; retry in a few seconds' });
+      const result = await deps.revocations.apply(await readBody(req));
+      if (!result.ok) return json(res, result.code === CloseCode.forbidden ? 403 : 401, { ok: false, reason: result.reason }, cors(req, deps));
+      let closed = 0;
+      for (const conn of deps.upgrades.connections) {
+        if (conn.admitted.shareId !== result.value.shareId) continue;
+        if (!deps.revocations.isRevoked(result.value.record, conn.claims)) continue;
+        conn.close(CloseCode.unauthorized, 'the host revoked this link');
+        closed++;
+      }
+      deps.log.info('applied a revocation', { closed });
+      json(res, 200, { ok: true, closed }, cors(req, deps));
+    }],
+  ];
+
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://relay');
+    const method = req.method ?? 'GET';
+    for (const [m, pattern, handler] of routes) {
+      const match = pattern.exec(url.pathname);
+      if (!match || m !== method) continue;
+      Promise.resolve(handler(req, res, match)).catch((e: Error) => {
+        deps.log.warn('http request failed', { path: url.pathname, error: e.message });
+        if (!res.headersSent) json(res, e instanceof BodyTooLarge ? 413 : 500, { ok: false, reason: e.message });
+      });
+      return;
+    }
+    if (method === 'OPTIONS') return preflight(req, res, deps);
+    if (method !== 'GET' && method !== 'HEAD') return text(res, 405, 'method not allowed\n');
+    serveStatic(url.pathname, res, deps.staticDir);
+  };
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new BodyTooLarge(`the request body is over ${MAX_BODY} bytes`));
+        req.destroy();
+        return;
+      }
+      parts.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** A VS Code webview (another origin) may call /check and /revoke; other pages may not read the answer. */
+function cors(req: http.IncomingMessage, deps: HttpDeps): Record<string, string> {
+  const origin = req.headers.origin;
+  if (!origin || !isOriginAllowed(origin, req.headers.host, deps.policy.tls, deps.policy.origins)) return {};
+  return { 'access-control-allow-origin': origin, vary: 'Origin' };
+}
+
+function preflight(req: http.IncomingMessage, res: http.ServerResponse, deps: HttpDeps): void {
+  res.writeHead(204, { ...cors(req, deps), 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '600' });
+  res.end();
+}
+
+function text(res: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'content-type': type, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', ...headers });
+  res.end(JSON.stringify(body));
+}

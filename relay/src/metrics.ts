@@ -1,0 +1,149 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+// Prometheus text exposition for the relay's own numbers; a few dozen lines instead of a client library.
+
+type Labels = Record<string, string | number>;
+
+function labelKey(labels: Labels): string {
+  const keys = Object.keys(labels).sort();
+  return keys.length === 0 ? '' : `{${keys.map((k) => `${k}="${String(labels[k]).replace(/["\\\n]/g, '_')}"`).join(',')}}`;
+}
+
+abstract class Metric {
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly type: 'counter' | 'gauge' | 'histogram',
+  ) {}
+  abstract lines(): string[];
+  render(): string {
+    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`, ...this.lines()].join('\n');
+  }
+}
+
+export class Counter extends Metric {
+  private readonly values = new Map<string, number>();
+  constructor(name: string, help: string) {
+    super(name, help, 'counter');
+  }
+  inc(labels: Labels = {}, by = 1): void {
+    const key = labelKey(labels);
+    this.values.set(key, (this.values.get(key) ?? 0) + by);
+  }
+  get(labels: Labels = {}): number {
+    return this.values.get(labelKey(labels)) ?? 0;
+  }
+  lines(): string[] {
+    return [...this.values].map(([k, v]) => `${this.name}${k} ${v}`);
+  }
+}
+
+/** A gauge read when scraped. */
+export class Gauge extends Metric {
+  constructor(
+    name: string,
+    help: string,
+    private readonly read: () => Array<[Labels, number]>,
+  ) {
+    super(name, help, 'gauge');
+  }
+  lines(): string[] {
+    return this.read().map(([labels, v]) => `${this.name}${labelKey(labels)} ${v}`);
+  }
+}
+
+export class Histogram extends Metric {
+  private readonly counts: number[];
+  private sum = 0;
+  private count = 0;
+  constructor(
+    name: string,
+    help: string,
+    private readonly buckets: number[],
+  ) {
+    super(name, help, 'histogram');
+    this.counts = buckets.map(() => 0);
+  }
+  observe(value: number): void {
+    this.sum += value;
+    this.count++;
+    for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]) this.counts[i]++;
+  }
+  lines(): string[] {
+    return [
+      ...this.buckets.map((b, i) => `${this.name}_bucket{le="${b}"} ${this.counts[i]}`),
+      `${this.name}_bucket{le="+Inf"} ${this.count}`,
+      `${this.name}_sum ${this.sum}`,
+      `${this.name}_count ${this.count}`,
+    ];
+  }
+}
+
+export type RelayGauges = {
+  connections: () => Array<[Labels, number]>;
+  rooms: () => number;
+  lagging: () => number;
+};
+
+/** Every metric the relay exports. One instance per relay; components get it through their constructor. */
+export class RelayMetrics {
+  readonly messages = new Counter('tandem_relay_messages_total', 'websocket messages by direction and type');
+  readonly bytes = new Counter('tandem_relay_bytes_total', 'websocket payload bytes by direction and type');
+  readonly authDenials = new Counter('tandem_relay_auth_denials_total', 'upgrades refused, by reason');
+  readonly writeDenials = new Counter('tandem_relay_write_denials_total', 'updates dropped because the role may not write the room');
+  readonly awarenessDropped = new Counter('tandem_relay_awareness_dropped_total', 'awareness entries dropped (foreign client id, too big, malformed)');
+  readonly awarenessDeferred = new Counter('tandem_relay_awareness_deferred_total', 'awareness messages held back by the rate limit');
+  readonly closes = new Counter('tandem_relay_closes_total', 'connections closed, by close code');
+  readonly storageErrors = new Counter('tandem_relay_storage_errors_total', 'storage operations that failed');
+  readonly compactions = new Counter('tandem_relay_compactions_total', 'room logs compacted');
+  readonly lagEvents = new Counter('tandem_relay_lag_events_total', 'times a socket went over its send buffer high-water mark');
+  readonly syncDuration = new Histogram('tandem_relay_sync_duration_seconds', 'from a client sync request to the last sync frame handed to the socket', [
+    0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+  ]);
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  private readonly all: Metric[];
+
+  constructor(gauges: RelayGauges) {
+    this.loopDelay.enable();
+    const mem = () => process.memoryUsage();
+    this.all = [
+      new Gauge('tandem_relay_connections', 'open websocket connections by room kind and role', gauges.connections),
+      new Gauge('tandem_relay_rooms', 'rooms loaded in memory', () => [[{}, gauges.rooms()]]),
+      new Gauge('tandem_relay_lagging_sockets', 'sockets over their send buffer high-water mark', () => [[{}, gauges.lagging()]]),
+      this.messages,
+      this.bytes,
+      this.authDenials,
+      this.writeDenials,
+      this.awarenessDropped,
+      this.awarenessDeferred,
+      this.closes,
+      this.storageErrors,
+      this.compactions,
+      this.lagEvents,
+      this.syncDuration,
+      new Gauge('tandem_relay_event_loop_delay_seconds', 'event loop delay since the last scrape', () => {
+        const out: Array<[Labels, number]> = [0.5, 0.99, 1].map((q) => [{ quantile: q }, this.loopDelay.percentile(q * 100) / 1e9]);
+        this.loopDelay.reset();
+        return out;
+      }),
+      new Gauge('tandem_relay_memory_bytes', 'process memory', () => {
+        const m = mem();
+        return [
+          [{ kind: 'rss' }, m.rss],
+          [{ kind: 'heapUsed' }, m.heapUsed],
+          [{ kind: 'heapTotal' }, m.heapTotal],
+          [{ kind: 'external' }, m.external],
+          [{ kind: 'arrayBuffers' }, m.arrayBuffers],
+        ];
+      }),
+    ];
+  }
+
+  render(): string {
+    return `${this.all.map((m) => m.render()).join('\n')}\n`;
+  }
+
+  dispose(): void {
+    this.loopDelay.disable();
+  }
+}

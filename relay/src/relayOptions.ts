@@ -1,0 +1,72 @@
+import type { Logger } from './logger';
+
+const MiB = 1024 * 1024;
+
+/** Tunables with safe defaults; tests and the benchmark override some of them. */
+export type RelayLimits = {
+  /** largest frame a host may send (its first sync of a big transcript) */
+  maxPayloadHost: number;
+  /** largest frame a prompter or observer may send (a prompt of MAX_PROMPT_CHARS fits) */
+  maxPayloadOther: number;
+  /** size of the pieces a big sync is sent in */
+  chunkBytes: number;
+  /** a socket whose send buffer is over this stops getting live updates and is resynced when it drains */
+  highWaterBytes: number;
+  /** a socket catching up is sent more only while its buffer is under this */
+  lowWaterBytes: number;
+  /** a socket that makes no progress catching up for this long is closed with 1013 */
+  lagTimeoutMs: number;
+  upgradesPerSecond: number;
+  upgradeBurst: number;
+  maxConnectionsPerIp: number;
+  maxConnectionsPerToken: number;
+  awarenessPerSecond: number;
+  awarenessBurst: number;
+  maxAwarenessStateBytes: number;
+  /** a room with no connections leaves memory after this long */
+  idleRoomMs: number;
+  /** ping interval; a socket that missed one pong is dropped */
+  heartbeatMs: number;
+  /** compact a room log once it is this many times the size of its last compacted form */
+  compactFactor: number;
+  compactMinBytes: number;
+};
+
+export const defaultLimits: RelayLimits = {
+  maxPayloadHost: 64 * MiB,
+  maxPayloadOther: 1 * MiB,
+  chunkBytes: 2 * MiB,
+  highWaterBytes: 8 * MiB,
+  lowWaterBytes: 2 * MiB,
+  lagTimeoutMs: 30_000,
+  upgradesPerSecond: 100,
+  upgradeBurst: 200,
+  maxConnectionsPerIp: 256,
+  maxConnectionsPerToken: 128,
+  awarenessPerSecond: 5,
+  awarenessBurst: 10,
+  maxAwarenessStateBytes: 4096,
+  idleRoomMs: 30_000,
+  heartbeatMs: 30_000,
+  compactFactor: 4,
+  compactMinBytes: 1 * MiB,
+};
+
+export type RelayOptions = {
+  /** interface to listen on; default 127.0.0.1 */
+  host?: string;
+  /** default 8787; 0 picks a free port */
+  port?: number;
+  /** folder for the embedded store; without it rooms live in memory only */
+  dataDir?: string;
+  /** when set, opening a share that is not on the relay yet needs this key (host connections only) */
+  accessKey?: string;
+  /** PEM certificate and key: serve https/wss */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** browser viewer build to serve at / and /s/<share id>; default dist/webview next to the bundle */
+  staticDir?: string;
+  /** browser origins allowed besides the relay's own; default VS Code webviews */
+  allowedOrigins?: string[];
+  log?: Logger;
+  limits?: Partial<RelayLimits>;
+};

@@ -1,0 +1,237 @@
+import * as Y from 'yjs';
+import { CloseCode, Origin, type RoomKind } from '../../protocol/src';
+import { encodeStateVectorMap, encodeUpdateChunks } from '../../protocol/src/connector/updateChunks';
+import type { Logger } from './logger';
+import type { RelayMetrics } from './metrics';
+import type { OutboxSource, SyncPlan } from './outbox';
+import { RoomAwareness, type AwarenessLimits } from './roomAwareness';
+import type { RoomKey, RoomStorage } from './storage/roomStorage';
+import { syncUpdateMessage } from './syncMessages';
+
+// One room: its Y.Doc, its connections, and the path every write takes:
+//   receive → storage.append (durable) → apply to the doc → forward to the other connections.
+// The doc is applied only after the write is durable, so the doc always equals what storage holds:
+// anything the relay sends (a forward, a sync answer) is on disk first, and kill -9 loses nothing a
+// client has seen. Writes are applied and forwarded in arrival order.
+
+export type RoomLimits = { chunkBytes: number; compactFactor: number; compactMinBytes: number; awareness: AwarenessLimits };
+
+/** What a room needs from a connection. */
+export interface RoomMember {
+  readonly role: string;
+  live(message: Buffer, update: Uint8Array): void;
+  control(message: Buffer): void;
+  close(code: number, reason: string): void;
+}
+
+type Pending = { update: Uint8Array; message: Buffer; from: RoomMember; durable: boolean };
+
+type CachedPlan = { plan: SyncPlan; appliedAt: number; bytes: number };
+
+const PLAN_CACHE = 4;
+
+export class Room implements OutboxSource {
+  readonly doc = new Y.Doc({ gc: true });
+  readonly members = new Set<RoomMember>();
+  readonly awareness: RoomAwareness<RoomMember>;
+  private readonly queue: Pending[] = [];
+  private readonly plans = new Map<string, CachedPlan>();
+  /** bytes of updates applied since load; sync plans built before are reused while the room grows little */
+  private appliedBytes = 0;
+  private compactBase: number;
+  private compacting = false;
+  private settledWaiters: Array<() => void> = [];
+  failed: Error | null = null;
+
+  private constructor(
+    readonly key: RoomKey,
+    readonly kind: RoomKind,
+    private readonly storage: RoomStorage,
+    private readonly limits: RoomLimits,
+    private readonly metrics: RelayMetrics,
+    private readonly log: Logger,
+    private readonly onFailed: (room: Room) => void,
+    storedBytes: number,
+  ) {
+    this.compactBase = storedBytes;
+    this.awareness = new RoomAwareness<RoomMember>((message) => this.members.forEach((m) => m.control(message)), limits.awareness, {
+      dropped: (n) => metrics.awarenessDropped.inc({}, n),
+      deferred: () => metrics.awarenessDeferred.inc(),
+    });
+  }
+
+  static async load(
+    key: RoomKey,
+    kind: RoomKind,
+    storage: RoomStorage,
+    limits: RoomLimits,
+    metrics: RelayMetrics,
+    log: Logger,
+    onFailed: (room: Room) => void,
+  ): Promise<Room> {
+    const loaded = await storage.load(key);
+    const room = new Room(key, kind, storage, limits, metrics, log, onFailed, loaded.storedBytes);
+    room.doc.transact(() => {
+      for (const update of loaded.updates) {
+        try {
+          Y.applyUpdate(room.doc, update);
+        } catch (e) {
+          metrics.storageErrors.inc({ op: 'load' });
+          log.error('skipped a stored update that does not apply (written by a client with a malformed update)', { room: key, error: (e as Error).message });
+        }
+      }
+    }, Origin.storage);
+    return room;
+  }
+
+  attach(member: RoomMember): void {
+    this.members.add(member);
+    this.awareness.join(member);
+    const snapshot = this.awareness.snapshot();
+    if (snapshot) member.control(snapshot);
+  }
+
+  detach(member: RoomMember): void {
+    if (!this.members.delete(member)) return;
+    this.awareness.leave(member);
+  }
+
+  stateVector(): Uint8Array {
+    return Y.encodeStateVector(this.doc);
+  }
+
+  /** A write from a member allowed to write this room. */
+  receive(from: RoomMember, update: Uint8Array, message: Buffer): void {
+    if (this.failed) return;
+    const pending: Pending = { update, message, from, durable: false };
+    this.queue.push(pending);
+    this.storage.append(this.key, update).then(
+      () => {
+        pending.durable = true;
+        this.drain();
+      },
+      (e: Error) => this.fail(e),
+    );
+  }
+
+  /** True if `update` adds nothing to the room (no structs, only deletions the room already has). */
+  isRedundant(update: Uint8Array): boolean {
+    const { structs, ds } = Y.decodeUpdate(update);
+    if (structs.length > 0) return false;
+    for (const [client, items] of ds.clients) {
+      for (const item of items) {
+        for (let clock = item.clock; clock < item.clock + item.len; ) {
+          const struct = this.findStruct(client, clock);
+          if (!struct || !struct.deleted) return false;
+          clock = struct.id.clock + struct.length;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Resolves once every write received so far is applied (or the room failed). */
+  settled(): Promise<void> {
+    if (this.queue.length === 0 || this.failed) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
+  }
+
+  // ---- OutboxSource: what a member's outbox needs to catch a socket up ----------------------------
+
+  plan(fromSv: Uint8Array): SyncPlan {
+    const key = Buffer.from(fromSv).toString('base64');
+    const cached = this.plans.get(key);
+    if (cached && this.appliedBytes - cached.appliedAt <= Math.max(this.limits.chunkBytes, cached.bytes / 4)) {
+      this.plans.delete(key);
+      this.plans.set(key, cached);
+      return cached.plan;
+    }
+    const { chunks, upTo } = encodeUpdateChunks(this.doc, Y.decodeStateVector(fromSv), this.limits.chunkBytes);
+    const plan = { messages: chunks.map((c) => syncUpdateMessage(c)), upTo: encodeStateVectorMap(upTo) };
+    if (this.plans.size >= PLAN_CACHE) this.plans.delete(this.plans.keys().next().value as string);
+    this.plans.set(key, { plan, appliedAt: this.appliedBytes, bytes: chunks.reduce((n, c) => n + c.length, 0) });
+    return plan;
+  }
+
+  final(upTo: Uint8Array, kind: 'step2' | 'update'): Buffer {
+    return syncUpdateMessage(Y.encodeStateAsUpdate(this.doc, upTo), kind);
+  }
+
+  stateBefore(update: Uint8Array): Uint8Array {
+    const sv = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+    for (const [client, clock] of Y.parseUpdateMeta(update).from) sv.set(client, Math.min(sv.get(client) ?? 0, clock));
+    return encodeStateVectorMap(sv);
+  }
+
+  awarenessSnapshot(): Buffer | null {
+    return this.awareness.snapshot();
+  }
+
+  dispose(): void {
+    this.awareness.dispose();
+    this.plans.clear();
+    this.doc.destroy();
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------
+
+  private drain(): void {
+    while (this.queue.length > 0 && this.queue[0].durable) {
+      const { update, message, from } = this.queue.shift() as Pending;
+      try {
+        Y.applyUpdate(this.doc, update, from);
+      } catch (e) {
+        this.log.warn('a client sent an update that does not apply; closed it', { room: this.key, role: from.role, error: (e as Error).message });
+        from.close(1007, 'malformed Yjs update');
+        continue;
+      }
+      this.appliedBytes += update.length;
+      for (const m of this.members) if (m !== from) m.live(message, update);
+    }
+    if (this.queue.length > 0) return;
+    this.wakeSettled();
+    this.maybeCompact();
+  }
+
+  private wakeSettled(): void {
+    const waiters = this.settledWaiters;
+    this.settledWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private maybeCompact(): void {
+    const stored = this.storage.storedBytes(this.key);
+    if (this.compacting || this.failed || stored < this.limits.compactMinBytes || stored < this.limits.compactFactor * this.compactBase) return;
+    this.compacting = true;
+    const merged = Y.encodeStateAsUpdate(this.doc);
+    this.storage.compact(this.key, merged).then(
+      () => {
+        this.compacting = false;
+        this.compactBase = merged.length;
+        this.metrics.compactions.inc();
+        this.log.info('compacted a room log', { room: this.key, fromBytes: stored, toBytes: merged.length });
+      },
+      (e: Error) => this.fail(e),
+    );
+  }
+
+  private fail(e: Error): void {
+    if (this.failed) return;
+    this.failed = e;
+    this.metrics.storageErrors.inc({ op: 'write' });
+    this.log.error('room storage failed: the room refuses writes and closes its connections; it reloads from disk on the next connection', {
+      room: this.key,
+      error: e.message,
+    });
+    this.queue.length = 0;
+    this.wakeSettled();
+    for (const m of [...this.members]) m.close(CloseCode.tryAgainLater, 'the relay could not store an update; reconnect later');
+    this.onFailed(this);
+  }
+
+  private findStruct(client: number, clock: number): Y.Item | Y.GC | null {
+    const structs = this.doc.store.clients.get(client);
+    if (!structs || clock >= Y.getState(this.doc.store, client)) return null;
+    return structs[Y.findIndexSS(structs, clock)];
+  }
+}

@@ -1,0 +1,119 @@
+import type { RoomKind } from '../../protocol/src';
+import type { Logger } from './logger';
+import type { RelayMetrics } from './metrics';
+import { Room, type RoomLimits } from './room';
+import type { RoomKey, RoomStorage } from './storage/roomStorage';
+
+// Rooms in memory. A room is loaded once (concurrent openers share the load) and leaves memory
+// `idleMs` after its last connection closed, once its writes are on disk.
+
+export class RoomRegistry {
+  private readonly rooms = new Map<RoomKey, Room>();
+  private readonly loading = new Map<RoomKey, Promise<Room>>();
+  private readonly unloading = new Map<RoomKey, Promise<void>>();
+  private readonly idleTimers = new Map<RoomKey, NodeJS.Timeout>();
+
+  constructor(
+    private readonly storage: RoomStorage,
+    private readonly limits: RoomLimits & { idleMs: number },
+    private readonly metrics: RelayMetrics,
+    private readonly log: Logger,
+  ) {}
+
+  /** Whether the room is in memory or in storage. */
+  async exists(key: RoomKey): Promise<boolean> {
+    return this.rooms.has(key) || this.loading.has(key) || (await this.storage.exists(key));
+  }
+
+  /** The loaded room; the caller must attach a member or call `releaseIfIdle`. */
+  async open(key: RoomKey, kind: RoomKind): Promise<Room> {
+    this.cancelIdle(key);
+    await this.unloading.get(key);
+    const room = this.rooms.get(key);
+    if (room) return room;
+    let pending = this.loading.get(key);
+    if (!pending) {
+      const started = performance.now();
+      pending = Room.load(key, kind, this.storage, this.limits, this.metrics, this.log, (r) => this.evict(r)).then(
+        (loaded) => {
+          this.loading.delete(key);
+          this.rooms.set(key, loaded);
+          this.log.debug('room loaded', { room: key, ms: Math.round(performance.now() - started) });
+          return loaded;
+        },
+        (e: Error) => {
+          this.loading.delete(key);
+          this.metrics.storageErrors.inc({ op: 'load' });
+          this.log.error('could not load a room from storage', { room: key, error: e.message });
+          throw e;
+        },
+      );
+      this.loading.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Starts the idle countdown if nobody is in the room. */
+  releaseIfIdle(room: Room): void {
+    if (room.members.size > 0 || this.rooms.get(room.key) !== room || this.idleTimers.has(room.key)) return;
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(room.key);
+      if (room.members.size === 0) void this.unload(room);
+    }, this.limits.idleMs);
+    timer.unref();
+    this.idleTimers.set(room.key, timer);
+  }
+
+  size(): number {
+    return this.rooms.size;
+  }
+
+  all(): Room[] {
+    return [...this.rooms.values()];
+  }
+
+  /** Waits for every room's writes, closes every member with `code`, unloads everything. */
+  async closeAll(code: number, reason: string): Promise<void> {
+    for (const timer of this.idleTimers.values()) clearTimeout(timer);
+    this.idleTimers.clear();
+    await Promise.all([...this.loading.values()].map((p) => p.catch(() => undefined)));
+    await Promise.all(
+      this.all().map(async (room) => {
+        await room.settled();
+        for (const m of [...room.members]) m.close(code, reason);
+        await this.unload(room);
+      }),
+    );
+    await Promise.all(this.unloading.values());
+  }
+
+  private unload(room: Room): Promise<void> {
+    const existing = this.unloading.get(room.key);
+    if (existing) return existing;
+    const done = (async () => {
+      await room.settled();
+      this.rooms.delete(room.key);
+      room.dispose();
+      try {
+        await this.storage.release(room.key);
+      } catch (e) {
+        this.metrics.storageErrors.inc({ op: 'release' });
+        this.log.error('could not release a room from storage', { room: room.key, error: (e as Error).message });
+      }
+    })().finally(() => this.unloading.delete(room.key));
+    this.unloading.set(room.key, done);
+    return done;
+  }
+
+  /** A room whose storage failed leaves memory at once; the next connection reloads it from disk. */
+  private evict(room: Room): void {
+    this.cancelIdle(room.key);
+    void this.unload(room);
+  }
+
+  private cancelIdle(key: RoomKey): void {
+    const timer = this.idleTimers.get(key);
+    if (timer) clearTimeout(timer);
+    this.idleTimers.delete(key);
+  }
+}

@@ -1,0 +1,173 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { CloseCode } from '../../protocol/src';
+import type { AdmissionPolicy } from './admission';
+import { DEFAULT_ALLOWED_ORIGINS } from './auth/originPolicy';
+import { Revocations } from './auth/revocations';
+import { TokenVerifier } from './auth/tokenVerifier';
+import { createHttpHandler } from './httpRoutes';
+import { createJsonLogger } from './logger';
+import { RelayMetrics } from './metrics';
+import { defaultLimits, type RelayLimits, type RelayOptions } from './relayOptions';
+import { RoomRegistry } from './roomRegistry';
+import { defaultStaticDir } from './staticSite';
+import { FileStorage } from './storage/fileStorage';
+import { MemoryStorage } from './storage/memoryStorage';
+import type { RoomStorage } from './storage/roomStorage';
+import { Upgrades } from './upgrades';
+
+// The relay's composition root: builds every part once and wires them. Used by `tandem relay`, the
+// standalone dist/relay.js, the extension host's embedded relay, tests and the benchmark.
+
+export type RelayHandle = {
+  /** http(s)://host:port, the base of share links */
+  url: string;
+  host: string;
+  port: number;
+  metrics: RelayMetrics;
+  limits: RelayLimits;
+  storageKind: RoomStorage['kind'];
+  /** live numbers for tests and status displays */
+  stats(): { connections: number; rooms: number; lagging: number };
+  /** Flushes every room to storage, closes every client with 1012 (restart), stops listening. Idempotent. */
+  close(): Promise<void>;
+};
+
+export async function startRelay(options: RelayOptions = {}): Promise<RelayHandle> {
+  const log = options.log ?? createJsonLogger((line) => process.stderr.write(line));
+  const limits: RelayLimits = { ...defaultLimits, ...options.limits };
+  const storage: RoomStorage = options.dataDir ? await FileStorage.open(options.dataDir, log) : new MemoryStorage();
+  const host = options.host ?? '127.0.0.1';
+  let upgrades: Upgrades | null = null;
+  const metrics: RelayMetrics = new RelayMetrics({
+    connections: () => {
+      const counts = new Map<string, number>();
+      for (const c of upgrades?.connections ?? []) {
+        const k = `${c.admitted.room}|${c.role}`;
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+      return [...counts].map(([k, n]) => [{ room: k.split('|')[0], role: k.split('|')[1] }, n]);
+    },
+    rooms: () => registry.size(),
+    lagging: () => [...(upgrades?.connections ?? [])].filter((c) => c.outbox.lagging).length,
+  });
+  const registry: RoomRegistry = new RoomRegistry(
+    storage,
+    {
+      chunkBytes: limits.chunkBytes,
+      compactFactor: limits.compactFactor,
+      compactMinBytes: limits.compactMinBytes,
+      idleMs: limits.idleRoomMs,
+      awareness: { perSecond: limits.awarenessPerSecond, burst: limits.awarenessBurst, maxStateBytes: limits.maxAwarenessStateBytes },
+    },
+    metrics,
+    log,
+  );
+  const verifier = new TokenVerifier();
+  const revocations = new Revocations(storage, verifier);
+  const policy: AdmissionPolicy = {
+    origins: { allowed: options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS },
+    tls: options.tls !== undefined,
+    accessKey: options.accessKey || undefined,
+  };
+  const ups = new Upgrades(policy, limits, verifier, revocations, registry, metrics, log);
+  upgrades = ups;
+  const handler = createHttpHandler({
+    policy,
+    verifier,
+    revocations,
+    registry,
+    upgrades: ups,
+    metrics,
+    log,
+    staticDir: options.staticDir ?? defaultStaticDir(),
+    ready: () => !ups.closing,
+  });
+  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
+  server.on('upgrade', (req, socket, head) => void ups.handle(req, socket, head));
+  server.on('clientError', (e, socket) => socket.destroy(e));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8787, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  // Sweep: close sockets stuck catching up (1013) or whose link expired (4401).
+  const sweep = setInterval(() => {
+    const now = performance.now();
+    const nowSeconds = Date.now() / 1000;
+    for (const c of ups.connections) {
+      if (c.outbox.isStalled(now)) c.close(CloseCode.tryAgainLater, 'this connection fell too far behind; reconnect');
+      else if (c.claims.exp <= nowSeconds) c.close(CloseCode.unauthorized, 'the link expired; ask the host for a new link');
+    }
+  }, Math.min(1000, limits.lagTimeoutMs / 2));
+  sweep.unref();
+  // Heartbeat: a socket that did not answer the previous ping is gone (laptop lid closed, NAT timeout).
+  const heartbeat = setInterval(() => {
+    for (const c of ups.connections) {
+      if (!c.alive) c.terminate();
+      else c.ping();
+    }
+  }, limits.heartbeatMs);
+  heartbeat.unref();
+
+  const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log.info('relay listening', {
+    url,
+    storage: storage.kind,
+    dataDir: options.dataDir ?? null,
+    accessKey: policy.accessKey ? 'required to open shares' : 'not set',
+  });
+  if (!policy.accessKey && !isLoopback(host)) {
+    log.warn('the relay listens on a public interface without an access key: anyone can open shares on it; set --access-key');
+  }
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      ups.closing = true;
+      clearInterval(sweep);
+      clearInterval(heartbeat);
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      await registry.closeAll(CloseCode.restart, 'the relay is restarting; reconnect');
+      await waitForSockets(ups, 2000);
+      await storage.close();
+      server.closeAllConnections();
+      await stopped;
+      metrics.dispose();
+      log.info('relay stopped');
+    })());
+
+  return {
+    url,
+    host,
+    port,
+    metrics,
+    limits,
+    storageKind: storage.kind,
+    stats: () => ({
+      connections: ups.connections.size,
+      rooms: registry.size(),
+      lagging: [...ups.connections].filter((c) => c.outbox.lagging).length,
+    }),
+    close,
+  };
+}
+
+/** Gives closing sockets a moment for the close handshake, then cuts the rest. */
+async function waitForSockets(ups: Upgrades, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([ups.drained(), timeout]);
+  clearTimeout(timer);
+  for (const c of ups.connections) c.terminate();
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}

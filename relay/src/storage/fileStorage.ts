@@ -1,0 +1,145 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { RoomLog, syncFolder } from './roomLog';
+import type { LoadedRoom, RoomKey, RoomStorage } from './roomStorage';
+import type { Logger } from '../logger';
+
+// Embedded, crash-safe storage with no native modules (the relay also runs inside VS Code's extension
+// host, where a native SQLite/LevelDB build would have to match Electron's ABI): one append-only log
+// per room of length+CRC framed Yjs updates, fdatasync'd before the room applies or forwards them,
+// compacted by bytes into a single merged update (temp file + fsync + rename).
+//
+//   <dataDir>/rooms/<share id as hex>.<room>.log
+//   <dataDir>/revocations/<share id as hex>.json
+//   <dataDir>/relay.lock       (pid of the relay using the folder)
+//
+// Share ids are base64url, which is case-sensitive; hex file names stay distinct on case-insensitive disks.
+
+export class FileStorage implements RoomStorage {
+  readonly kind = 'file';
+  private readonly logs = new Map<RoomKey, RoomLog>();
+
+  private constructor(
+    private readonly dir: string,
+    private readonly log: Logger,
+  ) {}
+
+  static async open(dir: string, log: Logger): Promise<FileStorage> {
+    await fs.mkdir(path.join(dir, 'rooms'), { recursive: true });
+    await fs.mkdir(path.join(dir, 'revocations'), { recursive: true });
+    await takeLock(path.join(dir, 'relay.lock'));
+    return new FileStorage(dir, log);
+  }
+
+  async exists(key: RoomKey): Promise<boolean> {
+    if (this.logs.has(key)) return true;
+    try {
+      await fs.access(this.roomFile(key));
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw e;
+    }
+  }
+
+  async load(key: RoomKey): Promise<LoadedRoom> {
+    if (this.logs.has(key)) throw new Error(`room ${key} is already open`);
+    const roomLog = new RoomLog(this.roomFile(key), this.log);
+    const updates = await roomLog.open();
+    this.logs.set(key, roomLog);
+    return { updates, storedBytes: roomLog.bytes };
+  }
+
+  append(key: RoomKey, update: Uint8Array): Promise<void> {
+    return this.open(key).append(update);
+  }
+
+  storedBytes(key: RoomKey): number {
+    return this.open(key).bytes;
+  }
+
+  compact(key: RoomKey, merged: Uint8Array): Promise<void> {
+    return this.open(key).compact(merged);
+  }
+
+  async release(key: RoomKey): Promise<void> {
+    const roomLog = this.logs.get(key);
+    if (!roomLog) return;
+    this.logs.delete(key);
+    await roomLog.close();
+  }
+
+  async readRevocations(shareId: string): Promise<string | null> {
+    try {
+      return await fs.readFile(this.revocationFile(shareId), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+  }
+
+  async writeRevocations(shareId: string, json: string): Promise<void> {
+    const file = this.revocationFile(shareId);
+    const tmp = `${file}.tmp`;
+    const handle = await fs.open(tmp, 'w');
+    try {
+      await handle.writeFile(json);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(tmp, file);
+    await syncFolder(path.dirname(file));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.logs.keys()].map((key) => this.release(key)));
+    await fs.rm(path.join(this.dir, 'relay.lock'), { force: true });
+  }
+
+  private open(key: RoomKey): RoomLog {
+    const roomLog = this.logs.get(key);
+    if (!roomLog) throw new Error(`room ${key} is not open`);
+    return roomLog;
+  }
+
+  private roomFile(key: RoomKey): string {
+    const [shareId, room] = key.split('/');
+    return path.join(this.dir, 'rooms', `${shareHex(shareId)}.${room}.log`);
+  }
+
+  private revocationFile(shareId: string): string {
+    return path.join(this.dir, 'revocations', `${shareHex(shareId)}.json`);
+  }
+}
+
+function shareHex(shareId: string): string {
+  return Buffer.from(shareId, 'base64url').toString('hex');
+}
+
+/** One relay per data folder: two processes appending to the same logs would interleave records. */
+async function takeLock(file: string): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await fs.writeFile(file, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(await fs.readFile(file, 'utf8'));
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new Error(`another relay (pid ${pid}) is using ${path.dirname(file)}; stop it or pass a different --data folder`);
+      }
+      await fs.rm(file, { force: true });
+    }
+  }
+  throw new Error(`could not lock ${file}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
