@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { Origin, appendLines, setMeta } from '../../../protocol/src';
-import { HandoffError, findProjectCandidates, hostBaseName, materialiseSession, projectFolderName, soleBest } from '../../../extension/src/core/handoff';
+import { HandoffError, chooseProjectDir, findProjectCandidates, hostBaseName, materialiseSession, projectFolderName, soleBest } from '../../../extension/src/core/handoff';
 import { normaliseRemote } from '../../../extension/src/core/handoff/gitRemote';
 import { Sandbox } from './sandbox';
 
@@ -116,5 +116,46 @@ describe('handoff: a Windows session pulled onto Linux', () => {
     assert.equal(path.basename(r.projectFolder), projectDir.replace(/[^A-Za-z0-9]/g, '-'));
     assert.equal(fs.readFileSync(r.sessionFile, 'utf8'), winLines.join('\n') + '\n');
     assert.equal(r.projectDir, projectDir);
+  });
+});
+
+describe('handoff: choosing the project to continue in', () => {
+  let box: Sandbox;
+  let home: string;
+  beforeEach(() => {
+    box = new Sandbox();
+    home = path.join(box.root, 'home');
+    fs.mkdirSync(path.join(home, 'src', 'app'), { recursive: true });
+    fs.mkdirSync(path.join(home, 'work', 'app'), { recursive: true });
+  });
+  afterEach(() => box.dispose());
+  const meta = { cwd: '/Users/host/app', gitRemote: 'https://host:ghp_SECRET@github.com/acme/app.git' };
+
+  it('takes --project-dir as given, relative to the current folder', async () => {
+    assert.equal(await chooseProjectDir(meta, { projectDir: 'here', cwd: box.root, home }), path.join(box.root, 'here'));
+  });
+
+  it('takes the only best match without asking', async () => {
+    checkout(path.join(home, 'work', 'app'), 'git@github.com:acme/app.git');
+    const ask = () => Promise.reject(new Error('must not ask'));
+    assert.equal(await chooseProjectDir(meta, { cwd: box.root, home, ask }), path.join(home, 'work', 'app'));
+  });
+
+  it('asks when several folders could be it, and uses the answer', async () => {
+    let offered: string[] = [];
+    const dir = await chooseProjectDir(meta, { cwd: box.root, home, ask: async (c) => ((offered = c.map((x) => x.dir)), offered[1]) });
+    assert.equal(offered.length, 2);
+    assert.equal(dir, offered[1]);
+  });
+
+  it('without anyone to ask, fails listing the candidates, and never prints the remote credentials', async () => {
+    await assert.rejects(chooseProjectDir(meta, { cwd: box.root, home }), (e: Error) => {
+      assert.ok(e instanceof HandoffError);
+      assert.match(e.message, /Several folders could be it:[\s\S]*src\/app \(same folder name\)[\s\S]*--project-dir/);
+      assert.match(e.message, /github\.com\/acme\/app/);
+      assert.doesNotMatch(e.message, /SECRET/);
+      return true;
+    });
+    await assert.rejects(chooseProjectDir({ cwd: '/h/none' }, { cwd: box.root, home }), /No folder matched; searched .*home\/src/);
   });
 });
