@@ -19,8 +19,8 @@ describe('handoff: a local copy already exists', () => {
   let local: string;
   beforeEach(() => {
     box = new Sandbox();
-    projectDir = box.project();
-    local = path.join(box.claudeDir, 'projects', projectDir.replace(/[^A-Za-z0-9]/g, '-'), `${SID}.jsonl`);
+    projectDir = box.projectDir;
+    local = path.join(box.projectFolder, `${SID}.jsonl`);
   });
   afterEach(() => box.dispose());
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { HandoffError, materialiseSession, sanitizeProjectPath } from '../../../extension/src/core/handoff';
+import { HandoffError, materialiseSession } from '../../../extension/src/core/handoff';
 import { corpusSessions, fileLines, listTree, sessionDoc } from './corpusSessions';
 import { Sandbox } from './sandbox';
 
@@ -17,8 +17,7 @@ describe('handoff: failed writes leave no partial transcript', () => {
   let folder: string;
   beforeEach(() => {
     box = new Sandbox();
-    projectDir = box.project();
-    folder = path.join(box.claudeDir, 'projects', sanitizeProjectPath(projectDir));
+    ({ projectDir, projectFolder: folder } = box);
   });
   afterEach(() => box.dispose());
 

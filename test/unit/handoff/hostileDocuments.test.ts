@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { Origin, appendLines, setMeta, setSideBlob, transcriptRoom } from '../../../protocol/src';
-import { HandoffError, materialiseSession, sanitizeProjectPath } from '../../../extension/src/core/handoff';
+import { HandoffError, materialiseSession } from '../../../extension/src/core/handoff';
 import { confinedPath } from '../../../extension/src/core/handoff/confinedPath';
 import { listTree } from './corpusSessions';
 import { Sandbox } from './sandbox';
@@ -27,15 +27,13 @@ const lines = (...ls: string[]) => Y.Array.from(ls);
 
 describe('handoff: hostile documents write nothing outside the target', () => {
   let box: Sandbox;
-  let projectDir: string;
   let folder: string;
   beforeEach(() => {
     box = new Sandbox();
-    projectDir = box.project();
-    folder = `claude/projects/${sanitizeProjectPath(projectDir)}`;
+    folder = path.relative(box.root, box.projectFolder);
   });
   afterEach(() => box.dispose());
-  const pull = (doc: Y.Doc) => materialiseSession(doc, { claudeDir: box.claudeDir, projectDir });
+  const pull = (doc: Y.Doc) => materialiseSession(doc, { claudeDir: box.claudeDir, projectDir: box.projectDir });
 
   it('skips side files with ../, absolute, backslash, other-session and double-stored keys', async () => {
     const keys = ['../evil.jsonl', `${SID}/../../../../evil.txt`, '/tmp/evil.txt', `${SID}\\..\\..\\evil.txt`, `${OTHER}/tool-results/x.txt`, `${SID}/tool-results/twice.txt`, 'agent-../x.jsonl', `${SID}/subagents/..`];

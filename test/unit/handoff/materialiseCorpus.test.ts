@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as Y from 'yjs';
-import { materialiseSession, sanitizeProjectPath } from '../../../extension/src/core/handoff';
+import { materialiseSession } from '../../../extension/src/core/handoff';
 import { SessionPublisher } from '../../../extension/src/core/sync/sessionPublisher';
 import { corpusSessions, listTree, sessionDoc, type CorpusSession } from './corpusSessions';
 import { Sandbox } from './sandbox';
@@ -25,9 +25,8 @@ describe('handoff: materialising every real session', () => {
 
   /** Pulls `doc` into the sandbox and checks the session's files came out exactly as in the corpus. */
   async function assertPulledExactly(s: CorpusSession, doc: Y.Doc): Promise<void> {
-    const projectDir = box.project();
-    const result = await materialiseSession(doc, { claudeDir: box.claudeDir, projectDir });
-    const folder = path.join(box.claudeDir, 'projects', sanitizeProjectPath(projectDir));
+    const result = await materialiseSession(doc, { claudeDir: box.claudeDir, projectDir: box.projectDir });
+    const folder = box.projectFolder;
     assert.equal(result.projectFolder, folder);
     assert.equal(result.outcome, s.files.includes(`${s.sessionId}.jsonl`) ? 'created' : 'no-transcript');
     assert.deepEqual(listTree(box.claudeDir), s.files.map((f) => `projects/${path.basename(folder)}/${f}`).sort(), 'exactly the session files, no temp files');
@@ -58,7 +57,7 @@ describe('handoff: materialising every real session', () => {
 
   it('pulling the same share again writes nothing and says it is up to date', async () => {
     const s = sessions.find((x) => x.files.some((f) => f.includes('/tool-results/')) && x.files.includes(`${x.sessionId}.jsonl`))!;
-    const projectDir = box.project();
+    const { projectDir } = box;
     await materialiseSession(sessionDoc(s), { claudeDir: box.claudeDir, projectDir });
     const before = new Map(listTree(box.claudeDir).map((f) => [f, fs.statSync(path.join(box.claudeDir, f)).mtimeMs]));
     const again = await materialiseSession(sessionDoc(s), { claudeDir: box.claudeDir, projectDir });
