@@ -30,8 +30,8 @@ export type Harness = {
   cancel(promptId: string, author?: string): void;
   run(promptId: string): RunStatus | undefined;
   waitForState(promptId: string, states: RunState | RunState[], timeoutMs?: number): Promise<RunStatus>;
-  /** requests the fake API received whose last user text contains `needle` */
-  requestsWith(needle: string): FakeAnthropic['requests'];
+  /** Messages API calls the fake received whose last user text contains `needle` (all of them without) */
+  requestsWith(needle?: string): FakeAnthropic['requests'];
   dispose(): Promise<void>;
 };
 
@@ -104,7 +104,8 @@ export async function makeHarness(): Promise<Harness> {
         { timeoutMs, what: `prompt ${promptId} to be ${wanted.join('|')} (now ${h.run(promptId)?.state ?? 'unknown'})` },
       );
     },
-    requestsWith: (needle) => fake.requests.filter((r) => r.lastUserText.includes(needle)),
+    // Claude Code also probes the API's root before each run; only Messages calls carry prompts
+    requestsWith: (needle = '') => fake.requests.filter((r) => r.path.startsWith('/v1/messages') && r.lastUserText.includes(needle)),
     async dispose() {
       await Promise.all(runners.map((r) => r.dispose()));
       await fake.close();

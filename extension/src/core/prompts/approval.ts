@@ -24,3 +24,8 @@ export type PromptPolicy = (typeof PROMPT_POLICIES)[number];
 export const autoApprover: Approver = { by: 'policy', approve: async () => 'approve' };
 
 export const neverApprover: Approver = { by: 'policy', approve: async () => 'reject' };
+
+/** The approver for a host's policy; `ask` is the host's own (a terminal question, a notification). */
+export function approverFor(policy: PromptPolicy, ask: Approver): Approver {
+  return policy === 'auto' ? autoApprover : policy === 'never' ? neverApprover : ask;
+}

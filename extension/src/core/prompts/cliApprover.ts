@@ -7,6 +7,10 @@ import type { Approver, ApprovalRequest, Decision } from './approval';
 export type Terminal = {
   input: NodeJS.ReadableStream & { isTTY?: boolean };
   output: NodeJS.WritableStream;
+  /** Ctrl-C while a question is open: readline catches it in raw mode, so it is passed on to the
+   *  host, which stops as it would without a question (and aborts the approval, leaving the prompt
+   *  undecided for the next start). Default: SIGINT to this process. */
+  onInterrupt?: () => void;
 };
 
 const SHOW_CHARS = 2000;
@@ -47,15 +51,23 @@ export function createCliApprover(terminal: Terminal): Approver {
     }
     terminal.output.write(describeRequest(request));
     const rl = readline.createInterface({ input: terminal.input, output: terminal.output, terminal: true });
+    const interrupt = new AbortController();
+    rl.on('SIGINT', () => {
+      interrupt.abort();
+      (terminal.onInterrupt ?? (() => process.kill(process.pid, 'SIGINT')))();
+    });
+    const either = AbortSignal.any([signal, interrupt.signal]);
     try {
       for (;;) {
-        const decision = parseAnswer(await rl.question('Run it? [y]es, [N]o, [a]lways for this share: ', { signal }));
+        const decision = parseAnswer(await rl.question('Run it? [y]es, [N]o, [a]lways for this share: ', { signal: either }));
         if (decision) return decision;
         terminal.output.write('Please answer y, n or a.\n');
       }
     } catch (e) {
+      if (interrupt.signal.aborted && !signal.aborted) await new Promise((stopped) => signal.addEventListener('abort', stopped, { once: true }));
+      if (interrupt.signal.aborted) return 'reject';
       if (!signal.aborted) throw e;
-      terminal.output.write('\n(the prompter cancelled this prompt)\n');
+      terminal.output.write('\n(question withdrawn: the prompter cancelled it or the host is stopping)\n');
       return 'reject';
     } finally {
       rl.close();

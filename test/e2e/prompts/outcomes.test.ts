@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Origin, queueRoom } from '../../../protocol/src';
+import { makeHarness, type Harness } from './harness';
+
+const transcriptLines = (file: string) =>
+  fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+
+describe('prompt runner: what a run reports', function () {
+  let h: Harness;
+  beforeEach(async () => (h = await makeHarness()));
+  afterEach(() => h.dispose());
+
+  it('reports the tools Claude Code denied, and the denied command did not run', async () => {
+    await h.start();
+    const id = h.queue('[[bash: touch made-by-bash]]');
+    const run = await h.waitForState(id, 'done');
+    assert.equal(run.permissionDenials?.length, 1);
+    assert.equal(run.permissionDenials![0].toolName, 'Bash');
+    assert.deepEqual((run.permissionDenials![0].input as { command: string }).command, 'touch made-by-bash');
+    assert.ok(!fs.existsSync(path.join(h.cwd, 'made-by-bash')));
+  });
+
+  it('lets the host allow tools for remote prompts (--allowedTools)', async () => {
+    await h.start({ claude: { ...h.options().claude, allowedTools: ['Bash(touch:*)'] } });
+    const id = h.queue('[[bash: touch made-by-bash]]');
+    const run = await h.waitForState(id, 'done');
+    assert.equal(run.permissionDenials, undefined);
+    assert.ok(fs.existsSync(path.join(h.cwd, 'made-by-bash')));
+  });
+
+  it('fails with the API error Claude Code reports', async () => {
+    await h.start();
+    const id = h.queue('[[status: 500]]');
+    assert.match((await h.waitForState(id, 'failed')).error!, /API Error: 500/);
+  });
+
+  it('fails with what to do when the claude executable is missing', async () => {
+    const missing = path.join(h.env.root, 'no-such-claude');
+    await h.start({ claude: { ...h.options().claude, command: missing } });
+    const id = h.queue('hello?');
+    const run = await h.waitForState(id, 'failed');
+    assert.equal(run.error, `Claude Code was not found at "${missing}"; install it or set the path to claude in Tandem's settings.`);
+  });
+
+  it("fails with that message when the session's project folder is gone", async () => {
+    const gone = path.join(h.env.root, 'moved-away');
+    await h.start({ cwd: gone });
+    const id = h.queue('still there?');
+    assert.match((await h.waitForState(id, 'failed')).error!, /project folder .*moved-away no longer exists on the host/);
+  });
+
+  it('refuses a malformed queue entry with a reason, ignores garbage, and runs the next good prompt', async () => {
+    await h.start();
+    const prompts = queueRoom(h.queueDoc).prompts;
+    h.queueDoc.transact(() => prompts.push([{ id: 'p-empty-text', text: '', author: 'mallory', createdAt: 1, kind: 'resume' }, 42, { id: '../../etc' }]), Origin.composer);
+    const good = h.queue('good one');
+
+    assert.match((await h.waitForState('p-empty-text', 'rejected')).error!, /could not read this prompt: the prompt is empty/);
+    await h.waitForState(good, 'done');
+    assert.equal(h.logs.filter((l) => l.level === 'warn' && /queue entry #\d ignored/.test(l.message)).length, 2);
+  });
+
+  it('drops Claude Code variables inherited from the host (a host running inside Claude Code)', async () => {
+    const baseEnv = { ...h.env.baseEnv, CLAUDECODE: '1', CLAUDE_CODE_ENTRYPOINT: 'claude-vscode' };
+    await h.start({ baseEnv });
+    const id = h.queue('where am I from?');
+    await h.waitForState(id, 'done');
+    const mine = transcriptLines(h.env.transcriptPath(h.sessionId)!).filter((l) => l.type === 'user' && l.message?.content === 'where am I from?');
+    assert.equal(mine.length, 1);
+    assert.equal(mine[0].entrypoint, 'sdk-cli', 'the inherited CLAUDE_CODE_ENTRYPOINT did not reach claude');
+  });
+
+  it('follows the session when Claude Code continues it under a new id', async () => {
+    // --fork-session is how a resume gets a new id in Claude Code 2.1 (older versions always did)
+    const runner = await h.start({ claude: { ...h.options().claude, extraArgs: ['--fork-session'] } });
+    const first = h.queue('fork one');
+    const a = await h.waitForState(first, 'done');
+    assert.ok(a.sessionId && a.sessionId !== h.sessionId);
+    assert.equal(runner.currentSessionId, a.sessionId);
+
+    const second = h.queue('fork two');
+    const b = await h.waitForState(second, 'done');
+    assert.deepEqual(
+      h.switches.map((s) => [s.reason, s.previousSessionId, s.sessionId]),
+      [
+        ['fork', h.sessionId, a.sessionId],
+        ['fork', a.sessionId, b.sessionId],
+      ],
+    );
+    const lines = transcriptLines(h.env.transcriptPath(b.sessionId!)!);
+    assert.ok(
+      lines.some((l) => l.type === 'user' && l.message?.content === 'fork one'),
+      'the second run continued the first fork, not the original session',
+    );
+  });
+});
