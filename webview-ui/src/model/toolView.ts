@@ -33,7 +33,7 @@ const search =
     const where = [str(input.path) && `in ${relativePath(str(input.path), cwd)}`, str(input.glob) && `(${str(input.glob)})`, str(input.type) && `type ${str(input.type)}`]
       .filter(Boolean)
       .join(' ');
-    return { label: str(input[key]), view: { kind: 'summary', text: [`"${str(input[key])}"`, where].filter(Boolean).join(' ') } };
+    return { label: str(input[key]), view: { kind: 'summary', text: where ? `"${str(input[key])}" ${where}` : str(input[key]) } };
   };
 
 function diffView(path: string, cwd: string, hunks: DiffLine[][], created: boolean): { label: string; view: ToolView } {

@@ -35,9 +35,7 @@ const renderers: Renderers = {
       )}
       {item.output && (
         <div class="result">
-          <span class="elbow" aria-hidden="true">
-            ⎿
-          </span>
+          <span class="elbow" aria-hidden="true" />
           <div class="result-body">
             <LongText id={`${item.key}:out`} text={item.output} lines={6} />
           </div>

@@ -142,11 +142,9 @@ export function ResultView({ result, tool, id }: { result: ToolResult; tool: str
   const n = result.text ? result.text.split('\n').length : 0;
   return (
     <div class="result">
-      <span class="elbow" aria-hidden="true">
-        ⎿
-      </span>
+      <span class="elbow" aria-hidden="true" />
       <div class="result-body">
-        {counted && !result.isError ? (
+        {counted && !result.isError && n > 3 ? (
           <Disclosure id={id} summary={`${counted} ${n} line${n === 1 ? '' : 's'}`} className="quiet">
             {() => <pre class="mono">{result.text}</pre>}
           </Disclosure>

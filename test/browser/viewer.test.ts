@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { artifactPath, hasChromium, launchChromium } from './chromium';
+import { startTestRelay, type TestRelay } from './relay';
+import { newShareKeys, type ShareKeys } from './shareKeys';
+import { startHost, type TestHost } from './host';
+import { waitFor } from '../helpers/waitFor';
+
+// The viewer end to end: real Chromium opens a share link on the relay, a real host publishes a
+// Claude Code session into it, and what the page shows is checked (and photographed).
+
+const corpus = path.resolve(__dirname, '../../../shared/corpus/real');
+const SESSION = '4ee0e48e-16e0-4f55-9548-e31cca6f4846';
+const PROJECT = '-Users-liuhanwen-Desktop-project-fix-user-device-access';
+
+/** A private Claude folder holding one corpus session (copied to a temp dir, never into the repo). */
+function claudeDirWith(source: string, sessionId: string): { claudeDir: string; sessionFile: string } {
+  const claudeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-ui-'));
+  const folder = path.join(claudeDir, 'projects', path.basename(path.dirname(source)));
+  fs.mkdirSync(folder, { recursive: true });
+  fs.copyFileSync(source, path.join(folder, `${sessionId}.jsonl`));
+  const side = source.replace(/\.jsonl$/, '');
+  if (fs.existsSync(side)) fs.cpSync(side, path.join(folder, sessionId), { recursive: true });
+  return { claudeDir, sessionFile: path.join(folder, `${sessionId}.jsonl`) };
+}
+
+/** Scrolls the transcript from the top down until `selector` is in the DOM (the list is virtualised). */
+async function scrollUntil(page: Page, selector: string): Promise<void> {
+  await page.evaluate(() => document.querySelector('.vlist')!.scrollTo({ top: 0 }));
+  await waitFor(
+    async () =>
+      page.evaluate((sel) => {
+        if (document.querySelector(sel)) return true;
+        const list = document.querySelector('.vlist')!;
+        list.scrollTop += list.clientHeight * 0.8;
+        return false;
+      }, selector),
+    { timeoutMs: 15_000, intervalMs: 30, what: selector },
+  );
+}
+
+const line = (o: Record<string, unknown>) => JSON.stringify({ sessionId: SESSION, timestamp: new Date().toISOString(), cwd: '/work/app', ...o }) + '\n';
+
+describe('browser: the session viewer in Chromium', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let relay: TestRelay;
+  let keys: ShareKeys;
+  const cleanups: (() => Promise<void> | void)[] = [];
+
+  before(async function () {
+    if (!hasChromium()) this.skip();
+    browser = await launchChromium();
+  });
+  after(async () => browser?.close());
+  beforeEach(async () => {
+    relay = await startTestRelay();
+    keys = newShareKeys();
+  });
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+    await relay.close();
+  });
+
+  async function publish(sessionFile: string, claudeDir: string): Promise<TestHost> {
+    const host = await startHost({ relayUrl: relay.url, shareId: keys.shareId, hostToken: keys.token('host'), sessionFile, claudeDir, hostLabel: 'ana-laptop' });
+    cleanups.push(() => host.dispose(), () => fs.rmSync(claudeDir, { recursive: true, force: true }));
+    return host;
+  }
+
+  async function open(role: 'prompter' | 'observer', viewport = { width: 1200, height: 860 }, colorScheme: 'dark' | 'light' = 'dark'): Promise<{ page: Page; errors: string[]; dialogs: string[] }> {
+    const page = await browser.newPage({ viewport, colorScheme });
+    const errors: string[] = [];
+    const dialogs: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    cleanups.push(() => page.close());
+    await page.goto(keys.link(relay.url, role, role === 'prompter' ? 'Ana Lima' : 'Olu Observer'));
+    return { page, errors, dialogs };
+  }
+
+  it('opens a share link, shows the session with its header, follows an appended line live, opens a subagent', async () => {
+    const { claudeDir, sessionFile } = claudeDirWith(path.join(corpus, 'Jason-liu-0219-my-claude/projects', PROJECT, `${SESSION}.jsonl`), SESSION);
+    await publish(sessionFile, claudeDir);
+    const { page, errors } = await open('prompter');
+
+    await page.waitForSelector('.vrow .msg', { timeout: 15_000 });
+    await waitFor(() => page.locator('.conn-synced').count(), { timeoutMs: 10_000, what: 'the viewer to sync' });
+    const facts = await page.locator('.facts').innerText();
+    assert.match(facts, /fix-user-device-access/);
+    assert.match(facts, /on ana-laptop/);
+    assert.ok((await page.locator('.vrow').count()) < 80, 'only rows near the viewport are in the DOM');
+    await page.screenshot({ path: artifactPath('viewer-session-dark.png') });
+
+    fs.appendFileSync(sessionFile, line({ type: 'user', uuid: 'live-1', message: { role: 'user', content: 'A line appended while you watch 7f3a' } }));
+    const live = page.getByText('A line appended while you watch 7f3a');
+    await live.waitFor({ timeout: 10_000 });
+    assert.ok(await live.isVisible(), 'follow mode keeps the newest line in view');
+
+    await scrollUntil(page, '.agent-line button');
+    await page.click('.agent-line button');
+    await page.waitForSelector('.panel[role="dialog"] .vrow .msg', { timeout: 10_000 });
+    assert.match(await page.locator('.panel-head').innerText(), /Explore/);
+    await page.screenshot({ path: artifactPath('viewer-subagent.png') });
+    await page.keyboard.press('Escape');
+    await waitFor(async () => (await page.locator('.panel').count()) === 0, { what: 'the panel to close' });
+    assert.deepEqual(errors, []);
+  });
+
+  it('never runs script from a hostile transcript (markdown, raw HTML, SVG, javascript: links, images, titles)', async () => {
+    const claudeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-ui-'));
+    const folder = path.join(claudeDir, 'projects', '-work-app');
+    fs.mkdirSync(folder, { recursive: true });
+    const sessionFile = path.join(folder, `${SESSION}.jsonl`);
+    const pwn = (what: string) => `window.__pwned=(window.__pwned||[]).concat('${what}')`;
+    const svgScript = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" onload="${pwn('svg-image')}"><script>${pwn('svg-script')}</script></svg>`).toString('base64');
+    const hostileMarkdown = [
+      'Canary text: hostile markdown follows.',
+      `<script>${pwn('script')}</script>`,
+      `<img src=x onerror="${pwn('img')}">`,
+      `<svg onload="${pwn('svg')}"><circle r="5"/></svg>`,
+      `<iframe srcdoc="<script>parent.${pwn('iframe')}</script>"></iframe>`,
+      `[click me](javascript:${pwn('link')})`,
+      `<a href="javascript:${pwn('a')}">raw link</a>`,
+      `<a href="data:text/html,<script>alert(1)</script>">data link</a>`,
+      `<details open ontoggle="${pwn('details')}">x</details>`,
+      `<style>body{display:none}</style>`,
+      `<form action="https://evil.example"><input name=q autofocus onfocus="${pwn('focus')}"></form>`,
+      `<div style="position:fixed;inset:0" onmouseover="${pwn('hover')}">cover</div>`,
+      '[a good link](https://example.com/docs)',
+    ].join('\n\n');
+    fs.writeFileSync(
+      sessionFile,
+      [
+        line({ type: 'ai-title', aiTitle: `<img src=x onerror="${pwn('title')}">Title` }),
+        line({ type: 'user', uuid: 'u1', message: { role: 'user', content: [{ type: 'text', text: `<script>${pwn('prompt')}</script> please` }, { type: 'image', source: { type: 'base64', media_type: 'image/svg+xml', data: svgScript } }] } }),
+        line({ type: 'assistant', uuid: 'a1', message: { id: 'msg_h', role: 'assistant', content: [{ type: 'text', text: hostileMarkdown }] } }),
+        line({ type: 'assistant', uuid: 'a2', message: { id: 'msg_h', role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_h', name: `Bash<img src=x onerror="${pwn('toolname')}">`, input: { command: `echo "<script>${pwn('cmd')}</script>"` } }] } }),
+        line({ type: 'user', uuid: 'u2', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_h', content: `<img src=x onerror="${pwn('result')}">` }] } }),
+        line({ type: `x<img src=x onerror="${pwn('type')}">`, payload: `<script>${pwn('raw')}</script>` }),
+      ].join(''),
+    );
+    await publish(sessionFile, claudeDir);
+    const { page, errors, dialogs } = await open('observer');
+    await page.getByText('Canary text: hostile markdown follows.').waitFor({ timeout: 15_000 });
+    // open every collapsed row so hidden content is rendered too
+    const closed = page.locator('.disclosure-summary[aria-expanded="false"]');
+    for (let i = 0; i < 20 && (await closed.count()) > 0; i++) await closed.first().click();
+    assert.equal(await closed.count(), 0);
+    await page.mouse.move(600, 400);
+    await page.screenshot({ path: artifactPath('viewer-hostile.png') });
+
+    assert.equal(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned), undefined);
+    assert.deepEqual(dialogs, []);
+    assert.deepEqual(errors, []);
+    const dom = await page.evaluate(() => {
+      const app = document.getElementById('app')!;
+      const all = Array.from(app.querySelectorAll('*'));
+      return {
+        dangerous: all.filter((e) => ['SCRIPT', 'IFRAME', 'SVG', 'svg', 'FORM', 'INPUT', 'STYLE', 'OBJECT', 'EMBED'].includes(e.tagName)).map((e) => e.tagName),
+        handlers: all.flatMap((e) => Array.from(e.attributes).filter((a) => a.name.startsWith('on')).map((a) => `${e.tagName}.${a.name}`)),
+        badLinks: Array.from(app.querySelectorAll('a[href]')).filter((a) => !/^https?:|^mailto:/.test(a.getAttribute('href')!)).map((a) => a.outerHTML),
+        openerLinks: Array.from(app.querySelectorAll('a')).filter((a) => !/noopener/.test(a.rel) || a.target !== '_blank').map((a) => a.outerHTML),
+        images: Array.from(app.querySelectorAll('img')).map((i) => i.getAttribute('src')!.slice(0, 30)),
+        promptText: app.querySelector('.prompt-text')?.textContent,
+      };
+    });
+    assert.deepEqual(dom.dangerous, []);
+    assert.deepEqual(dom.handlers, []);
+    assert.deepEqual(dom.badLinks, []);
+    assert.deepEqual(dom.openerLinks, []);
+    assert.deepEqual(dom.images, [], 'no remote images and no SVG data images');
+    assert.match(dom.promptText ?? '', /<script>/, 'a prompt is shown as the text it was');
+    assert.equal(await page.locator('a[href="https://example.com/docs"]').count(), 1, 'ordinary links survive');
+  });
+
+  it('shows no composer to an observer link and explains an expired link instead of connecting', async () => {
+    const { claudeDir, sessionFile } = claudeDirWith(path.join(corpus, 'Jason-liu-0219-my-claude/projects', PROJECT, `${SESSION}.jsonl`), SESSION);
+    await publish(sessionFile, claudeDir);
+    const { page } = await open('observer', { width: 390, height: 844 }, 'light');
+    await page.waitForSelector('.vrow .msg', { timeout: 15_000 });
+    assert.equal(await page.locator('.composer').count(), 0);
+    await page.screenshot({ path: artifactPath('viewer-observer-phone-light.png') });
+
+    const expired = await browser.newPage();
+    cleanups.push(() => expired.close());
+    await expired.goto(`${relay.url}/s/${keys.shareId}#t=${keys.token('prompter', { ttlSeconds: -60 })}`);
+    await expired.getByText(/This link expired on/).waitFor({ timeout: 10_000 });
+    await expired.goto(`${relay.url}/s/${keys.shareId}#t=garbage`);
+    await expired.getByText(/access token is damaged/).waitFor({ timeout: 10_000 });
+  });
+});
