@@ -9,7 +9,7 @@ export const sessionsCommand: Command = {
   usage: 'sessions [--claude-dir DIR] [--project PATH] [--json]',
   help: [
     '--claude-dir DIR  the Claude Code folder (default: $CLAUDE_CONFIG_DIR, else ~/.claude)',
-    '--project PATH    only this project: a folder name under projects/, or a path (sessions started in it or below)',
+    '--project PATH    only this project: a path (sessions started in it or below), or a folder name under projects/ (--project=-home-me-app)',
     '--json            print JSON ({claudeDir, sessions, diagnostics}) instead of a table',
   ],
   options: {

@@ -8,7 +8,6 @@ import { projectsDir } from '../transcripts/claudeDir';
 import { countDiagnostic, type Diagnostic, type DiagnosticCounts } from '../transcripts/diagnostics';
 import { FileFollower } from '../transcripts/fileFollower';
 import { flatAgentParent } from '../transcripts/flatAgent';
-import { looksLikeJsonObject } from '../transcripts/jsonLine';
 import { JsonlTail, TailCheckpoint, type TailUpdate } from '../transcripts/jsonlTail';
 import { ProjectWatcher, type ProjectEvent } from '../transcripts/projectWatcher';
 import { SessionFacts } from '../transcripts/sessionFacts';
@@ -71,6 +70,8 @@ export class SessionPublisher {
   /** whether the first main read must be compared with lines the document already holds */
   private reconcileFirstRead: boolean;
   private facts = new SessionFacts();
+  /** what the side transcripts say: cwd, branch and version of a session whose main file is missing */
+  private readonly sideFacts = new SessionFacts();
   private readonly sides = new Map<string, Followed>();
   private readonly undecided = new Map<string, FileFollower>();
   private readonly listeners = new Set<(d: Diagnostic) => void>();
@@ -209,9 +210,12 @@ export class SessionPublisher {
   private patchFacts(): void {
     const f = this.facts;
     const patch: Partial<SessionMeta> = {};
-    if (f.cwd) patch.cwd = f.cwd;
-    if (f.gitBranch) patch.gitBranch = f.gitBranch;
-    if (f.version) patch.version = f.version;
+    const cwd = f.cwd ?? this.sideFacts.cwd;
+    const gitBranch = f.gitBranch ?? this.sideFacts.gitBranch;
+    const version = f.version ?? this.sideFacts.version;
+    if (cwd) patch.cwd = cwd;
+    if (gitBranch) patch.gitBranch = gitBranch;
+    if (version) patch.version = version;
     const title = f.title()?.title;
     if (title) patch.title = title;
     if (f.firstTimestamp !== undefined) patch.startedAt = f.firstTimestamp;
@@ -304,10 +308,11 @@ export class SessionPublisher {
     for (;;) {
       const u = await tail.read(first ? Infinity : (this.options.readBudgetBytes ?? 8 * MiB));
       if (this.disposed || u.kind === 'missing' || u.kind === 'unreadable') return;
-      u.lines.forEach((line, i) => looksLikeJsonObject(line) || this.reportNotJson(tail.path, (u.kind === 'append' ? u.firstLine : 0) + i));
+      u.lines.forEach((line, i) => this.sideFacts.observeLine(line) || this.reportNotJson(tail.path, (u.kind === 'append' ? u.firstLine : 0) + i));
       if (u.kind === 'rewrite' || first) this.batch.reconcileSide(sidePath, u.lines);
       else this.batch.appendSide(sidePath, u.lines);
       followed.checkpoint = tail.checkpoint();
+      if (u.lines.length) this.patchFacts();
       first = false;
       if (u.kind !== 'append' || !u.more) return;
       await new Promise((resolve) => setImmediate(resolve));
