@@ -122,6 +122,8 @@ async function answerUi(page, uiDir, request) {
 }
 
 async function main() {
+  const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+  if (!fs.existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath}: install it (apt-get install chromium) or point CHROMIUM at one`);
   runOrThrow('code-server setup', 'bash', [path.join(root, 'scripts/setup-code-server.sh'), hostDir]);
   if (!fs.existsSync(path.join(root, 'dist/extension.js'))) runOrThrow('build', process.execPath, ['scripts/build.mjs']);
   const bundles = await buildVscodeTests();
@@ -197,7 +199,7 @@ async function main() {
     lap(`code-server up on 127.0.0.1:${port}`);
 
     browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      executablePath: chromiumPath,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

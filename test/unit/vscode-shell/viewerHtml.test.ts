@@ -31,6 +31,11 @@ describe('session viewer webview HTML', () => {
     assert.doesNotMatch(csp, /img-src[^;]*https:(;| )/);
   });
 
+  it("accepts VS Code's multi-source cspSource (code-server: 'self' plus the CDN pattern)", () => {
+    const csp = cspOf(buildViewerHtml({ ...page, cspSource: "'self' https://*.vscode-cdn.net" }));
+    assert.match(csp, /style-src 'self' https:\/\/\*\.vscode-cdn\.net 'nonce-/);
+  });
+
   it('uses a fresh unguessable nonce per page', () => {
     const a = createNonce();
     assert.notEqual(a, createNonce());

@@ -34,9 +34,11 @@ const cspToken = (s: string) => {
   if (!/^[A-Za-z0-9+.-]+:\/\/[^\s;,'"]+$|^'self'$/.test(s)) throw new Error(`not a CSP source: ${JSON.stringify(s)}`);
   return s;
 };
+/** cspSource may be several sources (code-server: `'self' https://*.vscode-cdn.net`). */
+const cspSources = (s: string) => s.trim().split(/\s+/).map(cspToken).join(' ');
 
 export function contentSecurityPolicy(page: ViewerPage & { nonce: string }): string {
-  const own = cspToken(page.cspSource);
+  const own = cspSources(page.cspSource);
   return [
     "default-src 'none'",
     `script-src 'nonce-${page.nonce}'`,
