@@ -9,6 +9,8 @@ import type { ViewerStatus } from './webview/viewerWebview';
  * extension's state, so the VS Code suite can observe what the UI shows without reaching into the DOM.
  */
 export type TandemApi = {
+  /** the embedded relay's address while it runs */
+  readonly relayUrl: () => string | undefined;
   readonly settings: () => Settings;
   /** what the Sessions view shows: projects with their sessions, as last listed */
   readonly sessions: () => ProjectNode[];

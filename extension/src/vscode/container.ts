@@ -4,6 +4,7 @@ import { UserFacingError, registerCommands } from './commands';
 import { DisposableStore } from './lifecycle';
 import { createLog } from './log';
 import { RemotePromptApprover } from './prompts/remotePromptApprover';
+import { RelayService } from './relay/relayService';
 import { LocalSessions } from './sessions/localSessions';
 import { SessionsTree } from './sessions/sessionsTree';
 import { SettingsService } from './settings';
@@ -16,12 +17,15 @@ import { ViewerPanels } from './webview/viewerPanels';
 import { ViewerView } from './webview/viewerView';
 
 /** The composition root: constructs every service once, hands dependencies through constructors, owns them all. */
-export function createTandem(context: vscode.ExtensionContext): TandemApi {
+export type Tandem = { api: TandemApi; shutdown(): Promise<void> };
+
+export function createTandem(context: vscode.ExtensionContext): Tandem {
   const owned = new DisposableStore();
   context.subscriptions.push(owned);
   const log = owned.add(createLog());
   const settings = owned.add(new SettingsService(log));
 
+  const relay = owned.add(new RelayService(context, settings, log));
   const shares = owned.add(new ActiveShares());
   const localSessions = owned.add(new LocalSessions(settings, log));
   const sessionsTree = owned.add(new SessionsTree(localSessions, shares));
@@ -57,8 +61,18 @@ export function createTandem(context: vscode.ExtensionContext): TandemApi {
         if (shared) await panels.open(shared.link, shared.title);
       },
       'tandem.continueHere': notYet('Handoff'),
-      'tandem.startRelay': notYet('The embedded relay'),
-      'tandem.stopRelay': notYet('The embedded relay'),
+      'tandem.startRelay': async () => {
+        const { url } = await relay.startEmbedded();
+        const configured = settings.current.relayUrl;
+        void vscode.window.showInformationMessage(
+          configured ? `Tandem: embedded relay running on ${url}. Shares still go through ${configured} (tandem.relayUrl).` : `Tandem: embedded relay running on ${url}.`,
+        );
+      },
+      'tandem.stopRelay': async () => {
+        if (!relay.embeddedUrl) return void vscode.window.showInformationMessage('Tandem: the embedded relay is not running.');
+        await relay.stopEmbedded();
+        void vscode.window.showInformationMessage('Tandem: embedded relay stopped. Its links stop working until it runs again.');
+      },
       'tandem.showLog': () => log.show(),
       'tandem.refreshSessions': () => localSessions.refresh(),
     },
@@ -67,7 +81,8 @@ export function createTandem(context: vscode.ExtensionContext): TandemApi {
     owned.add(d);
   log.info(`activated (${vscode.env.appName} ${vscode.version}, ${vscode.env.remoteName ?? 'local'} window)`);
 
-  return {
+  const api: TandemApi = {
+    relayUrl: () => relay.embeddedUrl,
     settings: () => settings.current,
     sessions: () => sessionsTree.projects(),
     sessionsMessage: () => sessionsTree.view.message,
@@ -75,4 +90,6 @@ export function createTandem(context: vscode.ExtensionContext): TandemApi {
     sharedWithMe: () => sharedLinks.all,
     viewer: { status: () => viewer.status, link: () => viewer.currentLink, onDidChangeStatus: viewer.onDidChangeStatus },
   };
+  // Deactivation awaits this: the embedded relay flushes its rooms before the extension host exits.
+  return { api, shutdown: () => relay.stopEmbedded().then(() => undefined) };
 }
