@@ -8,6 +8,8 @@ import { startTestRelay, type TestRelay } from './relay';
 import { newShareKeys, type ShareKeys } from './shareKeys';
 import { startHost, type TestHost } from './host';
 import { waitFor } from '../helpers/waitFor';
+import { makeHarness } from '../e2e/prompts/harness';
+import { readRuns } from '../../protocol/src';
 
 // The viewer end to end: real Chromium opens a share link on the relay, a real host publishes a
 // Claude Code session into it, and what the page shows is checked (and photographed).
@@ -60,15 +62,24 @@ describe('browser: the session viewer in Chromium', function () {
     relay = await startTestRelay();
     keys = newShareKeys();
   });
-  afterEach(async () => {
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      const pages = browser.contexts().flatMap((c) => c.pages());
+      for (const [i, p] of pages.entries()) await p.screenshot({ path: artifactPath(`failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}-${i}.png`) });
+    }
     for (const c of cleanups.splice(0).reverse()) await c();
     await relay.close();
   });
 
-  async function publish(sessionFile: string, claudeDir: string): Promise<TestHost> {
-    const host = await startHost({ relayUrl: relay.url, shareId: keys.shareId, hostToken: keys.token('host'), sessionFile, claudeDir, hostLabel: 'ana-laptop' });
-    cleanups.push(() => host.dispose(), () => fs.rmSync(claudeDir, { recursive: true, force: true }));
+  async function publish(sessionFile: string, claudeDir: string, docs: Pick<TestHost, 'transcriptDoc' | 'queueDoc'> | object = {}): Promise<TestHost> {
+    const host = await startHost({ relayUrl: relay.url, shareId: keys.shareId, hostToken: keys.token('host'), sessionFile, claudeDir, hostLabel: 'ana-laptop', ...docs });
+    cleanups.push(() => host.dispose());
     return host;
+  }
+
+  function tempClaudeDir(dir: string): string {
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    return dir;
   }
 
   async function open(role: 'prompter' | 'observer', viewport = { width: 1200, height: 860 }, colorScheme: 'dark' | 'light' = 'dark'): Promise<{ page: Page; errors: string[]; dialogs: string[] }> {
@@ -87,7 +98,7 @@ describe('browser: the session viewer in Chromium', function () {
 
   it('opens a share link, shows the session with its header, follows an appended line live, opens a subagent', async () => {
     const { claudeDir, sessionFile } = claudeDirWith(path.join(corpus, 'Jason-liu-0219-my-claude/projects', PROJECT, `${SESSION}.jsonl`), SESSION);
-    await publish(sessionFile, claudeDir);
+    await publish(sessionFile, tempClaudeDir(claudeDir));
     const { page, errors } = await open('prompter');
 
     await page.waitForSelector('.vrow .msg', { timeout: 15_000 });
@@ -114,7 +125,7 @@ describe('browser: the session viewer in Chromium', function () {
   });
 
   it('never runs script from a hostile transcript (markdown, raw HTML, SVG, javascript: links, images, titles)', async () => {
-    const claudeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-ui-'));
+    const claudeDir = tempClaudeDir(fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-ui-')));
     const folder = path.join(claudeDir, 'projects', '-work-app');
     fs.mkdirSync(folder, { recursive: true });
     const sessionFile = path.join(folder, `${SESSION}.jsonl`);
@@ -180,9 +191,30 @@ describe('browser: the session viewer in Chromium', function () {
     assert.equal(await page.locator('a[href="https://example.com/docs"]').count(), 1, 'ordinary links survive');
   });
 
+  it('queues a prompt from the composer; the host replays it with the real claude CLI and the queue shows done', async () => {
+    const h = await makeHarness();
+    cleanups.push(() => h.dispose());
+    await publish(h.env.transcriptPath(h.sessionId)!, h.env.claudeDir, { transcriptDoc: h.transcriptDoc, queueDoc: h.queueDoc });
+    await h.start();
+    const { page, errors } = await open('prompter', { width: 900, height: 760 });
+    await page.waitForSelector('.vrow .msg', { timeout: 15_000 });
+    await page.fill('.composer textarea', 'hello from the browser tab');
+    await page.keyboard.press('Control+Enter');
+    const row = page.locator('.queue-row', { hasText: 'hello from the browser tab' });
+    await row.waitFor({ timeout: 5_000 });
+    assert.equal(await page.inputValue('.composer textarea'), '', 'the composer clears once the prompt is queued');
+    await row.locator('.run-state', { hasText: 'done' }).waitFor({ timeout: 45_000 });
+    assert.equal(await row.locator('.queue-author').innerText(), 'Ana Lima');
+    await page.getByText('fake reply to: hello from the browser tab').waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: artifactPath('viewer-prompt-done.png') });
+    const run = [...readRuns(h.transcriptDoc).values()].find((r) => r.author === 'Ana Lima');
+    assert.equal(run?.state, 'done');
+    assert.deepEqual(errors, []);
+  });
+
   it('shows no composer to an observer link and explains an expired link instead of connecting', async () => {
     const { claudeDir, sessionFile } = claudeDirWith(path.join(corpus, 'Jason-liu-0219-my-claude/projects', PROJECT, `${SESSION}.jsonl`), SESSION);
-    await publish(sessionFile, claudeDir);
+    await publish(sessionFile, tempClaudeDir(claudeDir));
     const { page } = await open('observer', { width: 390, height: 844 }, 'light');
     await page.waitForSelector('.vrow .msg', { timeout: 15_000 });
     assert.equal(await page.locator('.composer').count(), 0);

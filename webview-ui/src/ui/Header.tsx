@@ -21,7 +21,8 @@ const connectionText: Record<ConnectionStatus['kind'], string> = {
 export function Header({ state, onVerbose }: { state: ViewerState; onVerbose: (v: boolean) => void }) {
   const { meta, connection } = state;
   const cwd = meta.cwd || state.feed.model.cwd;
-  const branch = meta.gitBranch || state.feed.model.gitBranch;
+  // a detached checkout records "HEAD", which says nothing to a reader
+  const branch = [meta.gitBranch, state.feed.model.gitBranch].find((b) => b && b !== 'HEAD');
   const sessionState = meta.state ?? 'idle';
   return (
     <header class="header">
