@@ -58,8 +58,13 @@ describe('prompt runner: what a run reports', function () {
   it('refuses a malformed queue entry with a reason, ignores garbage, and runs the next good prompt', async () => {
     await h.start();
     const prompts = queueRoom(h.queueDoc).prompts;
-    h.queueDoc.transact(() => prompts.push([{ id: 'p-empty-text', text: '', author: 'mallory', createdAt: 1, kind: 'resume' }, 42, { id: '../../etc' }]), Origin.composer);
-    const good = h.queue('good one');
+    const good = 'p-good-one';
+    h.queueDoc.transact(() => {
+      prompts.push([{ id: 'p-empty-text', text: '', author: 'mallory', createdAt: 1, kind: 'resume' }, 42, { id: '../../etc' }]);
+      // a malformed copy of a good prompt's id, ahead of it, must not get the good one refused
+      prompts.push([{ id: good, text: '', author: 'mallory', createdAt: 1, kind: 'resume' }]);
+      prompts.push([{ id: good, text: 'good one', author: 'ana', createdAt: 2, kind: 'resume' }]);
+    }, Origin.composer);
 
     assert.match((await h.waitForState('p-empty-text', 'rejected')).error!, /could not read this prompt: the prompt is empty/);
     await h.waitForState(good, 'done');

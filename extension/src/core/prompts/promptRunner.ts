@@ -165,8 +165,9 @@ export class PromptRunner {
       for (const prompt of valid) {
         if (!runs.has(prompt.id)) this.write({ ...base(prompt, this.now()), state: 'queued' });
       }
-      for (const bad of invalid) this.refuseInvalid(bad.index, bad.error, runs);
-      const queued = new Set([...readRuns(transcriptDoc).values()].filter((r) => r.state === 'queued').map((r) => r.promptId));
+      const known = readRuns(transcriptDoc);
+      for (const bad of invalid) this.refuseInvalid(bad.index, bad.error, known);
+      const queued = new Set([...known.values()].filter((r) => r.state === 'queued').map((r) => r.promptId));
       for (const cancel of readCancels(queueDoc).valid) {
         if (this.active?.prompt.id === cancel.promptId) {
           this.active.cancelledBy ??= cancel.author;
@@ -179,12 +180,15 @@ export class PromptRunner {
     this.wake?.();
   }
 
-  /** A malformed entry with a usable id gets a `rejected` status saying why; others are logged once. */
+  /** A malformed entry with an id nobody used gets a `rejected` status saying why; others are logged
+   *  once. (`runs` includes the valid prompts' statuses, so a malformed copy never overrides one.) */
   private refuseInvalid(index: number, error: string, runs: Map<string, RunStatus>): void {
     const raw = queueRoom(this.opts.queueDoc).prompts.get(index) as { id?: unknown } | undefined;
     const id = PromptId.safeParse(raw?.id);
     if (id.success && !runs.has(id.data)) {
-      this.write({ promptId: id.data, state: 'rejected', updatedAt: this.now(), error: `The host could not read this prompt: ${error}`.slice(0, TEXT_MAX) });
+      const status: RunStatus = { promptId: id.data, state: 'rejected', updatedAt: this.now(), error: `The host could not read this prompt: ${error}`.slice(0, TEXT_MAX) };
+      this.write(status);
+      runs.set(id.data, status);
     } else if (!id.success && !this.reportedInvalid.has(index)) {
       this.reportedInvalid.add(index);
       this.opts.log.warn(`prompt runner: queue entry #${index} ignored, it is not a prompt: ${error}`);
