@@ -42,7 +42,7 @@ describe('prompts: stopping a claude run', () => {
       log: quiet,
     });
     const pidFile = path.join(dir, 'tool.pid');
-    const toolPid = await waitFor(() => fs.existsSync(pidFile) && Number(fs.readFileSync(pidFile, 'utf8')), { what: 'the stand-in to start its tool' });
+    const toolPid = await waitFor(() => (fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) : undefined), { what: 'the stand-in to start its tool' });
 
     const outcome = await run.stop();
     assert.equal(outcome.status, 'stopped');
