@@ -39,6 +39,7 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
   const viewer = owned.add(new ViewerView(context.extensionUri, log));
   const panels = owned.add(new ViewerPanels(context.extensionUri, log));
   owned.add(viewer.onDidChangeStatus((s) => viewer.currentLink && sharedLinks.setStatus(viewer.currentLink, s)));
+  owned.add(panels.onDidChangeStatus(({ link, status }) => sharedLinks.setStatus(link, status)));
 
   const notYet = (what: string) => () => {
     throw new UserFacingError(`${what} is not available in this build yet.`);

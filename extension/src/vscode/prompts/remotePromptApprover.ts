@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { autoApprover, neverApprover, type ApprovalRequest, type Approver, type Decision } from '../../core/prompts/approval';
+import { approverFor, type ApprovalRequest, type Approver, type Decision } from '../../core/prompts/approval';
 import { printable } from '../../core/prompts/cliApprover';
 import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
@@ -15,9 +15,9 @@ export type PendingApproval = { request: ApprovalRequest; decide(decision: Decis
 
 /**
  * How remote prompts are approved in VS Code, following `tandem.remotePrompts.policy` at the moment each
- * prompt arrives: `ask` shows a notification with the author, project and text and the buttons Approve,
- * Reject and Always Allow This Link; `auto` and `never` use core's fixed policies. Closing the notification
- * rejects; a prompt cancelled while the question is open is rejected and its notification ignored.
+ * prompt arrives (core's approverFor): `ask` shows a notification with the author, project and text and the
+ * buttons Approve, Reject and Always Allow This Link; `auto` and `never` are core's fixed policies. Closing
+ * the notification rejects; a prompt cancelled while the question is open is rejected, its notification ignored.
  */
 export class RemotePromptApprover extends Disposable implements Approver {
   private readonly waiting = new Set<PendingApproval>();
@@ -31,18 +31,25 @@ export class RemotePromptApprover extends Disposable implements Approver {
     super();
   }
 
+  private readonly ask: Approver = { by: 'user', approve: (request, signal) => this.askUser(request, signal) };
+
+  private get current(): Approver {
+    return approverFor(this.settings.current.remotePrompts.policy, this.ask);
+  }
+
   get by(): 'policy' | 'user' {
-    return this.settings.current.remotePrompts.policy === 'ask' ? 'user' : 'policy';
+    return this.current.by;
   }
 
   get pending(): readonly PendingApproval[] {
     return [...this.waiting];
   }
 
-  async approve(request: ApprovalRequest, signal: AbortSignal): Promise<Decision> {
-    const policy = this.settings.current.remotePrompts.policy;
-    if (policy === 'auto') return autoApprover.approve(request, signal);
-    if (policy === 'never') return neverApprover.approve(request, signal);
+  approve(request: ApprovalRequest, signal: AbortSignal): Promise<Decision> {
+    return this.current.approve(request, signal);
+  }
+
+  private askUser(request: ApprovalRequest, signal: AbortSignal): Promise<Decision> {
     return new Promise<Decision>((resolve) => {
       const pending: PendingApproval = {
         request,

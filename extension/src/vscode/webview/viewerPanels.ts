@@ -2,13 +2,16 @@ import { parseLink } from '../../../../protocol/src';
 import * as vscode from 'vscode';
 import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
-import { ViewerWebview, viewerWebviewOptions } from './viewerWebview';
+import { ViewerWebview, viewerWebviewOptions, type ViewerStatus } from './viewerWebview';
 
 const PANEL_TYPE = 'tandem.viewerPanel';
 
 /** The session viewer as editor tabs: one per share (opening the same share again reveals its tab). */
 export class ViewerPanels extends Disposable {
   private readonly panels = new Map<string, { panel: vscode.WebviewPanel; viewer: ViewerWebview }>();
+  private readonly statusChanged = this.register(new vscode.EventEmitter<{ link: string; status: ViewerStatus }>());
+  /** what a panel's viewer said about its connection, with the link it shows */
+  readonly onDidChangeStatus = this.statusChanged.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -30,8 +33,9 @@ export class ViewerPanels extends Disposable {
     const panel = vscode.window.createWebviewPanel(PANEL_TYPE, title, vscode.ViewColumn.Active, viewerWebviewOptions(this.extensionUri));
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'tandem.svg');
     const viewer = new ViewerWebview(panel.webview, this.extensionUri, this.log);
-    const titles = viewer.onDidChangeStatus((s) => {
-      if (s.title) panel.title = s.title;
+    const titles = viewer.onDidChangeStatus((status) => {
+      if (status.title) panel.title = status.title;
+      if (viewer.currentLink) this.statusChanged.fire({ link: viewer.currentLink, status });
     });
     this.panels.set(parsed.link.shareId, { panel, viewer });
     panel.onDidDispose(() => {
