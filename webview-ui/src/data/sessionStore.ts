@@ -19,6 +19,7 @@ import {
 import { queueRows, type QueueRow } from '../model/queueView';
 import { subagentPath } from '../model/subagents';
 import type { ConnectionStatus, SessionConnection } from './connection';
+import { TranscriptModel } from '../model/transcriptModel';
 import { TranscriptFeed, type FeedView } from './transcriptFeed';
 
 // Everything the viewer draws, read from a SessionConnection's two documents, plus the few writes a
@@ -42,8 +43,12 @@ export type ViewerState = {
 
 export type Identity = { role: Role; name: string };
 
+// Until the transcript room has synced the viewer shows nothing rather than building a model line by
+// line from a big first sync (it arrives in chunks); once synced the feed reads it tail first.
+const NOT_SYNCED: FeedView = { items: [], complete: false, model: new TranscriptModel(), version: 0 };
+
 export class SessionStore {
-  readonly feed: TranscriptFeed;
+  private feed: TranscriptFeed | null = null;
   private state: ViewerState;
   private readonly listeners = new Set<() => void>();
   private readonly cleanups: (() => void)[] = [];
@@ -55,11 +60,10 @@ export class SessionStore {
   ) {
     const room = transcriptRoom(connection.transcript);
     const queue = queueRoom(connection.queue);
-    this.feed = new TranscriptFeed(room.lines);
     this.state = {
       connection: connection.status(),
       meta: readMeta(connection.transcript),
-      feed: this.feed.view(),
+      feed: NOT_SYNCED,
       queue: this.readQueue(),
       watchers: this.readWatchers(),
       canPrompt: canWrite(identity.role, 'queue'),
@@ -67,8 +71,10 @@ export class SessionStore {
       sideVersion: 0,
     };
     this.cleanups.push(
-      this.feed.subscribe(() => this.set({ feed: this.feed.view() })),
-      connection.onStatus((s) => this.set({ connection: s })),
+      connection.onStatus((s) => {
+        if (s.kind === 'synced') this.openFeed();
+        this.set({ connection: s });
+      }),
       observe(room.meta, () => this.set({ meta: readMeta(connection.transcript) })),
       observeDeep(room.runs, () => this.set({ queue: this.readQueue() })),
       observe(queue.prompts, () => this.set({ queue: this.readQueue() })),
@@ -78,6 +84,17 @@ export class SessionStore {
     const onAwareness = () => this.set({ watchers: this.readWatchers() });
     connection.awareness.on('change', onAwareness);
     this.cleanups.push(() => connection.awareness.off('change', onAwareness));
+    if (connection.status().kind === 'synced') this.openFeed();
+  }
+
+  private openFeed(): void {
+    if (this.feed || this.disposed) return;
+    performance.mark('tandem:synced');
+    const feed = new TranscriptFeed(transcriptRoom(this.connection.transcript).lines);
+    feed.setVerbose(this.state.verbose);
+    this.feed = feed;
+    this.cleanups.push(feed.subscribe(() => this.set({ feed: feed.view() })));
+    this.set({ feed: feed.view() });
   }
 
   snapshot(): ViewerState {
@@ -90,7 +107,7 @@ export class SessionStore {
   }
 
   setVerbose(verbose: boolean): void {
-    this.feed.setVerbose(verbose);
+    this.feed?.setVerbose(verbose);
     this.set({ verbose });
   }
 
@@ -124,7 +141,7 @@ export class SessionStore {
     if (this.disposed) return;
     this.disposed = true;
     for (const c of this.cleanups.splice(0)) c();
-    this.feed.dispose();
+    this.feed?.dispose();
     this.listeners.clear();
   }
 

@@ -61,9 +61,16 @@ export class TranscriptFeed {
 
   private handle(event: Y.YArrayEvent<string>): void {
     const added = appendedLines(event.changes.delta, event.target.length);
-    if (!added) return this.start();
-    if (this.full) this.fullSource.push(...added);
-    this.apply(this.shown.append(added));
+    if (added && added.length <= TAIL_LINES) {
+      if (this.full) this.fullSource.push(...added);
+      return this.apply(this.shown.append(added));
+    }
+    if (added && this.full) {
+      // a big append while the full model is still being built: keep building, show the new tail now
+      this.fullSource.push(...added);
+      return this.showTail();
+    }
+    this.start();
   }
 
   setVerbose(verbose: boolean): void {
@@ -86,16 +93,22 @@ export class TranscriptFeed {
     const all = this.lines.toArray();
     if (all.length <= TAIL_LINES) {
       this.full = null;
+      this.fullSource = [];
       this.shown = new TranscriptModel(this.options);
       this.shown.append(all);
-    } else {
-      const first = all.length - TAIL_LINES;
-      this.shown = new TranscriptModel({ ...this.options, firstLine: first });
-      this.shown.append(all.slice(first));
-      this.full = new TranscriptModel(this.options);
-      this.fullSource = all;
-      this.cancelBuild = this.schedule(() => this.buildSlice());
+      this.refilter();
+      return;
     }
+    this.full = new TranscriptModel(this.options);
+    this.fullSource = all;
+    this.showTail();
+    this.cancelBuild = this.schedule(() => this.buildSlice());
+  }
+
+  private showTail(): void {
+    const first = this.fullSource.length - TAIL_LINES;
+    this.shown = new TranscriptModel({ ...this.options, firstLine: first });
+    this.shown.append(this.fullSource.slice(first));
     this.refilter();
   }
 
