@@ -74,6 +74,10 @@ export class Connection implements RoomMember {
     this.ws.close(code, reason);
   }
 
+  bufferedBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
   ping(): void {
     this.alive = false;
     this.ws.ping();
@@ -109,7 +113,10 @@ export class Connection implements RoomMember {
   private onSync(decoder: decoding.Decoder, data: Buffer): void {
     const kind = decoding.readVarUint(decoder);
     if (kind === syncProtocol.messageYjsSyncStep1) {
-      this.outbox.sync(decoding.readVarUint8Array(decoder));
+      // Answered once every write received before it is durable and applied, so a writer that sends
+      // SyncStep1 after its writes gets a SyncStep2 that acknowledges them (the connector's flush()).
+      const stateVector = decoding.readVarUint8Array(decoder);
+      void this.room.settled().then(() => !this.closed && this.outbox.sync(stateVector));
       return;
     }
     if (kind !== syncProtocol.messageYjsSyncStep2 && kind !== syncProtocol.messageYjsUpdate) throw new Error(`unknown sync message ${kind}`);

@@ -36,7 +36,8 @@ export type OutboxEvents = {
   synced(ms: number, final: 'step2' | 'update'): void;
 };
 
-type CatchUp = { fromSv: Uint8Array; final: 'step2' | 'update'; plan: SyncPlan | null; next: number; startedAt: number };
+/** `extraStep2`: SyncStep1 requests that arrived while catching up; each is owed its own SyncStep2 answer. */
+type CatchUp = { fromSv: Uint8Array; final: 'step2' | 'update'; extraStep2: number; plan: SyncPlan | null; next: number; startedAt: number };
 
 export class Outbox {
   private catchUp: CatchUp | null = null;
@@ -83,7 +84,8 @@ export class Outbox {
   /** The client asked for everything after `stateVector` (its SyncStep1). */
   sync(stateVector: Uint8Array): void {
     if (this.catchUp) {
-      this.catchUp.final = 'step2';
+      if (this.catchUp.final === 'step2') this.catchUp.extraStep2++;
+      else this.catchUp.final = 'step2';
       return;
     }
     this.start(stateVector, 'step2');
@@ -95,7 +97,7 @@ export class Outbox {
   }
 
   private start(fromSv: Uint8Array, final: 'step2' | 'update'): void {
-    this.catchUp = { fromSv, final, plan: null, next: 0, startedAt: performance.now() };
+    this.catchUp = { fromSv, final, extraStep2: 0, plan: null, next: 0, startedAt: performance.now() };
     this.lastProgress = performance.now();
     this.pump();
   }
@@ -111,7 +113,8 @@ export class Outbox {
     if (c.next < c.plan.messages.length || this.ws.bufferedAmount > this.limits.lowWaterBytes) return;
     this.catchUp = null;
     this.lagging = false;
-    this.send(this.source.final(c.plan.upTo, c.final), 'sync');
+    const final = this.source.final(c.plan.upTo, c.final);
+    for (let i = 0; i <= c.extraStep2; i++) this.send(final, 'sync');
     if (this.missedAwareness) {
       this.missedAwareness = false;
       const snapshot = this.source.awarenessSnapshot();

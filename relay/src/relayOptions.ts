@@ -1,4 +1,5 @@
 import type { Logger } from './logger';
+import type { RoomStorage } from './storage/roomStorage';
 
 const MiB = 1024 * 1024;
 
@@ -68,5 +69,7 @@ export type RelayOptions = {
   /** browser origins allowed besides the relay's own; default VS Code webviews */
   allowedOrigins?: string[];
   log?: Logger;
+  /** a storage backend of your own (takes precedence over dataDir) */
+  storage?: RoomStorage;
   limits?: Partial<RelayLimits>;
 };

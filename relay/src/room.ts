@@ -24,7 +24,7 @@ export interface RoomMember {
   close(code: number, reason: string): void;
 }
 
-type Pending = { update: Uint8Array; message: Buffer; from: RoomMember; durable: boolean };
+type Pending = { update: Uint8Array; message: Buffer; from: RoomMember; durable: boolean; waiters: Array<() => void> };
 
 type CachedPlan = { plan: SyncPlan; appliedAt: number; bytes: number };
 
@@ -40,7 +40,6 @@ export class Room implements OutboxSource {
   private appliedBytes = 0;
   private compactBase: number;
   private compacting = false;
-  private settledWaiters: Array<() => void> = [];
   failed: Error | null = null;
 
   private constructor(
@@ -103,7 +102,7 @@ export class Room implements OutboxSource {
   /** A write from a member allowed to write this room. */
   receive(from: RoomMember, update: Uint8Array, message: Buffer): void {
     if (this.failed) return;
-    const pending: Pending = { update, message, from, durable: false };
+    const pending: Pending = { update, message, from, durable: false, waiters: [] };
     this.queue.push(pending);
     this.storage.append(this.key, update).then(
       () => {
@@ -114,10 +113,10 @@ export class Room implements OutboxSource {
     );
   }
 
-  /** True if `update` adds nothing to the room (no structs, only deletions the room already has). */
+  /** True if `update` adds nothing to the room: structs it already has, deletions it already made. */
   isRedundant(update: Uint8Array): boolean {
     const { structs, ds } = Y.decodeUpdate(update);
-    if (structs.length > 0) return false;
+    for (const s of structs) if (s.id.clock + s.length > Y.getState(this.doc.store, s.id.client)) return false;
     for (const [client, items] of ds.clients) {
       for (const item of items) {
         for (let clock = item.clock; clock < item.clock + item.len; ) {
@@ -130,10 +129,11 @@ export class Room implements OutboxSource {
     return true;
   }
 
-  /** Resolves once every write received so far is applied (or the room failed). */
+  /** Resolves once every write received so far is applied (or dropped because the room failed). */
   settled(): Promise<void> {
-    if (this.queue.length === 0 || this.failed) return Promise.resolve();
-    return new Promise((resolve) => this.settledWaiters.push(resolve));
+    const last = this.queue[this.queue.length - 1];
+    if (!last || this.failed) return Promise.resolve();
+    return new Promise((resolve) => last.waiters.push(resolve));
   }
 
   // ---- OutboxSource: what a member's outbox needs to catch a socket up ----------------------------
@@ -177,26 +177,23 @@ export class Room implements OutboxSource {
 
   private drain(): void {
     while (this.queue.length > 0 && this.queue[0].durable) {
-      const { update, message, from } = this.queue.shift() as Pending;
-      try {
-        Y.applyUpdate(this.doc, update, from);
-      } catch (e) {
-        this.log.warn('a client sent an update that does not apply; closed it', { room: this.key, role: from.role, error: (e as Error).message });
-        from.close(1007, 'malformed Yjs update');
-        continue;
-      }
-      this.appliedBytes += update.length;
-      for (const m of this.members) if (m !== from) m.live(message, update);
+      const pending = this.queue.shift() as Pending;
+      this.apply(pending);
+      for (const wake of pending.waiters) wake();
     }
-    if (this.queue.length > 0) return;
-    this.wakeSettled();
-    this.maybeCompact();
+    if (this.queue.length === 0) this.maybeCompact();
   }
 
-  private wakeSettled(): void {
-    const waiters = this.settledWaiters;
-    this.settledWaiters = [];
-    for (const wake of waiters) wake();
+  private apply({ update, message, from }: Pending): void {
+    try {
+      Y.applyUpdate(this.doc, update, from);
+    } catch (e) {
+      this.log.warn('a client sent an update that does not apply; closed it', { room: this.key, role: from.role, error: (e as Error).message });
+      from.close(1007, 'malformed Yjs update');
+      return;
+    }
+    this.appliedBytes += update.length;
+    for (const m of this.members) if (m !== from) m.live(message, update);
   }
 
   private maybeCompact(): void {
@@ -223,8 +220,7 @@ export class Room implements OutboxSource {
       room: this.key,
       error: e.message,
     });
-    this.queue.length = 0;
-    this.wakeSettled();
+    for (const pending of this.queue.splice(0)) for (const wake of pending.waiters) wake();
     for (const m of [...this.members]) m.close(CloseCode.tryAgainLater, 'the relay could not store an update; reconnect later');
     this.onFailed(this);
   }

@@ -29,7 +29,7 @@ export type RelayHandle = {
   limits: RelayLimits;
   storageKind: RoomStorage['kind'];
   /** live numbers for tests and status displays */
-  stats(): { connections: number; rooms: number; lagging: number };
+  stats(): { connections: number; rooms: number; lagging: number; maxBufferedBytes: number };
   /** Flushes every room to storage, closes every client with 1012 (restart), stops listening. Idempotent. */
   close(): Promise<void>;
 };
@@ -37,7 +37,7 @@ export type RelayHandle = {
 export async function startRelay(options: RelayOptions = {}): Promise<RelayHandle> {
   const log = options.log ?? createJsonLogger((line) => process.stderr.write(line));
   const limits: RelayLimits = { ...defaultLimits, ...options.limits };
-  const storage: RoomStorage = options.dataDir ? await FileStorage.open(options.dataDir, log) : new MemoryStorage();
+  const storage: RoomStorage = options.storage ?? (options.dataDir ? await FileStorage.open(options.dataDir, log) : new MemoryStorage());
   const host = options.host ?? '127.0.0.1';
   let upgrades: Upgrades | null = null;
   const metrics: RelayMetrics = new RelayMetrics({
@@ -154,6 +154,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
       connections: ups.connections.size,
       rooms: registry.size(),
       lagging: [...ups.connections].filter((c) => c.outbox.lagging).length,
+      maxBufferedBytes: Math.max(0, ...[...ups.connections].map((c) => c.bufferedBytes())),
     }),
     close,
   };

@@ -1,0 +1,4 @@
+export * from './roomConnection';
+export * from './shareConnection';
+export * from './socket';
+export * from './updateChunks';
