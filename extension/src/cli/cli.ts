@@ -1,10 +1,18 @@
 import { parseArgs } from 'node:util';
 import { ExitCode, UserError, type CliIo, type Command } from './command';
+import { openCommand } from './commands/open';
+import { promptCommand } from './commands/prompt';
+import { pullCommand } from './commands/pull';
 import { relayCommand } from './commands/relay';
 import { sessionsCommand } from './commands/sessions';
+import { shareCommand } from './commands/share';
 
 // The command table: one file per command under ./commands.
 const commands: Command[] = [
+  shareCommand,
+  openCommand,
+  promptCommand,
+  pullCommand,
   relayCommand,
   sessionsCommand,
 ];

@@ -1,5 +1,11 @@
 import { runCli } from './cli';
 
+// `tandem … | head` closes the pipe early: that is the reader being done, not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 runCli(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -1,0 +1,180 @@
+import os from 'node:os';
+import path from 'node:path';
+import { buildLink, type RunStatus } from '../../../../protocol/src';
+import { PERMISSION_MODES, PROMPT_POLICIES, approverFor, createCliApprover, type PermissionMode, type PromptPolicy } from '../../core/prompts';
+import { ShareHost } from '../../core/sync/shareHost';
+import { ShareStore, tandemHome, type ShareRecord } from '../../core/sync/shareStore';
+import { ClaudeDirError, listSessions, type SessionSummary } from '../../core/transcripts/catalog';
+import { createCliLogger } from '../cliLogger';
+import { ExitCode, UserError, type CliIo, type Command } from '../command';
+import { parseDuration } from '../duration';
+import { startLocalRelay, type LocalRelay } from '../embeddedRelay';
+
+// `tandem share`: publish a live session through a relay and print its three links. With no
+// --relay it starts the embedded relay on 127.0.0.1. Runs until Ctrl-C, then marks the session
+// ended. A restart continues the same share (keys and links are kept in ~/.tandem/shares).
+
+export const shareCommand: Command = {
+  name: 'share',
+  summary: 'share a live session: prints observer, prompter and handoff links; runs queued prompts',
+  usage: 'share [SESSION_ID | --latest] [--relay URL] [--claude-dir DIR] [--prompts ask|auto|never] [--label NAME] [options]',
+  help: [
+    'SESSION_ID               the session to share (a unique prefix is enough); default: the latest',
+    '--latest                 share the session written to most recently',
+    '--relay URL              the relay to share through (default: start one on 127.0.0.1)',
+    '--port N                 port of the embedded relay (default 8787)',
+    '--access-key KEY         the relay\'s access key, if it requires one (or $TANDEM_ACCESS_KEY)',
+    '--claude-dir DIR         the Claude Code folder (default: $CLAUDE_CONFIG_DIR, else ~/.claude)',
+    '--prompts POLICY         remote prompts: ask (default; you answer y/n here), auto, never',
+    '--label NAME             the host name viewers see (default: user@hostname)',
+    '--expires DURATION       how long links stay valid, e.g. 12h, 7d (default 7d)',
+    '--claude PATH            the claude executable for remote prompts (default: claude on PATH)',
+    '--permission-mode MODE   permission mode for remote prompts (default, acceptEdits, plan, …)',
+    '--allowed-tools RULES    comma-separated tool rules remote prompts may use, e.g. "Edit,Bash(npm test:*)"',
+    '--new-session-project P  a project folder where prompters may start new sessions (repeatable)',
+    '--verbose                more log lines',
+  ],
+  options: {
+    latest: { type: 'boolean' },
+    relay: { type: 'string' },
+    port: { type: 'string' },
+    'access-key': { type: 'string' },
+    'claude-dir': { type: 'string' },
+    prompts: { type: 'string' },
+    label: { type: 'string' },
+    expires: { type: 'string' },
+    claude: { type: 'string' },
+    'permission-mode': { type: 'string' },
+    'allowed-tools': { type: 'string' },
+    'new-session-project': { type: 'string', multiple: true },
+    verbose: { type: 'boolean' },
+  },
+  allowPositionals: true,
+  async run({ values, positionals }, io) {
+    if (positionals.length > 1) throw new UserError(`expected one session id, got ${positionals.length}`, ExitCode.usage);
+    if (positionals.length && values.latest) throw new UserError('pass a session id or --latest, not both', ExitCode.usage);
+    const policy = oneOf(values.prompts ?? 'ask', PROMPT_POLICIES, '--prompts') as PromptPolicy;
+    const permissionMode = values['permission-mode'] === undefined ? undefined : (oneOf(values['permission-mode'], PERMISSION_MODES, '--permission-mode') as PermissionMode);
+    const ttlSeconds = parseDuration(String(values.expires ?? '7d'), '--expires');
+    const port = values.port === undefined ? 8787 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError('--port must be a port number', ExitCode.usage);
+    const log = createCliLogger(io.stderr, { verbose: Boolean(values.verbose) });
+    const home = tandemHome(io.env);
+    const claudeDirOption = values['claude-dir'] as string | undefined;
+
+    const relayOption = (values.relay as string | undefined) ?? io.env.TANDEM_RELAY_URL;
+    let local: LocalRelay | undefined;
+    if (!relayOption) local = await startLocalRelay(home, port, io.stderr);
+    const relayUrl = (relayOption ?? local!.url).replace(/\/+$/, '');
+    try {
+      const session = await findSession(positionals[0], claudeDirOption, io);
+      if (!session) {
+        if (!local?.embedded) return ExitCode.notFound;
+        io.stdout.write(`The relay is up at ${relayUrl}; it keeps running so viewers can connect once you share. Press Ctrl-C to stop.\n`);
+        await io.interrupted;
+        return ExitCode.notFound;
+      }
+      const store = new ShareStore({ home, linkTtlSeconds: ttlSeconds });
+      const { record, created } = await store.open(session.sessionId, relayUrl);
+      const label = (values.label as string | undefined) ?? `${os.userInfo().username}@${os.hostname()}`;
+      const newSessionProjects = ((values['new-session-project'] as string[] | undefined) ?? []).map((p) => path.resolve(p));
+      const host = await ShareHost.start({
+        relayUrl,
+        shareId: record.keys.shareId,
+        hostToken: record.tokens.host,
+        accessKey: (values['access-key'] as string | undefined) ?? io.env.TANDEM_ACCESS_KEY,
+        claudeDir: session.claudeDir,
+        projectFolder: session.projectFolder,
+        sessionId: session.sessionId,
+        cwd: session.cwd ?? process.cwd(),
+        hostLabel: label,
+        promptPolicy: policy,
+        approver: approverFor(policy, createCliApprover({ input: io.stdin, output: io.stderr })),
+        claude: {
+          command: (values.claude as string | undefined) ?? 'claude',
+          permissionMode,
+          allowedTools: splitList(values['allowed-tools'] as string | undefined),
+        },
+        newSessionProjects,
+        journalPath: path.join(home, 'shares', `${session.sessionId}.runs.jsonl`),
+        log,
+        onRunStatus: (s) => io.stderr.write(describeRun(s)),
+      }).catch((e: Error) => {
+        throw new UserError(e.message, ExitCode.unreachable);
+      });
+      io.stdout.write(banner(session, record, relayUrl, local, created, policy));
+      const offViewers = host.onViewersChange(() => {
+        const people = host.viewers();
+        io.stderr.write(`${people.length} watching${people.length ? `: ${people.map((p) => `${p.name} (${p.client}, ${p.role})`).join(', ')}` : ''}\n`);
+      });
+      await io.interrupted;
+      offViewers();
+      io.stderr.write('Stopping: marking the session ended for viewers…\n');
+      await host.stop({ ended: true });
+      return ExitCode.ok;
+    } finally {
+      await local?.embedded?.close();
+    }
+  },
+};
+
+type FoundSession = SessionSummary & { claudeDir: string };
+
+async function findSession(idOrPrefix: string | undefined, claudeDir: string | undefined, io: CliIo): Promise<FoundSession | undefined> {
+  let catalog;
+  try {
+    catalog = await listSessions({ claudeDir, env: io.env });
+  } catch (e) {
+    if (!(e instanceof ClaudeDirError)) throw e;
+    io.stderr.write(`${e.message}\n${HOW_TO_START}`);
+    return undefined;
+  }
+  const candidates = catalog.sessions.filter((s) => !s.orphan);
+  if (!idOrPrefix) {
+    const latest = [...candidates].sort((a, b) => b.modifiedAt - a.modifiedAt)[0];
+    if (!latest) io.stderr.write(`No Claude Code sessions found in ${catalog.claude.dir}/projects.\n${HOW_TO_START}`);
+    return latest && { ...latest, claudeDir: catalog.claude.dir };
+  }
+  const matches = candidates.filter((s) => s.sessionId.startsWith(idOrPrefix));
+  if (matches.length === 1) return { ...matches[0], claudeDir: catalog.claude.dir };
+  if (matches.length === 0) throw new UserError(`no session ${idOrPrefix} in ${catalog.claude.dir}; \`tandem sessions\` lists them`, ExitCode.notFound);
+  throw new UserError(`${idOrPrefix} matches ${matches.length} sessions (${matches.map((s) => s.sessionId).join(', ')}); give more of the id`, ExitCode.usage);
+}
+
+const HOW_TO_START = 'Start one by running `claude` in a project folder (or pass --claude-dir if your sessions live elsewhere), then share again.\n';
+
+function banner(session: FoundSession, record: ShareRecord, relayUrl: string, local: LocalRelay | undefined, created: boolean, policy: PromptPolicy): string {
+  const link = (token: string) => buildLink(relayUrl, record.keys.shareId, token);
+  const where = local ? (local.embedded ? `embedded relay on ${relayUrl} (rooms kept in ${local.dataDir})` : `the Tandem relay already running on ${relayUrl}`) : relayUrl;
+  const prompts = { ask: 'you approve each one here', auto: 'run without asking', never: 'refused' }[policy];
+  return [
+    `${created ? 'Sharing' : 'Sharing again (same links)'}: ${session.title ?? '(untitled)'}`,
+    `  session ${session.sessionId} in ${session.cwd ?? session.projectFolder}`,
+    `  through ${where}`,
+    '',
+    `Open in a browser (read only):  ${link(record.tokens.observer)}`,
+    `Prompter (can queue prompts):   ${link(record.tokens.prompter)}`,
+    `Handoff (full host control; continue elsewhere with \`tandem pull\`):`,
+    `  ${link(record.tokens.handoff)}`,
+    '',
+    `Remote prompts: ${policy} (${prompts}). Anyone with a link can read this session: share links only with people you trust.`,
+    'Press Ctrl-C to stop sharing.',
+    '',
+  ].join('\n');
+}
+
+function describeRun(s: RunStatus): string {
+  const who = s.author ? ` from ${s.author}` : '';
+  const extra = s.error ? `: ${s.error}` : s.waiting ? ` (${s.waiting})` : s.costUsd !== undefined ? ` ($${s.costUsd.toFixed(4)})` : '';
+  return `prompt ${s.promptId}${who}: ${s.state}${extra}\n`;
+}
+
+function oneOf(value: unknown, allowed: readonly string[], flag: string): string {
+  if (typeof value !== 'string' || !allowed.includes(value)) throw new UserError(`${flag} must be one of ${allowed.join(', ')}`, ExitCode.usage);
+  return value;
+}
+
+function splitList(value: string | undefined): string[] | undefined {
+  const items = value?.split(',').map((s) => s.trim()).filter(Boolean);
+  return items?.length ? items : undefined;
+}

@@ -1,0 +1,193 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { Origin, PresenceState, setMeta, type RunStatus } from '../../../../protocol/src';
+import { ShareConnection, type RoomStatus } from '../../../../protocol/src/connector';
+import { PromptRunner, type Approver, type ClaudeSettings, type Logger, type PromptPolicy, type SessionSwitch } from '../prompts';
+import { projectsDir } from '../transcripts/claudeDir';
+import { nodeSocketFactory } from './nodeSocket';
+import { SessionPublisher } from './sessionPublisher';
+
+// The host side of one share (DESIGN.md §3–§5), used by `tandem share` and the extension: connects
+// both rooms with the host token, waits for what the relay already holds (so a restarted host
+// continues the document instead of publishing the session twice), publishes the session into the
+// transcript room, and runs queued prompts with the host's approver. When Claude Code forks the
+// session during a replay, the share follows the new transcript.
+
+export type ShareHostOptions = {
+  relayUrl: string;
+  shareId: string;
+  hostToken: string;
+  /** the relay's access key, when it requires one to open a share */
+  accessKey?: string;
+  claudeDir: string;
+  projectFolder: string;
+  sessionId: string;
+  /** the session's working directory on the host: prompts replay there */
+  cwd: string;
+  hostLabel?: string;
+  promptPolicy: PromptPolicy;
+  approver: Approver;
+  claude: ClaudeSettings;
+  newSessionProjects?: readonly string[];
+  /** where the runner notes each prompt before it starts (restart safety) */
+  journalPath: string;
+  log: Logger;
+  /** give up when the relay has not answered within this long (default 20 s) */
+  syncTimeoutMs?: number;
+  onRunStatus?: (status: RunStatus) => void;
+};
+
+export class ShareHost {
+  private publisher: SessionPublisher;
+  private runner?: PromptRunner;
+  private sessionId: string;
+  private projectFolder: string;
+  private disposed = false;
+
+  private constructor(
+    private readonly opts: ShareHostOptions,
+    readonly docs: { transcript: Y.Doc; queue: Y.Doc },
+    private readonly awareness: Awareness,
+    readonly connection: ShareConnection,
+  ) {
+    this.sessionId = opts.sessionId;
+    this.projectFolder = opts.projectFolder;
+    this.publisher = this.newPublisher();
+  }
+
+  /** Connects, publishes and starts the runner; rejects with a message a person can act on. */
+  static async start(opts: ShareHostOptions): Promise<ShareHost> {
+    const docs = { transcript: new Y.Doc(), queue: new Y.Doc() };
+    const awareness = new Awareness(docs.transcript);
+    const presence: PresenceState = { user: { name: opts.hostLabel ?? 'host', role: 'host', client: 'host' } };
+    awareness.setLocalState(presence);
+    const connection = new ShareConnection({
+      relayUrl: opts.relayUrl,
+      shareId: opts.shareId,
+      token: opts.hostToken,
+      accessKey: opts.accessKey,
+      docs,
+      awareness: { transcript: awareness },
+      socket: nodeSocketFactory,
+    });
+    const host = new ShareHost(opts, docs, awareness, connection);
+    try {
+      await host.waitForRelay();
+      await host.publisher.start();
+      setMeta(docs.transcript, { hostLabel: opts.hostLabel, promptPolicy: opts.promptPolicy, newSessionProjects: [...(opts.newSessionProjects ?? [])] }, Origin.tail);
+      host.runner = await PromptRunner.start({
+        transcriptDoc: docs.transcript,
+        queueDoc: docs.queue,
+        sessionId: opts.sessionId,
+        cwd: opts.cwd,
+        claudeDir: opts.claudeDir,
+        claude: opts.claude,
+        approver: opts.approver,
+        log: opts.log,
+        newSessionProjects: opts.newSessionProjects,
+        journalPath: opts.journalPath,
+        transcriptPath: () => host.transcriptPath,
+        onSessionSwitch: (e) => void host.follow(e),
+        onStatus: opts.onRunStatus,
+      });
+    } catch (e) {
+      await host.stop({ ended: false });
+      throw e;
+    }
+    return host;
+  }
+
+  get currentSessionId(): string {
+    return this.sessionId;
+  }
+
+  get transcriptPath(): string {
+    return path.join(projectsDir(this.opts.claudeDir), this.projectFolder, `${this.sessionId}.jsonl`);
+  }
+
+  get status(): RoomStatus {
+    return this.connection.status;
+  }
+
+  /** People watching the share right now (their presence on the transcript room), the host excluded. */
+  viewers(): PresenceState['user'][] {
+    const out: PresenceState['user'][] = [];
+    this.awareness.getStates().forEach((state, id) => {
+      if (id === this.awareness.clientID) return;
+      const p = PresenceState.safeParse(state);
+      if (p.success) out.push(p.data.user);
+    });
+    return out;
+  }
+
+  onViewersChange(listener: () => void): () => void {
+    this.awareness.on('change', listener);
+    return () => this.awareness.off('change', listener);
+  }
+
+  /** Stops publishing and running prompts; with `ended`, tells viewers the session is over first. Idempotent. */
+  async stop({ ended }: { ended: boolean }): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (ended) this.publisher.markEnded();
+    await this.runner?.dispose();
+    this.publisher.dispose();
+    this.awareness.setLocalState(null);
+    this.connection.dispose();
+    this.awareness.destroy();
+  }
+
+  private newPublisher(): SessionPublisher {
+    const { claudeDir, hostLabel, log } = this.opts;
+    return new SessionPublisher({ claudeDir, projectFolder: this.projectFolder, sessionId: this.sessionId, doc: this.docs.transcript, hostLabel, log });
+  }
+
+  private async waitForRelay(): Promise<void> {
+    let lastReason = '';
+    const off = this.connection.onStatus((s) => {
+      if (s.state === 'offline') lastReason = s.reason;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.connection.whenSynced().catch((e: Error) => {
+          throw new Error(`the relay at ${this.opts.relayUrl} refused the host: ${e.message}`);
+        }),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`the relay at ${this.opts.relayUrl} did not answer (${lastReason || 'no answer'}); check the URL and that it is running`)), this.opts.syncTimeoutMs ?? 20_000);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      off();
+    }
+  }
+
+  /** Claude Code wrote the replay under a new session id: publish that transcript from now on. */
+  private async follow(e: SessionSwitch): Promise<void> {
+    if (e.reason !== 'fork' || this.disposed) return;
+    const folder = await findSessionFolder(this.opts.claudeDir, e.sessionId);
+    if (!folder || this.disposed) {
+      this.opts.log.warn(`Claude Code continued the shared session as ${e.sessionId}, but its transcript was not found; still sharing ${this.sessionId}`);
+      return;
+    }
+    this.opts.log.info(`Claude Code forked the shared session: now sharing ${e.sessionId}`);
+    this.publisher.dispose();
+    this.sessionId = e.sessionId;
+    this.projectFolder = folder;
+    this.publisher = this.newPublisher();
+    await this.publisher.start();
+  }
+}
+
+/** The project folder holding `<sessionId>.jsonl`, found by listing (never computed from a cwd). */
+async function findSessionFolder(claudeDir: string, sessionId: string): Promise<string | undefined> {
+  const root = projectsDir(claudeDir);
+  const folders = await fs.readdir(root).catch(() => [] as string[]);
+  for (const folder of folders) {
+    if (await fs.stat(path.join(root, folder, `${sessionId}.jsonl`)).then(() => true, () => false)) return folder;
+  }
+  return undefined;
+}
