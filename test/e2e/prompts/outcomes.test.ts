@@ -34,6 +34,22 @@ describe('prompt runner: what a run reports', function () {
     assert.ok(fs.existsSync(path.join(h.cwd, 'made-by-bash')));
   });
 
+  it("does not let a remote prompt run the project's custom commands, whose allowed-tools would widen permissions", async () => {
+    const commands = path.join(h.cwd, '.claude', 'commands');
+    fs.mkdirSync(commands, { recursive: true });
+    fs.writeFileSync(path.join(commands, 'widen.md'), '---\nallowed-tools: Bash(touch:*)\n---\nplease [[bash: touch made-by-$ARGUMENTS]]\n');
+    const runner = await h.start();
+    const refused = h.queue('/widen remote');
+    assert.match((await h.waitForState(refused, 'done')).resultText!, /Unknown command: \/widen/);
+    assert.ok(!fs.existsSync(path.join(h.cwd, 'made-by-remote')));
+
+    await runner.dispose();
+    await h.start({ claude: { ...h.options().claude, allowSlashCommands: true } });
+    const allowed = h.queue('/widen host-allowed');
+    await h.waitForState(allowed, 'done');
+    assert.ok(fs.existsSync(path.join(h.cwd, 'made-by-host-allowed')), 'the host can opt in');
+  });
+
   it('fails with the API error Claude Code reports', async () => {
     await h.start();
     const id = h.queue('[[status: 500]]');

@@ -91,4 +91,17 @@ describe('prompt runner: replaying queued prompts with the real claude CLI', fun
     const loud = h.logs.filter((l) => l.level !== 'debug' && l.message.includes('touch'));
     assert.deepEqual(loud, [], 'prompt text is not logged at info level');
   });
+
+  it('refuses a prompt that @-mentions a file outside the project, and runs one that mentions a file inside', async () => {
+    fs.writeFileSync(path.join(h.env.root, 'secret.txt'), 'TOP-SECRET-OUTSIDE');
+    fs.writeFileSync(path.join(h.cwd, 'notes.txt'), 'notes inside the project');
+    await h.start();
+    const outside = h.queue('what does @../secret.txt say?');
+    const inside = h.queue('what does @notes.txt say?');
+
+    assert.match((await h.waitForState(outside, 'rejected')).error!, /mentions @\.\.\/secret\.txt, outside the project/);
+    await h.waitForState(inside, 'done');
+    assert.equal(h.requestsWith('secret').length, 0);
+    assert.ok(!fs.readFileSync(h.env.transcriptPath(h.sessionId)!, 'utf8').includes('TOP-SECRET-OUTSIDE'));
+  });
 });

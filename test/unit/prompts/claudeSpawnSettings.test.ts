@@ -5,8 +5,9 @@ import { DEFAULT_MAX_RETRIES, buildClaudeEnv } from '../../../extension/src/core
 describe('prompts: how claude is started', () => {
   it('passes no prompt argument (the prompt goes on stdin) and puts variadic --allowedTools last', () => {
     const id = '0acd9b6f-116b-4a89-8236-6f13710f1128';
-    assert.deepEqual(claudeArgs({ command: 'claude' }, id), ['--resume', id, '-p', '--output-format', 'stream-json', '--verbose']);
-    assert.deepEqual(claudeArgs({ command: 'claude', permissionMode: 'acceptEdits', allowedTools: ['Bash(npm test:*)', 'Edit'], extraArgs: ['--model', 'sonnet'] }, undefined), [
+    assert.deepEqual(claudeArgs({ command: 'claude' }, id), ['--resume', id, '-p', '--output-format', 'stream-json', '--verbose', '--disable-slash-commands']);
+    const settings = { command: 'claude', permissionMode: 'acceptEdits', allowedTools: ['Bash(npm test:*)', 'Edit'], extraArgs: ['--model', 'sonnet'], allowSlashCommands: true } as const;
+    assert.deepEqual(claudeArgs(settings, undefined), [
       '-p',
       '--output-format',
       'stream-json',

@@ -24,6 +24,9 @@ export type ClaudeSettings = {
   env?: Readonly<Record<string, string>>;
   /** more arguments from the host's settings, e.g. `['--model', 'sonnet']` */
   extraArgs?: readonly string[];
+  /** Let remote prompts run custom slash commands and skills. Off by default: a project command's
+   *  `allowed-tools` grants tools beyond the permission mode and allowed tools set here. */
+  allowSlashCommands?: boolean;
   /** after SIGINT, how long to wait before SIGTERM, and again before SIGKILL */
   stopGraceMs?: number;
 };
@@ -68,6 +71,7 @@ export function claudeArgs(settings: ClaudeSettings, resume: string | undefined)
   const args = resume === undefined ? [] : ['--resume', resume];
   args.push('-p', '--output-format', 'stream-json', '--verbose');
   if (settings.permissionMode) args.push('--permission-mode', settings.permissionMode);
+  if (!settings.allowSlashCommands) args.push('--disable-slash-commands');
   args.push(...(settings.extraArgs ?? []));
   // --allowedTools takes several values, so it goes last where nothing can be swallowed by it
   if (settings.allowedTools?.length) args.push('--allowedTools', ...settings.allowedTools);

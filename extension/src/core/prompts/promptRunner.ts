@@ -20,6 +20,7 @@ import { isSessionId } from '../handoff/sessionId';
 import type { Approver, Decision } from './approval';
 import { ClaudeProcess, type ClaudeOutcome, type ClaudeSettings } from './claudeProcess';
 import type { Logger } from './logger';
+import { mentionOutsideProject } from './fileMentions';
 import { checkNewSessionProject } from './newSessionProject';
 import { fileMark, sessionBusyReason, type FileMark } from './sessionActivity';
 import { acquireSessionLock, pause, type SessionLock } from './sessionLock';
@@ -244,8 +245,15 @@ export class PromptRunner {
   }
 
   private async target(prompt: PromptRequest): Promise<{ ok: true; cwd: string; resume?: string } | { ok: false; state: 'rejected' | 'failed'; reason: string }> {
-    if (prompt.kind === 'resume') return { ok: true, cwd: this.cwd, resume: this.sessionId };
-    return checkNewSessionProject(prompt.project, this.opts.newSessionProjects ?? []);
+    const target = prompt.kind === 'resume' ? { ok: true as const, cwd: this.cwd, resume: this.sessionId } : await checkNewSessionProject(prompt.project, this.opts.newSessionProjects ?? []);
+    if (!target.ok) return target;
+    const outside = await mentionOutsideProject(prompt.text, target.cwd, (this.opts.baseEnv ?? process.env).HOME);
+    if (!outside) return target;
+    return {
+      ok: false,
+      state: 'rejected',
+      reason: `The prompt mentions ${outside}, outside the project ${target.cwd}. Claude Code would attach it without asking and the transcript is shared, so remote prompts may only mention files inside the project.`,
+    };
   }
 
   /** True when approved; otherwise the final status is written. */
