@@ -97,6 +97,25 @@ describe('handoff: the project folder name', () => {
   });
 });
 
+describe('handoff: the project folder given through a link', () => {
+  let box: Sandbox;
+  beforeEach(() => (box = new Sandbox()));
+  afterEach(() => box.dispose());
+
+  it('is named after the real path, as Claude Code (which runs in the resolved folder) names it', async () => {
+    const sid = '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d';
+    const doc = new Y.Doc();
+    setMeta(doc, { sessionId: sid }, Origin.fixture);
+    appendLines(doc, [`{"type":"user","sessionId":"${sid}"}`], Origin.fixture);
+    const viaLink = path.join(box.root, 'link-to-proj');
+    fs.symlinkSync(box.projectDir, viaLink);
+    const r = await materialiseSession(doc, { claudeDir: box.claudeDir, projectDir: viaLink });
+    assert.equal(r.projectDir, box.projectDir);
+    assert.equal(r.projectFolder, box.projectFolder);
+    await assert.rejects(materialiseSession(doc, { claudeDir: box.claudeDir, projectDir: path.join(box.root, 'missing') }), /does not exist here/);
+  });
+});
+
 describe('handoff: a Windows session pulled onto Linux', () => {
   let box: Sandbox;
   beforeEach(() => (box = new Sandbox()));

@@ -107,11 +107,14 @@ function outcomeOf(main: CopyRelation | undefined, wroteAny: boolean): PullOutco
   }
 }
 
+/** The physical path: Claude Code names the project folder after its working directory as the
+ *  system reports it, with links resolved (checked with 2.1.197 started through a symlink). */
 async function checkProjectDir(dir: string): Promise<string> {
   const abs = path.resolve(dir);
-  const st = await fs.stat(abs).catch(() => null);
-  if (!st?.isDirectory()) throw new HandoffError(`The project folder ${abs} does not exist here. Clone or create the project first, or pass another --project-dir.`);
-  return abs;
+  const real = await fs.realpath(abs).catch(() => null);
+  const st = real ? await fs.stat(real) : null;
+  if (!real || !st?.isDirectory()) throw new HandoffError(`The project folder ${abs} does not exist here. Clone or create the project first, or pass another --project-dir.`);
+  return real;
 }
 
 async function readNoFollow(file: string): Promise<Buffer> {
