@@ -60,20 +60,9 @@ export class ShareStore {
   /** The share of this session on this relay: the stored one (tokens renewed when near expiry), else a new one. */
   async open(sessionId: string, relayUrl: string, now = Date.now()): Promise<{ record: ShareRecord; created: boolean }> {
     const stored = await this.read(sessionId);
-    const sameRelay = stored && stored.relayUrl === relayUrl;
-    const keys = sameRelay ? stored.keys : generateShareKeys();
-    const tokens = { ...(sameRelay ? stored.tokens : {}) } as Partial<ShareRecord['tokens']>;
-    const ttl = this.options.linkTtlSeconds;
-    const fresh = (token: string | undefined) => {
-      const claims = token ? decodeToken(token)?.claims : undefined;
-      return claims !== undefined && claims.sid === keys.shareId && claims.exp - now / 1000 > ttl * RENEW_WHEN_LEFT;
-    };
-    const mint = (role: Role) => signToken(keys, { role, ttlSeconds: ttl, now: now / 1000 }).token;
-    if (!fresh(tokens.host)) tokens.host = mint('host');
-    for (const kind of LINK_ROLES) if (!fresh(tokens[kind])) tokens[kind] = mint(linkRole[kind]);
-    const record: ShareRecord = { v: 1, sessionId, relayUrl, keys, createdAt: sameRelay ? stored.createdAt : now, tokens: tokens as ShareRecord['tokens'] };
-    if (JSON.stringify(record) !== JSON.stringify(stored)) await this.write(record);
-    return { record, created: !sameRelay };
+    const opened = renewShareRecord(stored, { sessionId, relayUrl, linkTtlSeconds: this.options.linkTtlSeconds, now });
+    if (JSON.stringify(opened.record) !== JSON.stringify(stored)) await this.write(opened.record);
+    return opened;
   }
 
   async remove(sessionId: string): Promise<void> {
@@ -95,4 +84,27 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The share to use for a session on a relay, given what is stored (in a 0600 file for the CLI, in
+ * SecretStorage for the extension): the stored keys and links when they are for this relay, with tokens
+ * renewed when little of their lifetime is left; else new keys and links.
+ */
+export function renewShareRecord(
+  stored: ShareRecord | undefined,
+  { sessionId, relayUrl, linkTtlSeconds: ttl, now = Date.now() }: { sessionId: string; relayUrl: string; linkTtlSeconds: number; now?: number },
+): { record: ShareRecord; created: boolean } {
+  const sameRelay = stored && stored.relayUrl === relayUrl;
+  const keys = sameRelay ? stored.keys : generateShareKeys();
+  const tokens = { ...(sameRelay ? stored.tokens : {}) } as Partial<ShareRecord['tokens']>;
+  const fresh = (token: string | undefined) => {
+    const claims = token ? decodeToken(token)?.claims : undefined;
+    return claims !== undefined && claims.sid === keys.shareId && claims.exp - now / 1000 > ttl * RENEW_WHEN_LEFT;
+  };
+  const mint = (role: Role) => signToken(keys, { role, ttlSeconds: ttl, now: now / 1000 }).token;
+  if (!fresh(tokens.host)) tokens.host = mint('host');
+  for (const kind of LINK_ROLES) if (!fresh(tokens[kind])) tokens[kind] = mint(linkRole[kind]);
+  const record: ShareRecord = { v: 1, sessionId, relayUrl, keys, createdAt: sameRelay ? stored.createdAt : now, tokens: tokens as ShareRecord['tokens'] };
+  return { record, created: !sameRelay };
 }
