@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { HandoffError, materialiseSession } from '../../../extension/src/core/handoff';
+import { writeFileAtomic } from '../../../extension/src/core/handoff/atomicWrite';
 import { corpusSessions, fileLines, listTree, sessionDoc } from './corpusSessions';
 import { Sandbox } from './sandbox';
 
@@ -27,6 +28,15 @@ describe('handoff: failed writes leave no partial transcript', () => {
     fs.writeFileSync(path.join(folder, s.sessionId), 'in the way');
     await assert.rejects(materialiseSession(sessionDoc(s), { claudeDir: box.claudeDir, projectDir }), (e: Error) => e instanceof HandoffError && /file where a folder is expected/.test(e.message));
     assert.deepEqual(listTree(folder), [s.sessionId]);
+  });
+
+  it('leaves the target as it was when the last-moment check vetoes the swap (a claude writing the file meanwhile)', async () => {
+    const target = path.join(box.root, 'session.jsonl');
+    fs.writeFileSync(target, 'old\n');
+    const veto = () => Promise.reject(new HandoffError('changed while Tandem was pulling'));
+    await assert.rejects(writeFileAtomic(target, Buffer.from('new\n'), { mode: 0o600, beforeRename: veto }), /changed while/);
+    assert.equal(fs.readFileSync(target, 'utf8'), 'old\n');
+    assert.deepEqual(fs.readdirSync(box.root).sort(), ['checkouts', 'session.jsonl']);
   });
 
   it('keeps the old local copy, whole, when the disk refuses the new one (EFBIG under ulimit -f)', function () {
