@@ -14,6 +14,8 @@ import { permissionDeniedMessage, syncStep1Message, syncUpdateMessage } from './
 export type Admitted = { shareId: string; room: RoomKind; role: Role; claims: TokenClaims; ip: string };
 
 const messageNames: Record<number, string> = { 0: 'sync', 1: 'awareness', 2: 'auth', 3: 'query-awareness' };
+/** ws waits 30 s for a close handshake; a socket we are closing gets less. */
+const CLOSE_GRACE_MS = 5000;
 const EMPTY_AWARENESS = Buffer.from([MessageType.awareness, 1, 0]);
 
 export class Connection implements RoomMember {
@@ -23,6 +25,7 @@ export class Connection implements RoomMember {
   private readonly mayWrite: boolean;
   alive = true;
   private closed = false;
+  private closeTimer: NodeJS.Timeout | null = null;
 
   private readonly handlers: Record<MessageType, (decoder: decoding.Decoder, data: Buffer) => void> = {
     [MessageType.sync]: (decoder, data) => this.onSync(decoder, data),
@@ -68,10 +71,13 @@ export class Connection implements RoomMember {
     this.outbox.control(message);
   }
 
+  /** Starts the close handshake; a client that does not answer within CLOSE_GRACE_MS is cut off. */
   close(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
     this.ws.close(code, reason);
+    this.closeTimer = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
+    this.closeTimer.unref();
   }
 
   bufferedBytes(): number {
@@ -135,6 +141,7 @@ export class Connection implements RoomMember {
 
   private onClose(code: number): void {
     this.closed = true;
+    if (this.closeTimer) clearTimeout(this.closeTimer);
     this.room.detach(this);
     this.metrics.closes.inc({ code });
     this.onClosed(this, code);

@@ -102,7 +102,10 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     const now = performance.now();
     const nowSeconds = Date.now() / 1000;
     for (const c of ups.connections) {
-      if (c.outbox.isStalled(now)) c.close(CloseCode.tryAgainLater, 'this connection fell too far behind; reconnect');
+      if (c.outbox.isStalled(now)) {
+        metrics.stalledCloses.inc();
+        c.close(CloseCode.tryAgainLater, 'this connection fell too far behind; reconnect');
+      }
       else if (c.claims.exp <= nowSeconds) c.close(CloseCode.unauthorized, 'the link expired; ask the host for a new link');
     }
   }, Math.min(1000, limits.lagTimeoutMs / 2));

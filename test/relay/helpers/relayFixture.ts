@@ -48,7 +48,11 @@ export class RelayFixture {
 
   /** A stock y-websocket WebsocketProvider, token in `?token=` exactly as a stock client would send it. */
   stockClient(keys: ShareKeys, room: RoomKind, token: string, doc = new Y.Doc()): { doc: Y.Doc; provider: WebsocketProvider } {
-    const provider = new WebsocketProvider(websocketBase(this.relay.url), roomName(keys.shareId, room), doc, {
+    return this.stockClientAt(this.relay.url, keys, room, token, doc);
+  }
+
+  stockClientAt(relayUrl: string, keys: ShareKeys, room: RoomKind, token: string, doc = new Y.Doc()): { doc: Y.Doc; provider: WebsocketProvider } {
+    const provider = new WebsocketProvider(websocketBase(relayUrl), roomName(keys.shareId, room), doc, {
       WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
       params: { token },
       disableBc: true,
