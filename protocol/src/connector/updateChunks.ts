@@ -117,9 +117,19 @@ function sliceEnd(struct: Y.Item | Y.GC, offset: number, budget: number): number
 }
 
 function estimateBytes(value: unknown): number {
-  if (typeof value === 'string') return value.length + 5;
+  if (typeof value === 'string') return utf8Length(value) + 5;
   if (typeof value !== 'object' || value === null) return 9;
-  return (JSON.stringify(value)?.length ?? 0) + 5;
+  return utf8Length(JSON.stringify(value) ?? '') + 5;
+}
+
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // 2-byte forms add 1; 3-byte forms add 2; each half of a surrogate pair adds 1 (4 bytes per pair)
+    if (c > 0x7f) bytes += c > 0x7ff && (c < 0xd800 || c > 0xdfff) ? 2 : 1;
+  }
+  return bytes;
 }
 
 function writeRange(encoder: Y.UpdateEncoderV1, struct: Y.Item | Y.GC, offset: number, stop: number): void {
