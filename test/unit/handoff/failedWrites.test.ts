@@ -30,6 +30,13 @@ describe('handoff: failed writes leave no partial transcript', () => {
     assert.deepEqual(listTree(folder), [s.sessionId]);
   });
 
+  it('refuses to replace a folder standing where the session file goes', async () => {
+    const s = corpusSessions().find((x) => x.sessionId === '5fbb940a-c7f3-404d-bf66-a028fcc250ec')!;
+    fs.mkdirSync(path.join(folder, `${s.sessionId}.jsonl`), { recursive: true });
+    await assert.rejects(materialiseSession(sessionDoc(s), { claudeDir: box.claudeDir, projectDir }), /something other than a file is there/);
+    assert.deepEqual(listTree(folder), [`${s.sessionId}.jsonl/`]);
+  });
+
   it('leaves the target as it was when the last-moment check vetoes the swap (a claude writing the file meanwhile)', async () => {
     const target = path.join(box.root, 'session.jsonl');
     fs.writeFileSync(target, 'old\n');

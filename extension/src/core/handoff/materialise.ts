@@ -57,12 +57,7 @@ export async function materialiseSession(doc: Y.Doc, opts: PullOptions): Promise
   const root = path.resolve(opts.claudeDir);
   const projectFolder = path.join(root, 'projects', await projectFolderName(root, projectDir));
   const plan: Planned[] = [];
-  for (const file of session.files) {
-    const target = confinedPath(projectFolder, file.rel);
-    const local = await inspectTarget(root, target);
-    if (local && !local.isFile()) throw new HandoffError(`Cannot write ${target}: something other than a file is there. Move it aside and pull again.`);
-    plan.push({ file, path: target, local, relation: compareCopies(local && (await readNoFollow(target)), file.bytes) });
-  }
+  for (const file of session.files) plan.push(await planFile(root, projectFolder, file));
   const diverged = plan.some((p) => p.relation === 'diverged');
   const written = new Set<Planned>();
   if (!diverged) {
@@ -84,6 +79,19 @@ export async function materialiseSession(doc: Y.Doc, opts: PullOptions): Promise
     files: plan.map((p) => ({ rel: p.file.rel, path: p.path, relation: p.relation, written: written.has(p) })),
     rejected: session.rejected,
   };
+}
+
+/** How the local copy of one file stands; nothing is written yet. */
+async function planFile(root: string, projectFolder: string, file: SessionFile): Promise<Planned> {
+  const target = confinedPath(projectFolder, file.rel);
+  try {
+    const local = await inspectTarget(root, target);
+    if (local && !local.isFile()) throw new HandoffError(`Cannot write ${target}: something other than a file is there. Move it aside and pull again.`);
+    return { file, path: target, local, relation: compareCopies(local && (await readNoFollow(target)), file.bytes) };
+  } catch (e) {
+    if (e instanceof HandoffError) throw e;
+    throw new HandoffError(`Cannot read your copy of ${target}: ${(e as Error).message}. Nothing was written; check its permissions and pull again.`);
+  }
 }
 
 function needsWrite(p: Planned): boolean {
