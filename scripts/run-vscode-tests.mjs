@@ -29,9 +29,10 @@ const artifacts = path.join(root, 'test-artifacts/vscode');
 const timeoutMs = Number(process.env.TANDEM_VSCODE_TIMEOUT_MS || 600_000);
 const fromSource = process.env.TANDEM_VSCODE_FROM_SOURCE === '1';
 const verbose = process.env.TANDEM_VSCODE_VERBOSE === '1';
-// Offline noise from the workbench (gallery, chat, agent host) that says nothing about our extension.
+// Offline noise from the workbench (gallery, chat, agent host) that says nothing about our extension, and
+// Yjs' warning that a second copy is loaded: the suite's bundle and the extension's each carry one, by design.
 const noise =
-  /^\[(ChatModelSelection|AgentHost(:remote)?|AccountPolicyGate|reconnection-grace-time|Service Worker)\]|^(Creating a socket|Resolving connection token|Resolved connection token|Updating additional builtin)|getaddrinfo ENOTFOUND|authentication provider 'github'|^\s+at /;
+  /^\[(ChatModelSelection|AgentHost(:remote)?|AccountPolicyGate|reconnection-grace-time|Service Worker)\]|^(Creating a socket|Resolving connection token|Resolved connection token|Updating additional builtin)|getaddrinfo ENOTFOUND|authentication provider 'github'|^Yjs was already imported|^\s+at /;
 const SUMMARY = /^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/;
 
 const t0 = Date.now();

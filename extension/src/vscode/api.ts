@@ -19,6 +19,8 @@ export type TandemApi = {
   /** lists the sessions again now; resolves when the view is current */
   readonly refreshSessions: () => Promise<void>;
   readonly sharedWithMe: () => readonly SharedLink[];
+  /** remote prompts waiting for the user's answer in a notification */
+  readonly pendingApprovals: () => { author: string; project: string; text: string }[];
   readonly viewer: {
     readonly status: () => ViewerStatus | undefined;
     readonly link: () => string | undefined;

@@ -9,6 +9,9 @@ import { LocalSessions } from './sessions/localSessions';
 import { SessionsTree } from './sessions/sessionsTree';
 import { SettingsService } from './settings';
 import { ActiveShares } from './sharing/activeShares';
+import { ShareCommands } from './sharing/shareCommands';
+import { ShareRecords } from './sharing/shareRecords';
+import { ShareService } from './sharing/shareService';
 import { SharingStatusBar } from './statusBar';
 import { pickSharedLink } from './sharedWithMe/openSharedSession';
 import { SharedLinks } from './sharedWithMe/sharedLinks';
@@ -37,6 +40,8 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
   void sharedLinks.load().catch((e) => log.error('Shared with me: loading the saved links failed', e));
 
   const viewer = owned.add(new ViewerView(context.extensionUri, log));
+  const shareService = owned.add(new ShareService(context, settings, relay, new ShareRecords(context.secrets, log), shares, approver, log));
+  const sharing = new ShareCommands(localSessions, shares, shareService, viewer, settings);
   const panels = owned.add(new ViewerPanels(context.extensionUri, log));
   owned.add(viewer.onDidChangeStatus((s) => viewer.currentLink && sharedLinks.setStatus(viewer.currentLink, s)));
   owned.add(panels.onDidChangeStatus(({ link, status }) => sharedLinks.setStatus(link, status)));
@@ -46,12 +51,12 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
   };
   for (const d of registerCommands(
     {
-      'tandem.shareSession': notYet('Sharing'),
-      'tandem.stopSharing': notYet('Sharing'),
-      'tandem.copyObserverLink': notYet('Sharing'),
-      'tandem.copyPrompterLink': notYet('Sharing'),
-      'tandem.copyHandoffLink': notYet('Sharing'),
-      'tandem.openSession': notYet('Sharing'),
+      'tandem.shareSession': (arg) => sharing.share(arg),
+      'tandem.stopSharing': (arg) => sharing.stop(arg),
+      'tandem.copyObserverLink': (arg) => sharing.copy('observer', arg),
+      'tandem.copyPrompterLink': (arg) => sharing.copy('prompter', arg),
+      'tandem.copyHandoffLink': (arg) => sharing.copy('handoff', arg),
+      'tandem.openSession': (arg) => sharing.open(arg),
       'tandem.openSharedSession': async (arg) => {
         const shared = await pickSharedLink(sharedLinks, arg);
         if (shared) await viewer.open(shared.link);
@@ -89,8 +94,13 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
     sessionsMessage: () => sessionsTree.view.message,
     refreshSessions: () => localSessions.refresh(),
     sharedWithMe: () => sharedLinks.all,
+    pendingApprovals: () => approver.pending.map(({ request }) => ({ author: request.prompt.author, project: request.project, text: request.prompt.text })),
     viewer: { status: () => viewer.status, link: () => viewer.currentLink, onDidChangeStatus: viewer.onDidChangeStatus },
   };
-  // Deactivation awaits this: the embedded relay flushes its rooms before the extension host exits.
-  return { api, shutdown: () => relay.stopEmbedded().then(() => undefined) };
+  // Deactivation awaits this: shares disconnect, then the embedded relay flushes its rooms.
+  const shutdown = async () => {
+    await shareService.disconnectAll();
+    await relay.stopEmbedded();
+  };
+  return { api, shutdown };
 }

@@ -1,6 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { PROMPT_POLICIES } from '../core/prompts/approval';
+import { PERMISSION_MODES } from '../core/prompts/claudeProcess';
 
 // The `tandem.*` settings (package.json contributes.configuration), parsed with zod: settings.json is user
 // input. A bad value falls back to its default with a problem message naming the key; the other keys still apply.
@@ -16,8 +18,8 @@ export const SETTING_SCHEMAS = {
   claudeFolder: optionalText,
   claudePath: trimmed.min(1, 'must name the claude executable'),
   hostLabel: optionalText.pipe(z.string().max(100, 'must be at most 100 characters').optional()),
-  'remotePrompts.policy': z.enum(['ask', 'auto', 'never']),
-  'remotePrompts.permissionMode': z.enum(['default', 'acceptEdits', 'plan', 'bypassPermissions']),
+  'remotePrompts.policy': z.enum(PROMPT_POLICIES),
+  'remotePrompts.permissionMode': z.enum(PERMISSION_MODES),
   'remotePrompts.allowedTools': z.array(trimmed.min(1, 'a tool name is empty')).max(200),
   'remotePrompts.newSessionProjects': z.array(trimmed.min(1, 'a project path is empty')).max(200),
 } as const;

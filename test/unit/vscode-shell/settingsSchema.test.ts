@@ -1,18 +1,25 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { PROMPT_POLICIES } from '../../../extension/src/core/prompts/approval';
+import { PERMISSION_MODES } from '../../../extension/src/core/prompts/claudeProcess';
 import { SETTING_KEYS, parseSettings, type SettingKey } from '../../../extension/src/vscode/settingsSchema';
 
 const environment = { homedir: '/home/ada', hostname: 'ada-laptop' };
 const parse = (values: Partial<Record<SettingKey, unknown>>) => parseSettings((k) => values[k], environment);
 const pkg = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../../package.json'), 'utf8'));
-const contributed = pkg.contributes.configuration.properties as Record<string, { default: unknown }>;
+const contributed = pkg.contributes.configuration.properties as Record<string, { default: unknown; enum?: string[] }>;
 
 describe('extension settings (tandem.*)', () => {
   it('parses exactly the keys package.json contributes, and every contributed default is valid', () => {
     assert.deepEqual(Object.keys(contributed).sort(), SETTING_KEYS.map((k) => `tandem.${k}`).sort());
     const defaults = Object.fromEntries(SETTING_KEYS.map((k) => [k, contributed[`tandem.${k}`].default]));
     assert.deepEqual(parse(defaults).problems, []);
+  });
+
+  it("offers in Settings exactly the policies and permission modes core's prompt runner accepts", () => {
+    assert.deepEqual(contributed['tandem.remotePrompts.policy'].enum, [...PROMPT_POLICIES]);
+    assert.deepEqual(contributed['tandem.remotePrompts.permissionMode'].enum, [...PERMISSION_MODES]);
   });
 
   it('defaults: embedded relay, Claude folder left to core, the host name, ask before remote prompts', () => {

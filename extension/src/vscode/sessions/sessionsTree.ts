@@ -80,7 +80,6 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     item.iconPath = new vscode.ThemeIcon(shared ? 'broadcast' : s.live ? 'circle-filled' : 'circle-outline', s.live ? new vscode.ThemeColor('charts.green') : undefined);
     // session.shared enables Copy Link / Stop Sharing; orphans (no main transcript) cannot be shared
     item.contextValue = s.orphan ? 'orphan' : shared ? 'session.shared' : 'session';
-    if (!s.orphan) item.command = { command: 'tandem.openSession', title: 'Open', arguments: [{ kind: 'session', session: s } satisfies SessionNode] };
     return item;
   }
 

@@ -1,0 +1,127 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { buildLink, isTerminal, type RunStatus } from '../../../../protocol/src';
+import { revokeAllLinks } from '../../core/sync/revokeLinks';
+import { ShareHost } from '../../core/sync/shareHost';
+import type { ShareRecord } from '../../core/sync/shareStore';
+import type { SessionSummary } from '../../core/transcripts/catalog';
+import { resolveClaudeDir } from '../../core/transcripts/claudeDir';
+import { UserFacingError } from '../commands';
+import { Disposable, toDisposable } from '../lifecycle';
+import type { Logger } from '../log';
+import type { RemotePromptApprover } from '../prompts/remotePromptApprover';
+import type { RelayService } from '../relay/relayService';
+import type { SettingsService } from '../settings';
+import type { ActiveShare, ActiveShares } from './activeShares';
+import type { ShareRecords } from './shareRecords';
+
+const LINK_TTL_SECONDS = 7 * 24 * 60 * 60;
+
+/**
+ * Sharing from VS Code: one core ShareHost per shared session (publish the transcript, run queued prompts
+ * with the VS Code approver), keys in SecretStorage, the relay from RelayService. Stop Sharing ends the
+ * session for viewers and revokes every link; closing the window only disconnects (sharing again later
+ * reuses the same links).
+ */
+export class ShareService extends Disposable {
+  private readonly hosts = new Map<string, { host: ShareHost; offViewers: () => void }>();
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly settings: SettingsService,
+    private readonly relay: RelayService,
+    private readonly records: ShareRecords,
+    private readonly shares: ActiveShares,
+    private readonly approver: RemotePromptApprover,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.register(toDisposable(() => void this.disconnectAll()));
+  }
+
+  async share(session: SessionSummary): Promise<ActiveShare> {
+    const existing = this.shares.get(session.sessionId);
+    if (existing) return existing;
+    if (session.orphan || !session.file) throw new UserFacingError('this session has no main transcript (only subagent files), so there is nothing to share');
+    const title = session.title ?? `session ${session.sessionId.slice(0, 8)}`;
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Tandem: sharing “${title}”…` }, async () => {
+      const relayUrl = await this.relay.relayUrl();
+      const record = await this.records.open(session.sessionId, relayUrl, LINK_TTL_SECONDS);
+      const host = await this.startHost(session, record);
+      const offViewers = host.onViewersChange(() => this.shares.update(session.sessionId, { viewers: host.viewers().length }));
+      this.hosts.set(session.sessionId, { host, offViewers });
+      const links = (['observer', 'prompter', 'handoff'] as const).map((k) => [k, buildLink(relayUrl, record.keys.shareId, record.tokens[k])]);
+      const share: ActiveShare = {
+        sessionId: session.sessionId,
+        shareId: record.keys.shareId,
+        title,
+        links: Object.fromEntries(links) as ActiveShare['links'],
+        viewers: 0,
+        stop: () => this.stop(session.sessionId),
+      };
+      this.shares.add(share);
+      this.log.info(`sharing ${session.sessionId} as ${record.keys.shareId} through ${relayUrl}`);
+      return share;
+    });
+  }
+
+  /** Stop Sharing: marks the session ended for viewers, stops running prompts, revokes every link. */
+  async stop(sessionId: string): Promise<void> {
+    const running = this.hosts.get(sessionId);
+    const record = await this.records.read(sessionId);
+    this.hosts.delete(sessionId);
+    this.shares.delete(sessionId);
+    running?.offViewers();
+    await running?.host.stop({ ended: true });
+    if (record) {
+      const { closed } = await revokeAllLinks(record.relayUrl, record.keys);
+      await this.records.remove(sessionId);
+      this.log.info(`stopped sharing ${sessionId}: links revoked, ${closed} viewer connection(s) closed`);
+    }
+  }
+
+  /** Window closing: disconnect every share without ending it or revoking its links. */
+  async disconnectAll(): Promise<void> {
+    const running = [...this.hosts.values()];
+    this.hosts.clear();
+    for (const r of running) r.offViewers();
+    await Promise.all(running.map((r) => r.host.stop({ ended: false })));
+  }
+
+  private async startHost(session: SessionSummary, record: ShareRecord): Promise<ShareHost> {
+    const s = this.settings.current;
+    const journalDir = path.join(this.context.globalStorageUri.fsPath, 'shares');
+    await fs.mkdir(journalDir, { recursive: true });
+    const claudeDir = resolveClaudeDir({ claudeDir: s.claudeFolder }).dir;
+    const cwd = session.cwd ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
+    if (!session.cwd) this.log.warn(`session ${session.sessionId} does not say where it ran; remote prompts run in ${cwd}`);
+    return ShareHost.start({
+      relayUrl: record.relayUrl,
+      shareId: record.keys.shareId,
+      hostToken: record.tokens.host,
+      claudeDir,
+      projectFolder: session.projectFolder,
+      sessionId: session.sessionId,
+      cwd,
+      hostLabel: s.hostLabel,
+      promptPolicy: s.remotePrompts.policy,
+      approver: this.approver,
+      claude: { command: s.claudePath, permissionMode: s.remotePrompts.permissionMode, allowedTools: s.remotePrompts.allowedTools },
+      newSessionProjects: s.remotePrompts.newSessionProjects,
+      journalPath: path.join(journalDir, `${session.sessionId}.runs.jsonl`),
+      log: this.log,
+      onRunStatus: (status) => this.onRunStatus(session.sessionId, status),
+    }).catch((e: Error) => {
+      throw new UserFacingError(`could not share “${session.title ?? session.sessionId}”: ${e.message}`);
+    });
+  }
+
+  private onRunStatus(sessionId: string, status: RunStatus): void {
+    this.log.info(`remote prompt ${status.promptId}: ${status.state}${status.error ? ` (${status.error})` : ''}`);
+    const running = this.shares.get(sessionId)?.runningPrompt;
+    if (status.state === 'running') this.shares.update(sessionId, { runningPrompt: { promptId: status.promptId, author: status.author } });
+    else if (isTerminal(status.state) && running?.promptId === status.promptId) this.shares.update(sessionId, { runningPrompt: undefined });
+  }
+}
