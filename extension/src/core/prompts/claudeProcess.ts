@@ -124,7 +124,7 @@ export class ClaudeProcess {
     return this.child.pid;
   }
 
-  /** SIGINT (Claude Code records "[Request interrupted by user]"), then SIGTERM and SIGKILL if it lingers. */
+  /** SIGINT (Claude Code ends the turn and exits), then SIGTERM, then SIGKILL to its whole process group if it lingers. */
   stop(): Promise<ClaudeOutcome> {
     if (!this.stopRequested && !this.exited) {
       this.stopRequested = true;

@@ -18,6 +18,7 @@ import {
 } from '../../../../protocol/src';
 import { isSessionId } from '../handoff/sessionId';
 import type { Approver, Decision } from './approval';
+import { printable } from './cliApprover';
 import { ClaudeProcess, type ClaudeOutcome, type ClaudeSettings } from './claudeProcess';
 import type { Logger } from './logger';
 import { mentionOutsideProject } from './fileMentions';
@@ -321,7 +322,7 @@ export class PromptRunner {
     const { prompt, cancel } = active;
     if (this.opts.journalPath) await noteStarted(this.opts.journalPath, prompt.id);
     this.update(prompt.id, { state: 'running', startedAt: this.now() });
-    this.opts.log.info(`prompt runner: running prompt ${prompt.id} from ${prompt.author} (${resume ? `resume ${resume}` : 'new session'} in ${cwd})`);
+    this.opts.log.info(`prompt runner: running prompt ${prompt.id} from ${printable(prompt.author)} (${resume ? `resume ${resume}` : 'new session'} in ${cwd})`);
     let claude: ClaudeProcess;
     try {
       claude = ClaudeProcess.start({ settings: this.opts.claude, baseEnv: this.opts.baseEnv ?? process.env, claudeDir: this.opts.claudeDir, cwd, resume, prompt: prompt.text, log: this.opts.log });
@@ -329,7 +330,9 @@ export class PromptRunner {
       return void this.update(prompt.id, { state: 'failed', error: (e as Error).message, endedAt: this.now() });
     }
     const stop = () => void claude.stop();
-    cancel.signal.addEventListener('abort', stop, { once: true });
+    // a cancel that came while the journal was written still stops the run
+    if (cancel.signal.aborted) stop();
+    else cancel.signal.addEventListener('abort', stop, { once: true });
     const outcome = await claude.done.finally(() => cancel.signal.removeEventListener('abort', stop));
     const file = this.opts.transcriptPath?.();
     this.ownMark = file ? await fileMark(file) : undefined;
