@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import { parseLink, readLines, readRuns } from '../../protocol/src';
+import type { PullResult } from '../../extension/src/core/handoff';
 import { joinShare, ShareJoinError } from '../../extension/src/core/sync/joinShare';
 import type { TandemApi } from '../../extension/src/vscode/api';
 import type { SessionNode } from '../../extension/src/vscode/sessions/sessionsTree';
@@ -24,6 +27,7 @@ describe('sharing a session from VS Code', function () {
   let sessionId: string;
   let links: Links;
   const savedEnv: Record<string, string | undefined> = {};
+  const cleanups: (() => void)[] = [];
 
   before(async () => {
     api = await tandemApi();
@@ -41,6 +45,7 @@ describe('sharing a session from VS Code', function () {
   });
 
   after(async () => {
+    for (const c of cleanups.splice(0)) c();
     for (const [k, v] of Object.entries(savedEnv)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
@@ -120,6 +125,26 @@ describe('sharing a session from VS Code', function () {
     }
     await vscode.commands.executeCommand('notifications.hideList');
     await screenshot('viewer-prompt-done', 'webview:text=fake reply to: Please list the files');
+  });
+
+  it('Continue This Session Here writes the session byte-exact into this Claude folder and resumes it in a terminal', async () => {
+    const hostFile = env.transcriptPath(sessionId)!;
+    const hereClaude = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-here-'));
+    cleanups.push(() => fs.rmSync(hereClaude, { recursive: true, force: true }));
+    await setTandemSetting('claudeFolder', hereClaude);
+    const result = (await vscode.commands.executeCommand<PullResult>('tandem.continueHere', links.handoff))!;
+    assert.equal(result.outcome, 'created');
+    assert.equal(result.sessionId, sessionId);
+    assert.ok(result.sessionFile.startsWith(path.join(hereClaude, 'projects') + path.sep), `written under the Claude folder setting: ${result.sessionFile}`);
+    assert.deepEqual(fs.readFileSync(result.sessionFile), fs.readFileSync(hostFile), 'the main transcript, byte for byte');
+    const terminal = await waitFor(() => vscode.window.terminals.find((t) => t.name === 'Claude Code (Tandem)'), { timeoutMs: 10_000, what: 'the Claude Code terminal' });
+    cleanups.push(() => terminal.dispose());
+    const options = terminal.creationOptions as vscode.TerminalOptions;
+    assert.equal(options.shellPath, env.claudePath, 'claude itself runs in the terminal, no shell in between');
+    assert.deepEqual(options.shellArgs, ['--resume', sessionId]);
+    assert.equal(options.cwd, result.projectDir);
+    assert.ok(await terminal.processId, 'the terminal started claude');
+    await setTandemSetting('claudeFolder', env.claudeDir);
   });
 
   it('Stop Sharing revokes every link: the relay refuses them and the open viewer says so', async () => {

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { TandemApi } from './api';
-import { UserFacingError, registerCommands } from './commands';
+import { registerCommands } from './commands';
 import { DisposableStore } from './lifecycle';
 import { createLog } from './log';
+import { ContinueHere } from './handoff/continueHere';
 import { RemotePromptApprover } from './prompts/remotePromptApprover';
 import { RelayService } from './relay/relayService';
 import { LocalSessions } from './sessions/localSessions';
@@ -46,9 +47,7 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
   owned.add(viewer.onDidChangeStatus((s) => viewer.currentLink && sharedLinks.setStatus(viewer.currentLink, s)));
   owned.add(panels.onDidChangeStatus(({ link, status }) => sharedLinks.setStatus(link, status)));
 
-  const notYet = (what: string) => () => {
-    throw new UserFacingError(`${what} is not available in this build yet.`);
-  };
+  const continueHere = new ContinueHere(sharedLinks, settings, log);
   for (const d of registerCommands(
     {
       'tandem.shareSession': (arg) => sharing.share(arg),
@@ -66,7 +65,7 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
         const shared = await pickSharedLink(sharedLinks, arg ?? viewer.currentLink);
         if (shared) await panels.open(shared.link, shared.title);
       },
-      'tandem.continueHere': notYet('Handoff'),
+      'tandem.continueHere': (arg) => continueHere.run(arg),
       'tandem.startRelay': async () => {
         const { url } = await relay.startEmbedded();
         const configured = settings.current.relayUrl;
