@@ -32,7 +32,7 @@ const verbose = process.env.TANDEM_VSCODE_VERBOSE === '1';
 // Offline noise from the workbench (gallery, chat, agent host) that says nothing about our extension, and
 // Yjs' warning that a second copy is loaded: the suite's bundle and the extension's each carry one, by design.
 const noise =
-  /^\[(ChatModelSelection|AgentHost(:remote)?|AccountPolicyGate|reconnection-grace-time|Service Worker)\]|^(Creating a socket|Resolving connection token|Resolved connection token|Updating additional builtin)|getaddrinfo ENOTFOUND|authentication provider 'github'|^Yjs was already imported|^\s+at /;
+  /^\[(ChatModelSelection|AgentHost(:remote)?|AccountPolicyGate|reconnection-grace-time|Service Worker)\]|^(Creating a socket|Resolving connection token|Resolved connection token|Updating additional builtin)|getaddrinfo ENOTFOUND|authentication provider 'github'|^Yjs was already imported|^Creation of workbench contribution|^\s+at /;
 const SUMMARY = /^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/;
 
 const t0 = Date.now();
@@ -96,6 +96,8 @@ async function uiAction(page, request) {
       fs.renameSync(`${file}.part.png`, file);
       return lap(`screenshot ${path.relative(root, file)}`);
     }
+    case 'visible':
+      return uiScope(page, selector).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     case 'click':
       return uiScope(page, selector).click({ timeout: UI_TIMEOUT_MS });
     case 'fill':
@@ -203,7 +205,9 @@ async function main() {
       executablePath: chromiumPath,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // clipboard permissions: Copy … Link writes through the browser's clipboard, and tests read it back
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
+    const page = await context.newPage();
     let finish;
     const exited = new Promise((r) => (finish = r));
     await page.exposeFunction('codeAutomationLog', async (_type, args) => {

@@ -12,7 +12,8 @@ import { makeClaudeEnv, type ClaudeTestEnv } from '../helpers/claudeEnv';
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fakeAnthropic';
 import { waitFor } from '../helpers/waitFor';
 import { setTandemSetting, tandemApi } from './support';
-import { click, fill, press, screenshot, uiAvailable } from './ui';
+import { externalLink } from '../../extension/src/vscode/externalLink';
+import { click, fill, press, screenshot, uiAvailable, visible } from './ui';
 
 type Links = { observer: string; prompter: string; handoff: string };
 
@@ -77,6 +78,7 @@ describe('sharing a session from VS Code', function () {
     }));
     assert.deepEqual(roles, { observer: 'observer', prompter: 'prompter', handoff: 'host' });
 
+    if (uiAvailable) await visible('.statusbar-item:has-text("Sharing")');
     const viewer = await joinShare(links.observer);
     try {
       const file = env.transcriptPath(sessionId)!;
@@ -103,6 +105,7 @@ describe('sharing a session from VS Code', function () {
     await waitFor(() => api.pendingApprovals().length === 1, { timeoutMs: 15_000, what: 'the approval question' });
     const pending = api.pendingApprovals()[0];
     assert.equal(pending.text, 'Please list the files');
+    await visible('.statusbar-item:has-text("1 waiting")');
     // the smoke-test driver hides toasts; the notification is in the notification centre
     await vscode.commands.executeCommand('notifications.showList');
     await screenshot('approval-notification', '.notifications-center .monaco-button:has-text("Approve")');
@@ -125,6 +128,14 @@ describe('sharing a session from VS Code', function () {
     }
     await vscode.commands.executeCommand('notifications.hideList');
     await screenshot('viewer-prompt-done', 'webview:text=fake reply to: Please list the files');
+  });
+
+  it('Copy Prompter Link puts the link, as this window reaches the relay, on the clipboard', async () => {
+    const copied = await vscode.commands.executeCommand<string>('tandem.copyPrompterLink');
+    assert.equal(copied, await externalLink(links.prompter));
+    const parsed = parseLink(copied!);
+    assert.ok(parsed.ok && parsed.link.claims.role === 'prompter');
+    if (uiAvailable) assert.equal(await vscode.env.clipboard.readText(), copied);
   });
 
   it('Continue This Session Here writes the session byte-exact into this Claude folder and resumes it in a terminal', async () => {

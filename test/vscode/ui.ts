@@ -9,6 +9,7 @@ import { waitFor } from '../helpers/waitFor';
 
 type UiRequest =
   | { action: 'screenshot'; name: string; waitFor?: string }
+  | { action: 'visible'; selector: string }
   | { action: 'click'; selector: string; waitFor?: string }
   | { action: 'fill'; selector: string; text: string }
   | { action: 'press'; key: string };
@@ -30,6 +31,8 @@ async function ui(request: UiRequest): Promise<void> {
 
 /** test-artifacts/vscode/NAME.png, once `waitFor` is visible: the screenshot doubles as a check that the UI rendered. */
 export const screenshot = (name: string, waitForSelector?: string) => ui({ action: 'screenshot', name, waitFor: waitForSelector });
+/** Waits until `selector` is visible in the workbench (rejects after the harness's deadline). */
+export const visible = (selector: string) => ui({ action: 'visible', selector });
 export const click = (selector: string) => ui({ action: 'click', selector });
 export const fill = (selector: string, text: string) => ui({ action: 'fill', selector, text });
 export const press = (key: string) => ui({ action: 'press', key });

@@ -14,10 +14,10 @@ describe('pasted links (Open Shared Session…)', () => {
 
   it('says what is wrong and what to do for each broken link', () => {
     const cases: [string, RegExp][] = [
-      ['hello', /not a link.*starting with http/],
-      ['http://relay:4100/sessions/1', /not a Tandem share link.*Ask for the link again/],
-      [`http://relay:4100/s/${sid}`, /no access token.*everything after #/],
-      [`http://relay:4100/s/${sid}#t=garbage`, /damaged.*Copy the whole link again/],
+      ['hello', /^That is not a link; pass the http\(s\):\/\/…\/s\/… link the host shared\.$/],
+      ['http://relay:4100/sessions/1', /not a Tandem share link/],
+      [`http://relay:4100/s/${sid}`, /no token.*copy the whole link, fragment included/],
+      [`http://relay:4100/s/${sid}#t=garbage`, /damaged; copy the whole link again/],
       [buildLink('http://relay:4100', sid, token(now, 'B'.repeat(43))), /belongs to another share/],
       [buildLink('http://relay:4100', sid, token(now - 1)), /expired on .*Ask whoever shared the session for a new link/],
     ];
