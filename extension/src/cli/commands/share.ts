@@ -8,7 +8,7 @@ import { ClaudeDirError, listSessions, type SessionSummary } from '../../core/tr
 import { createCliLogger } from '../cliLogger';
 import { ExitCode, UserError, type CliIo, type Command } from '../command';
 import { parseDuration } from '../duration';
-import { startLocalRelay, type LocalRelay } from '../embeddedRelay';
+import { DEFAULT_RELAY_PORT, startLocalRelay, type LocalRelay } from '../embeddedRelay';
 
 // `tandem share`: publish a live session through a relay and print its three links. With no
 // --relay it starts the embedded relay on 127.0.0.1. Runs until Ctrl-C, then marks the session
@@ -22,7 +22,7 @@ export const shareCommand: Command = {
     'SESSION_ID               the session to share (a unique prefix is enough); default: the latest',
     '--latest                 share the session written to most recently',
     '--relay URL              the relay to share through (default: start one on 127.0.0.1)',
-    '--port N                 port of the embedded relay (default 8787)',
+    '--port N                 port of the embedded relay (default 8787; 0 = any free port, rooms in memory)',
     '--access-key KEY         the relay\'s access key, if it requires one (or $TANDEM_ACCESS_KEY)',
     '--claude-dir DIR         the Claude Code folder (default: $CLAUDE_CONFIG_DIR, else ~/.claude)',
     '--prompts POLICY         remote prompts: ask (default; you answer y/n here), auto, never',
@@ -56,7 +56,7 @@ export const shareCommand: Command = {
     const policy = oneOf(values.prompts ?? 'ask', PROMPT_POLICIES, '--prompts') as PromptPolicy;
     const permissionMode = values['permission-mode'] === undefined ? undefined : (oneOf(values['permission-mode'], PERMISSION_MODES, '--permission-mode') as PermissionMode);
     const ttlSeconds = parseDuration(String(values.expires ?? '7d'), '--expires');
-    const port = values.port === undefined ? 8787 : Number(values.port);
+    const port = values.port === undefined ? DEFAULT_RELAY_PORT : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError('--port must be a port number', ExitCode.usage);
     const log = createCliLogger(io.stderr, { verbose: Boolean(values.verbose) });
     const home = tandemHome(io.env);
@@ -145,7 +145,7 @@ const HOW_TO_START = 'Start one by running `claude` in a project folder (or pass
 
 function banner(session: FoundSession, record: ShareRecord, relayUrl: string, local: LocalRelay | undefined, created: boolean, policy: PromptPolicy): string {
   const link = (token: string) => buildLink(relayUrl, record.keys.shareId, token);
-  const where = local ? (local.embedded ? `embedded relay on ${relayUrl} (rooms kept in ${local.dataDir})` : `the Tandem relay already running on ${relayUrl}`) : relayUrl;
+  const where = local ? (local.embedded ? `embedded relay on ${relayUrl} (${local.dataDir ? `rooms kept in ${local.dataDir}` : 'rooms in memory'})` : `the Tandem relay already running on ${relayUrl}`) : relayUrl;
   const prompts = { ask: 'you approve each one here', auto: 'run without asking', never: 'refused' }[policy];
   return [
     `${created ? 'Sharing' : 'Sharing again (same links)'}: ${session.title ?? '(untitled)'}`,
