@@ -130,6 +130,25 @@ describe('sharing a session from VS Code', function () {
     await screenshot('viewer-prompt-done', 'webview:text=fake reply to: Please list the files');
   });
 
+  it('a prompt the host rejects in the notification never reaches claude', async function () {
+    if (!uiAvailable) this.skip();
+    const apiCalls = fake.requests.length;
+    await fill('webview:.composer textarea', 'Delete everything');
+    await press('Control+Enter');
+    await waitFor(() => api.pendingApprovals().some((p) => p.text === 'Delete everything'), { timeoutMs: 15_000, what: 'the approval question' });
+    await vscode.commands.executeCommand('notifications.showList');
+    await click('.notifications-center .notification-list-item:has-text("Delete everything") .monaco-button:has-text("Reject")');
+    await vscode.commands.executeCommand('notifications.hideList');
+    const observer = await joinShare(links.observer);
+    try {
+      const run = await waitFor(() => [...readRuns(observer.docs.transcript).values()].find((r) => r.state === 'rejected'), { timeoutMs: 15_000, what: 'the run to be rejected' });
+      assert.match(run.error ?? '', /declined/);
+    } finally {
+      observer.dispose();
+    }
+    assert.equal(fake.requests.length, apiCalls, 'claude was not started');
+  });
+
   it('Copy Prompter Link puts the link, as this window reaches the relay, on the clipboard', async () => {
     const copied = await vscode.commands.executeCommand<string>('tandem.copyPrompterLink');
     assert.equal(copied, await externalLink(links.prompter));
@@ -163,5 +182,18 @@ describe('sharing a session from VS Code', function () {
     await assert.rejects(joinShare(links.observer, { timeoutMs: 10_000 }), (e: unknown) => e instanceof ShareJoinError && e.kind === 'refused');
     await assert.rejects(joinShare(links.handoff, { timeoutMs: 10_000 }), (e: unknown) => e instanceof ShareJoinError && e.kind === 'refused');
     await waitFor(() => api.viewer.status()?.connection === 'revoked', { timeoutMs: 15_000, what: 'the sidebar viewer to report the revoked link' });
+  });
+
+  it('never writes a token to the Tandem log', async () => {
+    const logFile = path.join(api.logFolder(), 'Tandem.log');
+    const readLog = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '');
+    const log = await waitFor(() => (readLog().includes('stopped sharing') ? readLog() : undefined), {
+      timeoutMs: 10_000,
+      what: 'the log to record the share and its end',
+    });
+    for (const [kind, link] of Object.entries(links)) {
+      const token = link.split('#t=')[1];
+      for (const part of token.split('.')) assert.ok(!log.includes(part), `the ${kind} token (or part of it) is in ${logFile}`);
+    }
   });
 });

@@ -9,6 +9,8 @@ import type { ViewerStatus } from './webview/viewerWebview';
  * extension's state, so the VS Code suite can observe what the UI shows without reaching into the DOM.
  */
 export type TandemApi = {
+  /** where the "Tandem" log channel writes (Tandem.log) */
+  readonly logFolder: () => string;
   /** the embedded relay's address while it runs */
   readonly relayUrl: () => string | undefined;
   readonly settings: () => Settings;

@@ -87,6 +87,7 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
   log.info(`activated (${vscode.env.appName} ${vscode.version}, ${vscode.env.remoteName ?? 'local'} window)`);
 
   const api: TandemApi = {
+    logFolder: () => context.logUri.fsPath,
     relayUrl: () => relay.embeddedUrl,
     settings: () => settings.current,
     sessions: () => sessionsTree.projects(),

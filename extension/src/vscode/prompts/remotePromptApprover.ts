@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { approverFor, type ApprovalRequest, type Approver, type Decision } from '../../core/prompts/approval';
 import { printable } from '../../core/prompts/cliApprover';
+import { describePrompt } from './describePrompt';
 import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
 import type { SettingsService } from '../settings';
 
-const SHOW_CHARS = 300;
 const APPROVE = 'Approve';
 const REJECT = 'Reject';
 const ALWAYS = 'Always Allow This Link';
@@ -65,7 +65,7 @@ export class RemotePromptApprover extends Disposable implements Approver {
       signal.addEventListener('abort', onAbort, { once: true });
       this.waiting.add(pending);
       this.changed.fire();
-      void vscode.window.showInformationMessage(describe(request), APPROVE, REJECT, ALWAYS).then((pick) => {
+      void vscode.window.showInformationMessage(describePrompt(request), APPROVE, REJECT, ALWAYS).then((pick) => {
         pending.decide(pick === APPROVE ? 'approve' : pick === ALWAYS ? 'always' : 'reject');
       });
     });
@@ -75,11 +75,4 @@ export class RemotePromptApprover extends Disposable implements Approver {
     for (const p of [...this.waiting]) p.decide('reject');
     super.dispose();
   }
-}
-
-/** The notification text. Author and text come from the network: control characters are shown escaped. */
-export function describe({ prompt, project }: ApprovalRequest): string {
-  const text = printable(prompt.text.length > SHOW_CHARS ? `${prompt.text.slice(0, SHOW_CHARS)}…` : prompt.text).replace(/\s+/g, ' ');
-  const where = prompt.kind === 'new' ? `a new session in ${printable(project)}` : printable(project);
-  return `Tandem: ${printable(prompt.author)} wants to run a prompt in ${where}: “${text}”`;
 }
