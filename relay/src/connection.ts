@@ -47,10 +47,7 @@ export class Connection implements RoomMember {
     this.claims = admitted.claims;
     this.mayWrite = canWrite(admitted.role, admitted.room);
     this.outbox = new Outbox(ws, room, limits, {
-      sent: (bytes, kind) => {
-        metrics.messages.inc({ direction: 'out', type: kind });
-        metrics.bytes.inc({ direction: 'out', type: kind }, bytes);
-      },
+      sent: (bytes, kind) => metrics.traffic('out', kind).count(bytes),
       lagged: () => metrics.lagEvents.inc(),
       synced: (ms) => metrics.syncDuration.observe(ms / 1000),
     });
@@ -110,9 +107,7 @@ export class Connection implements RoomMember {
       this.log.info('closed a connection that sent a malformed message', { room: this.room.key, role: this.role, error: (e as Error).message });
       this.close(1007, 'malformed message');
     } finally {
-      const name = messageNames[type] ?? 'unknown';
-      this.metrics.messages.inc({ direction: 'in', type: name });
-      this.metrics.bytes.inc({ direction: 'in', type: name }, data.length);
+      this.metrics.traffic('in', messageNames[type] ?? 'unknown').count(data.length);
     }
   }
 

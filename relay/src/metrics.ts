@@ -30,6 +30,11 @@ export class Counter extends Metric {
     const key = labelKey(labels);
     this.values.set(key, (this.values.get(key) ?? 0) + by);
   }
+  /** A handle for one label set, for hot paths (no key building per increment). */
+  bind(labels: Labels): { inc(by?: number): void } {
+    const key = labelKey(labels);
+    return { inc: (by = 1) => this.values.set(key, (this.values.get(key) ?? 0) + by) };
+  }
   get(labels: Labels = {}): number {
     return this.values.get(labelKey(labels)) ?? 0;
   }
@@ -101,6 +106,7 @@ export class RelayMetrics {
   readonly syncDuration = new Histogram('tandem_relay_sync_duration_seconds', 'from a client sync request to the last sync frame handed to the socket', [
     0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
   ]);
+  private readonly trafficCounters = new Map<string, { count(bytes: number): void }>();
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 20 });
   private readonly all: Metric[];
 
@@ -139,6 +145,19 @@ export class RelayMetrics {
         ];
       }),
     ];
+  }
+
+  /** Message and byte counters for one direction and type, resolved once (this is the hot path). */
+  traffic(direction: 'in' | 'out', type: string): { count(bytes: number): void } {
+    const key = `${direction}|${type}`;
+    let counter = this.trafficCounters.get(key);
+    if (!counter) {
+      const messages = this.messages.bind({ direction, type });
+      const bytes = this.bytes.bind({ direction, type });
+      counter = { count: (n) => (messages.inc(), bytes.inc(n)) };
+      this.trafficCounters.set(key, counter);
+    }
+    return counter;
   }
 
   render(): string {

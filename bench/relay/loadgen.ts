@@ -1,0 +1,262 @@
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { WebsocketProvider } from 'y-websocket';
+import { Origin, appendLines, readLines, roomName, websocketBase } from '../../protocol/src';
+import { RoomConnection } from '../../protocol/src/connector';
+import { nodeSocketFactory } from '../../extension/src/core/sync/nodeSocket';
+import { generateShareKeys, signToken, type ShareKeys } from '../../extension/src/core/sync/shareKeys';
+import { percentile } from '../harness/stats';
+import { processCpuMs } from './procStats';
+import { lineSize, seededRandom, syntheticLine, wordText } from '../harness/syntheticTranscript';
+
+// The load generator, run pinned to its own core. It speaks y-websocket framing with raw `ws` sockets
+// (viewers only look for the "seq" marker in what they receive) and uses real y-websocket clients as
+// probes where a result must be checked. It prints one JSON result on stdout.
+//   fanout: N rooms × M viewers, one writer per room appending transcript-like lines on a fixed
+//           schedule; latency is measured from the intended send time (open loop)
+//   join:   a 50 MB document is pushed, then one stock client joins, then K raw joiners at once
+
+export type FanoutConfig = { kind: 'fanout'; url: string; relayPid: number; rooms: number; viewers: number; steps: { rate: number; seconds: number }[]; warmupSeconds: number };
+export type JoinConfig = { kind: 'join'; url: string; ours: boolean; docBytes: number; joiners: number };
+export type StepResult = { rate: number; sent: number; expected: number; delivered: number; p50: number; p99: number; max: number; generatorDelayP99: number; relayCpuPercent: number };
+export type FanoutResult = { steps: StepResult[] };
+export type JoinResult = { pushMs: number; docBytes: number; lines: number; singleJoinMs: number; stormMs: number[]; stormFailures: number };
+
+const SEQ = Buffer.from('"seq":');
+
+function roomUrl(cfg: { url: string }, keys: ShareKeys, token: string): string {
+  return `${websocketBase(cfg.url)}/${roomName(keys.shareId, 'transcript')}?token=${token}`;
+}
+
+function open(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+function updateMessage(update: Uint8Array): Buffer {
+  const len: number[] = [];
+  let n = update.length;
+  while (n > 127) {
+    len.push((n & 127) | 128);
+    n >>>= 7;
+  }
+  len.push(n);
+  return Buffer.concat([Buffer.from([0, 2, ...len]), update]);
+}
+
+async function fanout(cfg: FanoutConfig): Promise<FanoutResult> {
+  const rnd = seededRandom(11);
+  const text = wordText(rnd, 200_000);
+  const rooms = await Promise.all(
+    Array.from({ length: cfg.rooms }, async (_, r) => {
+      const keys = generateShareKeys();
+      const host = signToken(keys, { role: 'host', ttlSeconds: 3600 }).token;
+      const observer = signToken(keys, { role: 'observer', ttlSeconds: 3600 }).token;
+      const writer = await open(roomUrl(cfg, keys, host));
+      const viewers = await Promise.all(Array.from({ length: cfg.viewers }, () => open(roomUrl(cfg, keys, observer))));
+      return { r, keys, writer, viewers, doc: new Y.Doc(), seq: 0 };
+    }),
+  );
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const results: StepResult[] = [];
+  for (const step of cfg.steps) {
+    // Precompute every update of the step (generation cost stays out of the measured path).
+    const perRoom = Math.round(step.rate * (cfg.warmupSeconds + step.seconds));
+    const warmup = Math.round(step.rate * cfg.warmupSeconds);
+    const plan = rooms.map((room) => {
+      const out: { seq: number; message: Buffer }[] = [];
+      const capture = (update: Uint8Array) => (out[out.length - 1].message = updateMessage(update));
+      room.doc.on('update', capture);
+      for (let i = 0; i < perRoom; i++) {
+        const seq = room.seq++;
+        out.push({ seq, message: Buffer.alloc(0) });
+        const line = syntheticLine(rnd, text, 's', seq, Math.min(4000, lineSize(rnd))).replace(/^\{/, `{"seq":${seq},`);
+        appendLines(room.doc, [line], Origin.tail);
+      }
+      room.doc.off('update', capture);
+      return out;
+    });
+    const intended = new Map<string, number>();
+    const latencies: number[] = [];
+    let delivered = 0;
+    const listeners = rooms.map((room) => {
+      const onMessage = (data: Buffer) => {
+        const at = data.indexOf(SEQ);
+        if (at < 0) return;
+        let seq = 0;
+        for (let i = at + SEQ.length; data[i] >= 48 && data[i] <= 57; i++) seq = seq * 10 + data[i] - 48;
+        const t0 = intended.get(`${room.r}:${seq}`);
+        if (t0 === undefined) return;
+        latencies.push(performance.now() - t0);
+        delivered++;
+      };
+      room.viewers.forEach((v) => v.on('message', onMessage));
+      return () => room.viewers.forEach((v) => v.off('message', onMessage));
+    });
+    const cpu0 = processCpuMs(cfg.relayPid);
+    const start = performance.now() + 50;
+    const interval = 1000 / step.rate;
+    const next = rooms.map(() => 0);
+    let sentMeasured = 0;
+    loop.reset();
+    await new Promise<void>((resolve) => {
+      const tick = () => {
+        const now = performance.now();
+        let done = true;
+        for (const room of rooms) {
+          const list = plan[room.r];
+          while (next[room.r] < list.length) {
+            const i = next[room.r];
+            const due = start + i * interval + (room.r * interval) / rooms.length;
+            if (due > now) break;
+            if (i >= warmup) {
+              intended.set(`${room.r}:${list[i].seq}`, due);
+              sentMeasured++;
+            }
+            room.writer.send(list[i].message);
+            next[room.r]++;
+          }
+          if (next[room.r] < list.length) done = false;
+        }
+        if (done) resolve();
+        else setTimeout(tick, 1);
+      };
+      tick();
+    });
+    const relayCpuPercent = (100 * (processCpuMs(cfg.relayPid) - cpu0)) / (performance.now() - start);
+    const expected = sentMeasured * cfg.viewers;
+    const deadline = performance.now() + 3000;
+    while (delivered < expected && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    listeners.forEach((off) => off());
+    results.push({
+      rate: step.rate,
+      sent: sentMeasured,
+      expected,
+      delivered,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: percentile(latencies, 100),
+      generatorDelayP99: loop.percentile(99) / 1e6,
+      relayCpuPercent,
+    });
+  }
+  for (const room of rooms) [room.writer, ...room.viewers].forEach((ws) => ws.terminate());
+  return { steps: results };
+}
+
+async function join(cfg: JoinConfig): Promise<JoinResult> {
+  const rnd = seededRandom(5);
+  const text = wordText(rnd, 1_000_000);
+  const lines: string[] = [];
+  let bytes = 0;
+  while (bytes < cfg.docBytes) {
+    const line = syntheticLine(rnd, text, 's', lines.length, lineSize(rnd));
+    lines.push(line);
+    bytes += line.length + 1;
+  }
+  const doc = new Y.Doc();
+  appendLines(doc, lines, Origin.fixture);
+  const docBytes = Y.encodeStateAsUpdate(doc).length;
+  const keys = generateShareKeys();
+  const host = signToken(keys, { role: 'host', ttlSeconds: 3600 }).token;
+  const observer = signToken(keys, { role: 'observer', ttlSeconds: 3600 }).token;
+  const t0 = performance.now();
+  const disposers: Array<() => void> = [];
+  if (cfg.ours) {
+    const conn = new RoomConnection({ relayUrl: cfg.url, shareId: keys.shareId, room: 'transcript', token: host, doc, socket: nodeSocketFactory });
+    await conn.whenSynced();
+    await conn.flush();
+    disposers.push(() => conn.dispose());
+  } else {
+    const p = stockProvider(cfg, keys, host, doc);
+    disposers.push(() => p.destroy());
+  }
+  // The push is complete when a probe client receives the whole document.
+  await stockJoin(cfg, keys, observer, lines.length);
+  const pushMs = performance.now() - t0;
+  const s0 = performance.now();
+  await stockJoin(cfg, keys, observer, lines.length);
+  const singleJoinMs = performance.now() - s0;
+
+  const stormMs: number[] = [];
+  let stormFailures = 0;
+  const storm0 = performance.now();
+  await Promise.all(
+    Array.from({ length: cfg.joiners }, async () => {
+      try {
+        await rawJoin(roomUrl(cfg, keys, observer));
+        stormMs.push(performance.now() - storm0);
+      } catch {
+        stormFailures++;
+      }
+    }),
+  );
+  disposers.forEach((d) => d());
+  return { pushMs, docBytes, lines: lines.length, singleJoinMs, stormMs, stormFailures };
+}
+
+function stockProvider(cfg: JoinConfig, keys: ShareKeys, token: string, doc: Y.Doc): WebsocketProvider {
+  return new WebsocketProvider(websocketBase(cfg.url), roomName(keys.shareId, 'transcript'), doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    params: { token },
+    disableBc: true,
+  });
+}
+
+/** A real y-websocket client joins and applies the whole document. */
+async function stockJoin(cfg: JoinConfig, keys: ShareKeys, token: string, lineCount: number): Promise<void> {
+  const doc = new Y.Doc();
+  const p = stockProvider(cfg, keys, token, doc);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('join timed out')), 120_000);
+      const check = () => {
+        if (p.synced && readLines(doc).length >= lineCount) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      p.on('sync', check);
+      doc.on('update', check);
+    });
+  } finally {
+    p.destroy();
+    doc.destroy();
+  }
+}
+
+/** A raw joiner: sends SyncStep1 with an empty state vector and waits for the SyncStep2, discarding payloads. */
+async function rawJoin(url: string): Promise<void> {
+  const ws = await open(url);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('join timed out')), 120_000);
+      ws.on('message', (data: Buffer) => {
+        const d = decoding.createDecoder(data);
+        if (decoding.readVarUint(d) === 0 && decoding.readVarUint(d) === 1) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      ws.once('close', () => reject(new Error('closed')));
+      ws.send(Buffer.from([0, 0, 1, 0]));
+    });
+  } finally {
+    ws.terminate();
+  }
+}
+
+async function main(): Promise<void> {
+  const cfg = JSON.parse(process.argv[2]) as FanoutConfig | JoinConfig;
+  const result = cfg.kind === 'fanout' ? await fanout(cfg) : await join(cfg);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
+
+void main();
