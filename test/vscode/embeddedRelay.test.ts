@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import * as vscode from 'vscode';
 import type { TandemApi } from '../../extension/src/vscode/api';
 import { tandemApi } from './support';
@@ -28,5 +29,23 @@ describe('embedded relay', () => {
     await vscode.commands.executeCommand('tandem.startRelay');
     assert.equal(api.relayUrl(), url);
     assert.equal((await fetch(`${url}/healthz`)).status, 200);
+  });
+
+  it('takes another port when its own is held (another window), and returns to its own later', async () => {
+    const url = new URL(api.relayUrl()!);
+    await vscode.commands.executeCommand('tandem.stopRelay');
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(Number(url.port), '127.0.0.1', resolve));
+    try {
+      await vscode.commands.executeCommand('tandem.startRelay');
+      const elsewhere = api.relayUrl();
+      assert.ok(elsewhere && elsewhere !== url.origin, `a different port than ${url.origin}: ${elsewhere}`);
+      assert.equal((await fetch(`${elsewhere}/healthz`)).status, 200);
+    } finally {
+      await vscode.commands.executeCommand('tandem.stopRelay');
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+    await vscode.commands.executeCommand('tandem.startRelay');
+    assert.equal(api.relayUrl(), url.origin);
   });
 });

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_ALLOWED_ORIGINS } from '../../../../relay/src/auth/originPolicy';
@@ -11,8 +12,10 @@ const PORT_KEY = 'tandem.embeddedRelay.port';
 
 /**
  * Which relay shares go through: `tandem.relayUrl` when set, else the embedded relay, which runs in the
- * extension host on 127.0.0.1 and keeps its rooms in the extension's global storage. The embedded relay
- * starts on first use and tries the port it had last time, so links handed out earlier keep working.
+ * extension host on 127.0.0.1. It starts on first use on the port it had last time, so links handed out
+ * earlier keep working, with its rooms in the extension's global storage (one folder per port, like the
+ * CLI's). When that port is taken (another VS Code window runs its relay there) it takes a free port and
+ * keeps rooms in memory: one process per store, and those links cannot outlive the window anyway.
  */
 export class RelayService extends Disposable {
   private embedded: RelayHandle | undefined;
@@ -58,27 +61,37 @@ export class RelayService extends Disposable {
 
   private async start(): Promise<RelayHandle> {
     const storage = this.context.globalStorageUri.fsPath;
-    const lastPort = this.context.globalState.get<number>(PORT_KEY);
     const options = {
       host: '127.0.0.1',
-      dataDir: path.join(storage, 'relay'),
       staticDir: path.join(this.context.extensionUri.fsPath, 'dist', 'webview'),
       allowedOrigins: DEFAULT_ALLOWED_ORIGINS,
       // the relay's JSON lines carry no payloads or tokens; they go to the Tandem log at debug level
       log: createJsonLogger((line) => this.log.debug(`relay: ${line.trimEnd()}`), 'info'),
     };
+    const port = this.context.globalState.get<number>(PORT_KEY) ?? (await freePort());
     let relay: RelayHandle;
     try {
-      relay = await startRelay({ ...options, port: lastPort ?? 0 });
+      relay = await startRelay({ ...options, port, dataDir: path.join(storage, `relay-${port}`) });
+      await this.context.globalState.update(PORT_KEY, relay.port);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || lastPort === undefined) throw e;
-      this.log.warn(`embedded relay: port ${lastPort} is taken; links made for that port stop working`);
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
       relay = await startRelay({ ...options, port: 0 });
+      this.log.warn(`embedded relay: port ${port} is taken (another window's relay?), so this one runs on ${relay.port} with rooms in memory`);
     }
-    await this.context.globalState.update(PORT_KEY, relay.port);
     this.embedded = relay;
-    this.log.info(`embedded relay listening on ${relay.url} (rooms kept in ${options.dataDir})`);
+    this.log.info(`embedded relay listening on ${relay.url}${relay.storageKind === 'memory' ? '' : ` (rooms kept in ${storage})`}`);
     this.changed.fire();
     return relay;
   }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
