@@ -29,6 +29,8 @@ export const SessionMeta = z.object({
   projectFolder: z.string().optional(),
   title: z.string().optional(),
   hostLabel: z.string().optional(),
+  /** the host process publishing right now; a host that sees another id here has been taken over */
+  hostId: z.string().optional(),
   gitBranch: z.string().optional(),
   version: z.string().optional(),
   state: SessionState.optional(),
@@ -46,6 +48,8 @@ export const SessionMeta = z.object({
   gitRemote: z.string().optional(),
 });
 export type SessionMeta = z.infer<typeof SessionMeta>;
+/** Built once: zod compiles a schema on first use, and setMeta runs for every published batch. */
+const SessionMetaPatch = SessionMeta.partial();
 
 // ---- side files ---------------------------------------------------------------------------------
 
@@ -99,7 +103,7 @@ export function readMeta(doc: Y.Doc): SessionMeta {
 export function setMeta(doc: Y.Doc, patch: Partial<SessionMeta>, origin: TxOrigin): void {
   const meta = transcriptRoom(doc).meta;
   doc.transact(() => {
-    for (const [k, v] of Object.entries(SessionMeta.partial().parse(patch))) {
+    for (const [k, v] of Object.entries(SessionMetaPatch.parse(patch))) {
       if (v === undefined) meta.delete(k);
       else if (!sameJson(meta.get(k), v)) meta.set(k, v);
     }

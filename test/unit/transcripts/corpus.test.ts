@@ -22,7 +22,7 @@ describe('transcripts: the real corpus', () => {
     assert.ok(files.length >= 24, `${files.length} JSONL files`);
     for (const file of files) {
       const diagnostics: string[] = [];
-      const u = await new JsonlTail(file, { chunkBytes: 64 * 1024, onDiagnostic: (d) => diagnostics.push(d.message) }).read();
+      const u = new JsonlTail(file, { chunkBytes: 64 * 1024, onDiagnostic: (d) => diagnostics.push(d.message) }).read();
       assert.equal(u.kind, 'append', file);
       assert.ok(Buffer.from(joinLines(u.kind === 'append' ? u.lines : [])).equals(fs.readFileSync(file)), `${file} round-trips byte for byte`);
       assert.deepEqual(diagnostics, [], file);

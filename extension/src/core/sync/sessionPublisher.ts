@@ -70,6 +70,8 @@ export class SessionPublisher {
   /** whether the first main read must be compared with lines the document already holds */
   private reconcileFirstRead: boolean;
   private facts = new SessionFacts();
+  /** the facts last written to meta, so a batch only carries what changed */
+  private readonly published: Partial<SessionMeta> = {};
   /** what the side transcripts say: cwd, branch and version of a session whose main file is missing */
   private readonly sideFacts = new SessionFacts();
   private readonly sides = new Map<string, Followed>();
@@ -175,7 +177,7 @@ export class SessionPublisher {
 
   private async readMain(): Promise<void> {
     for (;;) {
-      const update = await this.mainTail.read(this.reconcileFirstRead ? Infinity : (this.options.readBudgetBytes ?? 8 * MiB));
+      const update = this.mainTail.read(this.reconcileFirstRead ? Infinity : (this.options.readBudgetBytes ?? 8 * MiB));
       if (this.disposed) return;
       this.applyMain(update);
       if (update.kind !== 'append' || !update.more) return;
@@ -189,11 +191,11 @@ export class SessionPublisher {
     if (u.kind === 'rewrite' || this.reconcileFirstRead) {
       this.reconcileFirstRead = false;
       this.facts = new SessionFacts();
-      this.inspect(u.lines, 0);
+      this.inspect(this.facts, this.mainFile, u.lines, 0);
       const from = this.batch.reconcileMain(u.lines);
       if (from !== undefined) this.options.log?.debug(`${this.mainFile}: replaced lines from ${from + 1} on`);
     } else {
-      this.inspect(u.lines, u.firstLine);
+      this.inspect(this.facts, this.mainFile, u.lines, u.firstLine);
       this.batch.appendMain(u.lines);
     }
     this.mainCheckpoint = this.mainTail.checkpoint();
@@ -201,10 +203,8 @@ export class SessionPublisher {
     this.patchFacts();
   }
 
-  private inspect(lines: readonly string[], firstLine: number): void {
-    for (let i = 0; i < lines.length; i++) {
-      if (!this.facts.observeLine(lines[i])) this.reportNotJson(this.mainFile, firstLine + i);
-    }
+  private inspect(facts: SessionFacts, file: string, lines: readonly string[], firstLine: number): void {
+    for (const i of facts.observeLines(lines, firstLine)) this.reportNotJson(file, firstLine + i);
   }
 
   private patchFacts(): void {
@@ -220,7 +220,10 @@ export class SessionPublisher {
     if (title) patch.title = title;
     if (f.firstTimestamp !== undefined) patch.startedAt = f.firstTimestamp;
     if (f.lastTimestamp !== undefined) patch.updatedAt = f.lastTimestamp;
-    this.batch.patchMeta(patch);
+    const changed = Object.fromEntries(Object.entries(patch).filter(([k, v]) => this.published[k as keyof SessionMeta] !== v));
+    if (Object.keys(changed).length === 0) return;
+    Object.assign(this.published, changed);
+    this.batch.patchMeta(changed);
   }
 
   // ---- state ----------------------------------------------------------------------------------------
@@ -306,9 +309,9 @@ export class SessionPublisher {
     const tail = followed.tail!;
     let first = reconcileFirst && followed.checkpoint === undefined && tail.lineCount === 0;
     for (;;) {
-      const u = await tail.read(first ? Infinity : (this.options.readBudgetBytes ?? 8 * MiB));
+      const u = tail.read(first ? Infinity : (this.options.readBudgetBytes ?? 8 * MiB));
       if (this.disposed || u.kind === 'missing' || u.kind === 'unreadable') return;
-      u.lines.forEach((line, i) => this.sideFacts.observeLine(line) || this.reportNotJson(tail.path, (u.kind === 'append' ? u.firstLine : 0) + i));
+      this.inspect(this.sideFacts, tail.path, u.lines, u.kind === 'append' ? u.firstLine : 0);
       if (u.kind === 'rewrite' || first) this.batch.reconcileSide(sidePath, u.lines);
       else this.batch.appendSide(sidePath, u.lines);
       followed.checkpoint = tail.checkpoint();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
 import { z } from 'zod';
 import type { Diagnostic } from './diagnostics';
 import { NEWLINE, decodeLine, decodeLines } from './lineDecoder';
@@ -8,6 +8,11 @@ import { NEWLINE, decodeLine, decodeLines } from './lineDecoder';
 // and detection of a file that was shortened, replaced or changed before the read position (then
 // everything is re-read from byte 0). It never watches anything itself: the caller calls read()
 // whenever the file may have changed (see fileFollower.ts) and gets the lines that completed.
+//
+// Reads are synchronous on purpose: they copy from the page cache (microseconds), while each async fs
+// call is a thread-pool round trip that, on a busy 2-core machine, measured 10–20 ms at p99 for the
+// five calls one append needs, against 0.5 ms for the same calls made synchronously. Callers bound
+// the work per call with a byte budget and yield between calls.
 
 const MiB = 1024 * 1024;
 export const DEFAULT_MAX_LINE_BYTES = 256 * MiB;
@@ -71,7 +76,6 @@ export class JsonlTail {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private skipped: number | undefined;
-  private busy = false;
 
   constructor(
     readonly path: string,
@@ -100,33 +104,30 @@ export class JsonlTail {
 
   /**
    * Reads what the file gained since the last call. Appends stop after about `budgetBytes` (call again
-   * for the rest, e.g. to publish a big file in several turns); a rewrite is always read whole, so the
-   * caller can replace the old lines in one step. Never throws for file trouble: see TailUpdate.
+   * for the rest, e.g. to publish a big file over several turns); a rewrite is always read whole, so
+   * the caller can replace the old lines in one step. Never throws for file trouble: see TailUpdate.
    */
-  async read(budgetBytes = Infinity): Promise<TailUpdate> {
-    if (this.busy) throw new Error(`JsonlTail.read() called again before the previous read of ${this.path} finished`);
-    this.busy = true;
-    let fh: fs.FileHandle | undefined;
+  read(budgetBytes = Infinity): TailUpdate {
+    let fd: number | undefined;
     try {
-      fh = await fs.open(this.path, 'r');
-      const st = await fh.stat();
+      fd = fs.openSync(this.path, 'r');
+      const st = fs.fstatSync(fd);
       if (!st.isFile()) return this.unreadable(`${this.path} is not a regular file`);
-      const reason = await this.changedBefore(fh, st);
+      const reason = this.changedBefore(fd, st);
       this.ino = st.ino;
       if (reason) {
         this.reset();
         this.onDiagnostic({ kind: 'rewritten', file: this.path, message: `${reason}; re-reading it from the start` });
-        return { kind: 'rewrite', reason, lines: (await this.readLines(fh, Infinity)).lines };
+        return { kind: 'rewrite', reason, lines: this.readLines(fd, Infinity).lines };
       }
       const firstLine = this.lines;
-      return { kind: 'append', firstLine, ...(await this.readLines(fh, budgetBytes)) };
+      return { kind: 'append', firstLine, ...this.readLines(fd, budgetBytes) };
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
       return this.unreadable(`cannot read ${this.path}: ${(e as Error).message}`);
     } finally {
-      this.busy = false;
-      await fh?.close();
+      if (fd !== undefined) fs.closeSync(fd);
     }
   }
 
@@ -136,13 +137,13 @@ export class JsonlTail {
   }
 
   /** Why the bytes we already read are no longer the file's, or undefined when they still are. */
-  private async changedBefore(fh: fs.FileHandle, st: { size: number; ino: number }): Promise<string | undefined> {
+  private changedBefore(fd: number, st: { size: number; ino: number }): string | undefined {
     if (this.ino !== undefined && st.ino !== this.ino) return `${this.path} was replaced by another file`;
     if (st.size < this.readPos) return `${this.path} shrank from ${this.readPos} to ${st.size} bytes`;
     if (this.offset === 0) return undefined;
     const len = Math.min(WINDOW_BYTES, this.offset);
     const onDisk = Buffer.alloc(len);
-    const { bytesRead } = await fh.read(onDisk, 0, len, this.offset - len);
+    const bytesRead = fs.readSync(fd, onDisk, 0, len, this.offset - len);
     if (this.expectedFingerprint !== undefined) {
       if (bytesRead < len || fingerprint(onDisk) !== this.expectedFingerprint) return `${this.path} no longer matches the checkpoint`;
       this.expectedFingerprint = undefined;
@@ -160,10 +161,10 @@ export class JsonlTail {
     this.skipped = this.expectedFingerprint = undefined;
   }
 
-  private async readLines(fh: fs.FileHandle, budgetBytes: number): Promise<{ lines: string[]; more: boolean }> {
+  private readLines(fd: number, budgetBytes: number): { lines: string[]; more: boolean } {
     const lines: string[] = [];
     for (let consumed = 0; consumed < budgetBytes; ) {
-      const { bytesRead } = await fh.read(this.chunk, 0, this.chunk.length, this.readPos);
+      const bytesRead = fs.readSync(fd, this.chunk, 0, this.chunk.length, this.readPos);
       if (bytesRead === 0) return { lines, more: false };
       this.consume(this.chunk.subarray(0, bytesRead), lines);
       consumed += bytesRead;

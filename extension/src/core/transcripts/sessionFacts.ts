@@ -2,13 +2,20 @@ import { isRecord } from '../../../../protocol/src';
 import { looksLikeJsonObject, parseObject } from './jsonLine';
 
 // What a session's lines say about it: ids, cwd, versions, times, and its title. The catalog feeds it
-// the lines it reads (head, tail, metadata lines); the publisher feeds it every line it publishes.
+// the lines it parses (head, tail, metadata lines); the publisher feeds it every batch it publishes.
 
 export type TitleSource = 'custom' | 'ai' | 'summary' | 'prompt' | 'history' | 'subagent';
 
 const TITLE_MAX = 120;
-/** lines up to this size are JSON-parsed by observeLine; longer ones only get a shape check */
-export const PARSE_LIMIT = 64 * 1024;
+/** Metadata lines start with their type (Claude Code writes it first) and are short. */
+export const META_PREFIXES = ['{"type":"custom-title"', '{"type":"ai-title"', '{"type":"summary"'];
+export const META_MAX = 1024;
+/** the first prompt is looked for in this many lines from the top of the file */
+const PROMPT_SEARCH_LINES = 1000;
+/** cwd, branch, version and the latest time come from up to this many last lines of a batch */
+const TAIL_LINES = 16;
+/** lines longer than this are never parsed for the tail facts (tool results, images) */
+const TAIL_PARSE_MAX = 64 * 1024;
 
 export class SessionFacts {
   sessionId: string | undefined;
@@ -29,15 +36,31 @@ export class SessionFacts {
   }
 
   /**
-   * Records one raw line; false when it is not a JSON object. Lines over PARSE_LIMIT (tool results,
-   * images) are only shape-checked once cwd and the first prompt are known: they carry nothing else we
-   * need, and parsing them would dominate the cost of ingesting a big transcript.
+   * Records a batch of raw lines (the file's lines `firstLine`, `firstLine + 1`, …) and returns the
+   * indexes (into `lines`) of those that are not JSON objects. Every line gets a shape check
+   * (`{` … `}`); only the lines that can still tell us something are JSON-parsed: metadata lines,
+   * lines near the top until the first prompt, and the last few lines of the batch (cwd, branch,
+   * version, time). Parsing every line would double the cost of ingesting a big transcript; a live
+   * append is a batch of one line, so live lines are always parsed.
    */
-  observeLine(raw: string): boolean {
-    if (raw.length > PARSE_LIMIT && this.prompt !== undefined && this.cwd !== undefined) return looksLikeJsonObject(raw);
-    const entry = parseObject(raw);
-    if (entry) this.observe(entry);
-    return entry !== undefined;
+  observeLines(lines: readonly string[], firstLine: number): number[] {
+    const bad: number[] = [];
+    const tailFrom = lines.length - TAIL_LINES;
+    for (let i = 0; i < lines.length; i++) {
+      const raw = lines[i];
+      const shaped = looksLikeJsonObject(raw);
+      const wanted =
+        !shaped ||
+        (i >= tailFrom && raw.length <= TAIL_PARSE_MAX) ||
+        (this.prompt === undefined && firstLine + i < PROMPT_SEARCH_LINES) ||
+        (this.firstTimestamp === undefined && raw.length <= TAIL_PARSE_MAX) ||
+        (raw.length <= META_MAX && META_PREFIXES.some((p) => raw.startsWith(p)));
+      if (!wanted) continue;
+      const entry = parseObject(raw);
+      if (entry) this.observe(entry);
+      else bad.push(i);
+    }
+    return bad;
   }
 
   /** Records one parsed line. Later lines win for cwd/branch/version/titles; timestamps widen a range. */

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import { countDiagnostic, type DiagnosticCounts } from './diagnostics';
 import { parseObject } from './jsonLine';
 import { NEWLINE, charBoundary } from './lineDecoder';
-import { SessionFacts } from './sessionFacts';
+import { META_MAX, META_PREFIXES, SessionFacts } from './sessionFacts';
 
 // One streaming pass over a transcript for the catalog: counts lines and odd lines without decoding
 // most of them. Only these lines are JSON-parsed: the head until the first human prompt and cwd (at
@@ -14,9 +14,7 @@ import { SessionFacts } from './sessionFacts';
 const CHUNK = 1024 * 1024;
 const HEAD_BYTES = 1024 * 1024;
 const TAIL_BYTES = 64 * 1024;
-/** metadata lines are short; longer lines are not checked for these prefixes */
-const META_MAX = 1024;
-const META_PREFIXES = ['{"type":"custom-title"', '{"type":"ai-title"', '{"type":"summary"'].map((p) => Buffer.from(p));
+const META_BUFFERS = META_PREFIXES.map((p) => Buffer.from(p));
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 
@@ -77,7 +75,7 @@ export async function scanTranscript(file: string): Promise<TranscriptScan> {
         scan.lines++;
         if (badUtf8) countDiagnostic(scan.errors, 'invalid-utf8');
         if (firstByte !== OPEN_BRACE || lastByte !== CLOSE_BRACE) countDiagnostic(scan.errors, 'not-json');
-        else if (keptBytes && (inRegion || META_PREFIXES.some((p) => kept[0].subarray(0, p.length).equals(p)))) {
+        else if (keptBytes && (inRegion || META_BUFFERS.some((p) => kept[0].subarray(0, p.length).equals(p)))) {
           const entry = parseObject(Buffer.concat(kept).toString('utf8'));
           if (entry) facts.observe(entry);
           else countDiagnostic(scan.errors, 'not-json');
