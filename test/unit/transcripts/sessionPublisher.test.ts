@@ -168,6 +168,19 @@ describe('sync: session publisher', () => {
     assert.equal(docText(doc), fs.readFileSync(file, 'utf8'), 'a fresh document gets every line');
   });
 
+  it('sends a large catch-up as several updates, each small enough for one relay frame', async () => {
+    const file = scratch.session(SID.a, [userLine(SID.a, 'start')]);
+    const first = await publish(SID.a);
+    first.publisher.dispose();
+    fs.appendFileSync(file, Array.from({ length: 30 }, (_, i) => JSON.stringify({ type: 'user', i, pad: 'p'.repeat(1024 * 1024) })).join('\n') + '\n');
+    const updates: number[] = [];
+    first.doc.on('update', (u: Uint8Array) => updates.push(u.length));
+    await publish(SID.a, { doc: first.doc });
+    assert.equal(docText(first.doc), fs.readFileSync(file, 'utf8'));
+    assert.ok(updates.length >= 3, `${updates.length} updates`);
+    assert.ok(Math.max(...updates) < 9 * 1024 * 1024, `largest update ${Math.max(...updates)} bytes`);
+  });
+
   it('publishes side files: subagents as lines, tool-results and .meta.json as bytes, flat agents of this session', async () => {
     const file = scratch.session(SID.a, [userLine(SID.a, 'spawn agents')]);
     const dir = scratch.project(FOLDER);
@@ -216,6 +229,18 @@ describe('sync: session publisher', () => {
     assert.deepEqual(
       diagnostics.filter((d) => d.kind === 'not-json').map((d) => d.line),
       [1, 3],
+    );
+  });
+
+  it('reports a live line that looks like JSON but is not (a torn write), and takes titles appended later', async () => {
+    const file = scratch.session(SID.a, [userLine(SID.a, 'first prompt')]);
+    const { doc, diagnostics } = await publish(SID.a);
+    fs.appendFileSync(file, '{"type":"assistant","message":{"content":[{"type":"te{"type":"user"}\n');
+    fs.appendFileSync(file, `${JSON.stringify({ type: 'ai-title', aiTitle: 'Fixing the flaky test', sessionId: SID.a })}\n`);
+    await waitFor(() => readMeta(doc).title === 'Fixing the flaky test', { what: 'the AI title' });
+    assert.deepEqual(
+      diagnostics.map((d) => [d.kind, d.line]),
+      [['not-json', 1]],
     );
   });
 

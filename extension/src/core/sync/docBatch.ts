@@ -12,7 +12,12 @@ import {
 } from '../../../../protocol/src';
 
 // Collects what the tailers found during one event-loop turn and writes it in one transaction
-// (scheduled with setImmediate), so a burst of reads becomes one Yjs update, not hundreds.
+// (scheduled with setImmediate), so a burst of reads becomes one Yjs update, not hundreds. Appends
+// bigger than TX_CHARS are split over several transactions: each update then fits in one relay frame
+// (the relay takes at most 64 MiB from a host), and every intermediate state is a prefix of the file.
+
+/** characters of appended lines per transaction (≤ 3 bytes each in UTF-8, so ≤ 24 MiB per update) */
+const TX_CHARS = 8 * 1024 * 1024;
 
 export class DocBatch {
   private main: string[] = [];
@@ -96,12 +101,18 @@ export class DocBatch {
     this.blobs = new Map();
     this.meta = {};
     this.hasMeta = false;
-    this.doc.transact(() => {
-      appendLines(this.doc, main, this.origin);
-      for (const [path, lines] of side) appendSideLines(this.doc, path, lines, this.origin);
-      for (const [path, bytes] of blobs) setSideBlob(this.doc, path, bytes, this.origin);
-      if (hasMeta) setMeta(this.doc, meta, this.origin);
-    }, this.origin);
+    const mainParts = slices(main);
+    const sideParts = [...side].map(([path, lines]) => [path, slices(lines)] as const);
+    const turns = Math.max(1, mainParts.length, ...sideParts.map(([, parts]) => parts.length));
+    for (let t = 0; t < turns; t++) {
+      this.doc.transact(() => {
+        if (mainParts[t]) appendLines(this.doc, mainParts[t], this.origin);
+        for (const [path, parts] of sideParts) if (parts[t]) appendSideLines(this.doc, path, parts[t], this.origin);
+        if (t > 0) return;
+        for (const [path, bytes] of blobs) setSideBlob(this.doc, path, bytes, this.origin);
+        if (hasMeta) setMeta(this.doc, meta, this.origin);
+      }, this.origin);
+    }
   }
 
   /** Flushes what is pending and stops scheduling. Idempotent. */
@@ -112,6 +123,24 @@ export class DocBatch {
   private schedule(): void {
     this.scheduled ??= setImmediate(() => this.flush());
   }
+}
+
+/** `lines` cut into runs of about TX_CHARS characters (a longer line is a run of its own). */
+function slices(lines: string[]): string[][] {
+  const out: string[][] = [];
+  let run: string[] = [];
+  let chars = 0;
+  for (const line of lines) {
+    if (run.length && chars + line.length > TX_CHARS) {
+      out.push(run);
+      run = [];
+      chars = 0;
+    }
+    run.push(line);
+    chars += line.length;
+  }
+  if (run.length) out.push(run);
+  return out;
 }
 
 function commonPrefix(a: readonly string[], b: readonly string[]): number {

@@ -45,9 +45,9 @@ export type SessionPublisherOptions = {
   /** a watcher shared with others (on the projects folder or this project); else the publisher owns one */
   watcher?: ProjectWatcher;
   log?: PublisherLog;
-  /** longer lines become a placeholder line (default 256 MiB) */
+  /** longer lines become a placeholder line (default 32 MiB, see jsonlTail.ts) */
   maxLineBytes?: number;
-  /** larger side blobs are skipped with a diagnostic (default 64 MiB) */
+  /** larger side blobs are skipped with a diagnostic (default 32 MiB: one relay frame) */
   maxBlobBytes?: number;
   /** state goes from live to idle after this long without a write (default 2 min) */
   idleAfterMs?: number;
@@ -323,7 +323,7 @@ export class SessionPublisher {
   }
 
   private async readBlob(side: SideFile): Promise<void> {
-    const max = this.options.maxBlobBytes ?? 64 * MiB;
+    const max = this.options.maxBlobBytes ?? 32 * MiB;
     let bytes: Buffer;
     try {
       const st = await fs.stat(side.file);

@@ -11,7 +11,8 @@ export function parseObject(line: string): Record<string, unknown> | undefined {
   }
 }
 
-/** A cheap test for a JSON object line: `{` … `}`. Claude Code writes one compact object per line. */
+/** A cheap test for a JSON object line: `{` … `}`. Claude Code writes one compact object per line,
+ *  so this fails only for damaged lines (or padding Claude Code never writes, such as a CR). */
 export function looksLikeJsonObject(raw: string): boolean {
   return raw.charCodeAt(0) === 0x7b && raw.charCodeAt(raw.length - 1) === 0x7d;
 }

@@ -15,7 +15,9 @@ import { NEWLINE, decodeLine, decodeLines } from './lineDecoder';
 // the work per call with a byte budget and yield between calls.
 
 const MiB = 1024 * 1024;
-export const DEFAULT_MAX_LINE_BYTES = 256 * MiB;
+/** 14× the longest line seen in the wild (2.27 MB), and small enough that a line's Yjs update fits in
+ *  one relay frame (64 MiB from a host); a 200 MB line becomes a placeholder instead of a crash */
+export const DEFAULT_MAX_LINE_BYTES = 32 * MiB;
 const DEFAULT_CHUNK_BYTES = 4 * MiB;
 /** how many bytes before the read offset are compared on each read to notice a rewrite */
 const WINDOW_BYTES = 4096;

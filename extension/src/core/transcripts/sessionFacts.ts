@@ -14,8 +14,10 @@ export const META_MAX = 1024;
 const PROMPT_SEARCH_LINES = 1000;
 /** cwd, branch, version and the latest time come from up to this many last lines of a batch */
 const TAIL_LINES = 16;
-/** lines longer than this are never parsed for the tail facts (tool results, images) */
+/** lines longer than this are not parsed for the tail facts (tool results, images) */
 const TAIL_PARSE_MAX = 64 * 1024;
+/** nor for the first prompt beyond this (a prompt with pasted images reaches a few MB) */
+const PROMPT_PARSE_MAX = 8 * 1024 * 1024;
 
 export class SessionFacts {
   sessionId: string | undefined;
@@ -38,7 +40,8 @@ export class SessionFacts {
   /**
    * Records a batch of raw lines (the file's lines `firstLine`, `firstLine + 1`, …) and returns the
    * indexes (into `lines`) of those that are not JSON objects. Every line gets a shape check
-   * (`{` … `}`); only the lines that can still tell us something are JSON-parsed: metadata lines,
+   * (`{` … `}`, which Claude Code's compact lines always pass; a line that fails it is reported
+   * without parsing); only lines that can still tell us something are JSON-parsed: metadata lines,
    * lines near the top until the first prompt, and the last few lines of the batch (cwd, branch,
    * version, time). Parsing every line would double the cost of ingesting a big transcript; a live
    * append is a batch of one line, so live lines are always parsed.
@@ -48,11 +51,13 @@ export class SessionFacts {
     const tailFrom = lines.length - TAIL_LINES;
     for (let i = 0; i < lines.length; i++) {
       const raw = lines[i];
-      const shaped = looksLikeJsonObject(raw);
+      if (!looksLikeJsonObject(raw)) {
+        bad.push(i);
+        continue;
+      }
       const wanted =
-        !shaped ||
         (i >= tailFrom && raw.length <= TAIL_PARSE_MAX) ||
-        (this.prompt === undefined && firstLine + i < PROMPT_SEARCH_LINES) ||
+        (this.prompt === undefined && firstLine + i < PROMPT_SEARCH_LINES && raw.length <= PROMPT_PARSE_MAX) ||
         (this.firstTimestamp === undefined && raw.length <= TAIL_PARSE_MAX) ||
         (raw.length <= META_MAX && META_PREFIXES.some((p) => raw.startsWith(p)));
       if (!wanted) continue;
