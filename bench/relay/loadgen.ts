@@ -1,6 +1,7 @@
+import crypto from 'node:crypto';
+import net from 'node:net';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import * as decoding from 'lib0/decoding';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebsocketProvider } from 'y-websocket';
 import { Origin, appendLines, readLines, roomName, websocketBase } from '../../protocol/src';
@@ -11,9 +12,11 @@ import { percentile } from '../harness/stats';
 import { processCpuMs } from './procStats';
 import { lineSize, seededRandom, syntheticLine, wordText } from '../harness/syntheticTranscript';
 
-// The load generator, run pinned to its own core. It speaks y-websocket framing with raw `ws` sockets
-// (viewers only look for the "seq" marker in what they receive) and uses real y-websocket clients as
-// probes where a result must be checked. It prints one JSON result on stdout.
+// The load generator, run pinned to its own core. Writers are `ws` clients; fan-out viewers are bare TCP
+// sockets that do the websocket handshake and then only scan the byte stream for the `"seq":N` marker
+// (server frames are unmasked and updates carry strings as UTF-8), so the generator spends little per
+// delivery and the relay is what saturates. Real y-websocket clients are used where a result must be
+// checked. It prints one JSON result on stdout.
 //   fanout: N rooms × M viewers, one writer per room appending transcript-like lines on a fixed
 //           schedule; latency is measured from the intended send time (open loop)
 //   join:   a 50 MB document is pushed, then one stock client joins, then K raw joiners at once
@@ -58,7 +61,7 @@ async function fanout(cfg: FanoutConfig): Promise<FanoutResult> {
       const host = signToken(keys, { role: 'host', ttlSeconds: 3600 }).token;
       const observer = signToken(keys, { role: 'observer', ttlSeconds: 3600 }).token;
       const writer = await open(roomUrl(cfg, keys, host));
-      const viewers = await Promise.all(Array.from({ length: cfg.viewers }, () => open(roomUrl(cfg, keys, observer))));
+      const viewers = await Promise.all(Array.from({ length: cfg.viewers }, () => rawViewer(roomUrl(cfg, keys, observer))));
       return { r, keys, writer, viewers, doc: new Y.Doc(), seq: 0 };
     }),
   );
@@ -85,20 +88,16 @@ async function fanout(cfg: FanoutConfig): Promise<FanoutResult> {
     const intended = new Map<string, number>();
     const latencies: number[] = [];
     let delivered = 0;
-    const listeners = rooms.map((room) => {
-      const onMessage = (data: Buffer) => {
-        const at = data.indexOf(SEQ);
-        if (at < 0) return;
-        let seq = 0;
-        for (let i = at + SEQ.length; data[i] >= 48 && data[i] <= 57; i++) seq = seq * 10 + data[i] - 48;
-        const t0 = intended.get(`${room.r}:${seq}`);
-        if (t0 === undefined) return;
-        latencies.push(performance.now() - t0);
-        delivered++;
-      };
-      room.viewers.forEach((v) => v.on('message', onMessage));
-      return () => room.viewers.forEach((v) => v.off('message', onMessage));
-    });
+    for (const room of rooms) {
+      for (const v of room.viewers) {
+        v.onSeq = (seq) => {
+          const t0 = intended.get(`${room.r}:${seq}`);
+          if (t0 === undefined) return;
+          latencies.push(performance.now() - t0);
+          delivered++;
+        };
+      }
+    }
     const cpu0 = processCpuMs(cfg.relayPid);
     const start = performance.now() + 50;
     const interval = 1000 / step.rate;
@@ -133,7 +132,7 @@ async function fanout(cfg: FanoutConfig): Promise<FanoutResult> {
     const expected = sentMeasured * cfg.viewers;
     const deadline = performance.now() + 3000;
     while (delivered < expected && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    listeners.forEach((off) => off());
+    for (const room of rooms) for (const v of room.viewers) v.onSeq = () => undefined;
     results.push({
       rate: step.rate,
       sent: sentMeasured,
@@ -146,8 +145,66 @@ async function fanout(cfg: FanoutConfig): Promise<FanoutResult> {
       relayCpuPercent,
     });
   }
-  for (const room of rooms) [room.writer, ...room.viewers].forEach((ws) => ws.terminate());
+  for (const room of rooms) {
+    room.writer.terminate();
+    room.viewers.forEach((v) => v.socket.destroy());
+  }
   return { steps: results };
+}
+
+/** A websocket client without a websocket library: the handshake, then raw bytes to `onData`. */
+function rawSocket(url: string, onData: (bytes: Buffer) => void): Promise<net.Socket> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(u.port), u.hostname);
+    let head: Buffer | null = Buffer.alloc(0);
+    socket.setNoDelay(true);
+    socket.once('error', reject);
+    socket.on('connect', () =>
+      socket.write(
+        `GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: ${crypto.randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      ),
+    );
+    socket.on('data', (chunk: Buffer) => {
+      if (!head) return onData(chunk);
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      if (!head.subarray(0, 12).toString().includes(' 101')) return reject(new Error(`upgrade refused: ${head.subarray(0, end).toString()}`));
+      const rest = head.subarray(end + 4);
+      head = null;
+      resolve(socket);
+      if (rest.length) onData(rest);
+    });
+  });
+}
+
+type RawViewer = { socket: net.Socket; onSeq: (seq: number) => void };
+
+/** A fan-out viewer: scans the byte stream for `"seq":N,` and reports each seq once, in order (a
+ *  resync may resend lines the viewer already has). */
+async function rawViewer(url: string): Promise<RawViewer> {
+  let carry: Buffer = Buffer.alloc(0);
+  let last = -1;
+  const viewer: RawViewer = { socket: null as unknown as net.Socket, onSeq: () => undefined };
+  viewer.socket = await rawSocket(url, (chunk) => {
+    const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    let keepFrom = Math.max(0, buf.length - 24);
+    for (let at = buf.indexOf(SEQ); at >= 0; at = buf.indexOf(SEQ, at + 1)) {
+      let i = at + SEQ.length;
+      let seq = 0;
+      for (; i < buf.length && buf[i] >= 48 && buf[i] <= 57; i++) seq = seq * 10 + buf[i] - 48;
+      if (i >= buf.length) break; // the digits may go on in the next chunk
+      if (seq > last) {
+        last = seq;
+        viewer.onSeq(seq);
+      }
+      keepFrom = Math.max(keepFrom, i);
+    }
+    carry = Buffer.from(buf.subarray(keepFrom));
+  });
+  return viewer;
 }
 
 async function join(cfg: JoinConfig): Promise<JoinResult> {
@@ -231,24 +288,46 @@ async function stockJoin(cfg: JoinConfig, keys: ShareKeys, token: string, lineCo
   }
 }
 
-/** A raw joiner: sends SyncStep1 with an empty state vector and waits for the SyncStep2, discarding payloads. */
+/** A raw joiner: sends SyncStep1 with an empty state vector and walks the frames it gets back without
+ *  copying payloads, until a complete SyncStep2 frame (payload starting 0x00 0x01) has arrived. */
 async function rawJoin(url: string): Promise<void> {
-  const ws = await open(url);
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  let header: Buffer = Buffer.alloc(0);
+  let remaining = 0;
+  let kind: number[] = [];
+  const headerSize = (h: Buffer) => (h.length < 2 ? 2 : (h[1] & 127) === 126 ? 4 : (h[1] & 127) === 127 ? 10 : 2);
+  const socket = await rawSocket(url, (chunk) => {
+    let at = 0;
+    while (at < chunk.length) {
+      if (remaining > 0) {
+        const take = Math.min(remaining, chunk.length - at);
+        for (let k = 0; kind.length < 2 && k < take; k++) kind.push(chunk[at + k]);
+        remaining -= take;
+        at += take;
+        if (remaining === 0 && kind[0] === 0 && kind[1] === 1) done();
+        continue;
+      }
+      const take = Math.min(headerSize(header) - header.length, chunk.length - at);
+      header = Buffer.concat([header, chunk.subarray(at, at + take)]);
+      at += take;
+      if (header.length < headerSize(header)) continue;
+      const len7 = header[1] & 127;
+      remaining = len7 === 126 ? header.readUInt16BE(2) : len7 === 127 ? Number(header.readBigUInt64BE(2)) : len7;
+      header = Buffer.alloc(0);
+      kind = [];
+    }
+  });
+  // masked client frame: sync, step 1, an empty state vector
+  const payload = Buffer.from([0, 0, 1, 0]);
+  const mask = crypto.randomBytes(4);
+  socket.write(Buffer.concat([Buffer.from([0x82, 0x80 | payload.length]), mask, payload.map((b, i) => b ^ mask[i % 4])]));
+  const timer = setTimeout(() => socket.destroy(new Error('join timed out')), 120_000);
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('join timed out')), 120_000);
-      ws.on('message', (data: Buffer) => {
-        const d = decoding.createDecoder(data);
-        if (decoding.readVarUint(d) === 0 && decoding.readVarUint(d) === 1) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      ws.once('close', () => reject(new Error('closed')));
-      ws.send(Buffer.from([0, 0, 1, 0]));
-    });
+    await Promise.race([finished, new Promise((_, reject) => socket.once('close', () => reject(new Error('closed'))))]);
   } finally {
-    ws.terminate();
+    clearTimeout(timer);
+    socket.destroy();
   }
 }
 
