@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { buildViewerHtml, contentSecurityPolicy, createNonce, relayOrigins } from '../../../extension/src/vscode/webview/viewerHtml';
+import { buildPlaceholderHtml, buildViewerHtml, contentSecurityPolicy, createNonce, relayOrigins } from '../../../extension/src/vscode/webview/viewerHtml';
 
 const page = {
   cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
@@ -43,6 +43,13 @@ describe('session viewer webview HTML', () => {
     const html = buildViewerHtml(page);
     const nonce = /'nonce-([^']+)'/.exec(cspOf(html))?.[1];
     assert.ok(nonce && html.includes(`<script nonce="${nonce}"`));
+  });
+
+  it('shows the placeholder as text under the same policy, with no script and no network', () => {
+    const html = buildPlaceholderHtml(page.cspSource, 'Open a <session> & watch', 'n1');
+    assert.doesNotMatch(html, /<script/);
+    assert.match(html, /<p>Open a &lt;session&gt; &amp; watch<\/p>/);
+    assert.match(cspOf(html), /^default-src 'none'; script-src 'nonce-n1'; .*connect-src 'none';/);
   });
 
   it('refuses a source that would inject into the policy', () => {

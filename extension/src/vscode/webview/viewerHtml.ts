@@ -70,3 +70,19 @@ ${page.styleUri ? `<link rel="stylesheet" href="${attr(page.styleUri)}" nonce="$
 </html>
 `;
 }
+
+/** The viewer before any session is opened: a line of text in VS Code's colours, no script at all. */
+export function buildPlaceholderHtml(cspSource: string, message: string, nonce = createNonce()): string {
+  const csp = contentSecurityPolicy({ cspSource, scriptUri: '', connectOrigins: [], nonce });
+  const text = message.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${attr(csp)}">
+<style nonce="${nonce}">body { color: var(--vscode-descriptionForeground); font: var(--vscode-font-size) var(--vscode-font-family); padding: 0 12px; }</style>
+</head>
+<body><p>${text}</p></body>
+</html>
+`;
+}

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Disposable, DisposableStore } from '../lifecycle';
 import type { Logger } from '../log';
+import { buildPlaceholderHtml } from './viewerHtml';
 import { ViewerWebview, type ViewerStatus } from './viewerWebview';
 
 export const VIEWER_VIEW_ID = 'tandem.viewer';
@@ -47,6 +48,7 @@ export class ViewerView extends Disposable implements vscode.WebviewViewProvider
     const link = this.pendingLink;
     this.pendingLink = undefined;
     if (link) void viewer.show(link).catch((e) => this.log.error('viewer', e));
+    else view.webview.html = buildPlaceholderHtml(view.webview.cspSource, 'Open a session to watch it here: Open on a session above, or Open Shared Session… for a link.');
   }
 
   /** Reveals the sidebar viewer and shows `link` in it. */
