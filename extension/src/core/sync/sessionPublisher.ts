@@ -57,29 +57,33 @@ export type SessionPublisherOptions = {
 
 const MiB = 1024 * 1024;
 
-type Followed = { follower: FileFollower; tail?: JsonlTail; checkpoint?: TailCheckpoint };
+/** A JSONL file being published: its tail, its follower, and where the document has it up to. */
+type LinesFile = {
+  tail: JsonlTail;
+  follower: FileFollower;
+  checkpoint: TailCheckpoint | undefined;
+  /** the next read must be compared with lines the document already holds (no usable checkpoint) */
+  reconcile: boolean;
+};
+type BlobFile = { follower: FileFollower };
 
 export class SessionPublisher {
   private readonly doc: Y.Doc;
   private readonly batch: DocBatch;
   private readonly projectDir: string;
   private readonly mainFile: string;
-  private readonly mainTail: JsonlTail;
-  private readonly main: FileFollower;
-  private mainCheckpoint: TailCheckpoint | undefined;
-  /** whether the first main read must be compared with lines the document already holds */
-  private reconcileFirstRead: boolean;
+  private readonly main: LinesFile;
   private facts = new SessionFacts();
   /** the facts last written to meta, so a batch only carries what changed */
   private readonly published: Partial<SessionMeta> = {};
   /** what the side transcripts say: cwd, branch and version of a session whose main file is missing */
   private readonly sideFacts = new SessionFacts();
-  private readonly sides = new Map<string, Followed>();
+  private readonly sides = new Map<string, LinesFile | BlobFile>();
   private readonly undecided = new Map<string, FileFollower>();
   private readonly listeners = new Set<(d: Diagnostic) => void>();
   private readonly counts: DiagnosticCounts = {};
   private readonly reported = new Set<string>();
-  private readonly ownedWatcher: ProjectWatcher | undefined;
+  private ownedWatcher: ProjectWatcher | undefined;
   private subscription: { dispose(): void } | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private state: SessionState | undefined;
@@ -93,18 +97,9 @@ export class SessionPublisher {
     this.batch = new DocBatch(this.doc, Origin.tail);
     this.projectDir = path.join(projectsDir(options.claudeDir), options.projectFolder);
     this.mainFile = path.join(this.projectDir, `${options.sessionId}.jsonl`);
-    const room = transcriptRoom(this.doc);
-    const cp = options.checkpoint?.main;
-    const usable = cp !== undefined && cp.lines === room.lines.length;
-    this.reconcileFirstRead = !usable && room.lines.length > 0;
-    this.mainTail = new JsonlTail(this.mainFile, {
-      checkpoint: usable ? cp : undefined,
-      maxLineBytes: options.maxLineBytes,
-      onDiagnostic: (d) => this.report(d),
-    });
-    this.mainCheckpoint = usable ? cp : undefined;
-    this.main = new FileFollower(this.mainFile, () => this.readMain(), { onError: (m) => this.warn(m) });
-    if (!options.watcher) this.ownedWatcher = new ProjectWatcher({ projectsDir: projectsDir(options.claudeDir), folder: options.projectFolder, onError: (m) => this.warn(m) });
+    // An empty document streams the file in; one that already has lines is reconciled with it.
+    const existing = transcriptRoom(this.doc).lines.length;
+    this.main = this.linesFile(this.mainFile, options.checkpoint?.main, existing, existing > 0, (u, reconcile) => this.applyMain(u, reconcile));
   }
 
   /** Publishes everything there is now, then keeps following. Rejects when the session does not exist. */
@@ -117,11 +112,12 @@ export class SessionPublisher {
       throw new Error(`No Claude Code session ${sessionId} in ${this.projectDir}: neither ${sessionId}.jsonl nor a ${sessionId}/ folder exists. Pick a session from \`tandem sessions\`.`);
     }
     this.batch.patchMeta({ sessionId, projectFolder, hostLabel });
+    this.ownedWatcher = this.options.watcher ? undefined : new ProjectWatcher({ projectsDir: projectsDir(this.options.claudeDir), folder: projectFolder, onError: (m) => this.warn(m) });
     const watcher = this.options.watcher ?? this.ownedWatcher!;
     this.subscription = watcher.onEvent((e) => this.onProjectEvent(e));
     await watcher.ready;
     const listing = await listSideFiles(this.projectDir, sessionId);
-    await this.main.start();
+    await this.main.follower.start();
     await Promise.all([...listing.files.map((f) => this.follow(f)), ...listing.undecided.map((f) => this.decide(f))]);
     this.following = true;
     await this.initialState();
@@ -140,8 +136,8 @@ export class SessionPublisher {
   checkpoint(): PublisherCheckpoint {
     this.batch.flush();
     const side: Record<string, TailCheckpoint> = {};
-    for (const [sidePath, f] of this.sides) if (f.checkpoint) side[sidePath] = f.checkpoint;
-    return { main: this.mainCheckpoint, side };
+    for (const [sidePath, f] of this.sides) if ('checkpoint' in f && f.checkpoint) side[sidePath] = f.checkpoint;
+    return { main: this.main.checkpoint, side };
   }
 
   onDiagnostic(listener: (d: Diagnostic) => void): { dispose(): void } {
@@ -166,30 +162,55 @@ export class SessionPublisher {
     this.disposed = true;
     clearTimeout(this.idleTimer);
     this.subscription?.dispose();
-    this.main.dispose();
+    this.main.follower.dispose();
     for (const f of this.sides.values()) f.follower.dispose();
     for (const f of this.undecided.values()) f.dispose();
     void this.ownedWatcher?.dispose();
     this.batch.dispose();
   }
 
-  // ---- main transcript ----------------------------------------------------------------------------
+  // ---- JSONL files ----------------------------------------------------------------------------------
 
-  private async readMain(): Promise<void> {
+  /**
+   * A JSONL file to publish. It resumes from `checkpoint` when the document holds exactly the lines
+   * the checkpoint counts (`docLines`); otherwise its first read is reconciled with the document if
+   * `reconcileUnlessResumed`, or streamed in as appends.
+   */
+  private linesFile(
+    file: string,
+    checkpoint: TailCheckpoint | undefined,
+    docLines: number | undefined,
+    reconcileUnlessResumed: boolean,
+    apply: (u: TailUpdate, reconcile: boolean) => void,
+  ): LinesFile {
+    const usable = checkpoint !== undefined && checkpoint.lines === docLines ? checkpoint : undefined;
+    const f: LinesFile = {
+      tail: new JsonlTail(file, { checkpoint: usable, maxLineBytes: this.options.maxLineBytes, onDiagnostic: (d) => this.report(d) }),
+      checkpoint: usable,
+      reconcile: !usable && reconcileUnlessResumed,
+      follower: new FileFollower(file, () => this.drain(f, apply), { onError: (m) => this.warn(m) }),
+    };
+    return f;
+  }
+
+  /** Reads to the end of the file, one budget per event-loop turn (a reconciling read is whole). */
+  private async drain(f: LinesFile, apply: (u: TailUpdate, reconcile: boolean) => void): Promise<void> {
     for (;;) {
-      const update = this.mainTail.read(this.reconcileFirstRead ? Infinity : (this.options.readBudgetBytes ?? 8 * MiB));
+      const reconcile = f.reconcile;
+      const u = f.tail.read(reconcile ? Infinity : (this.options.readBudgetBytes ?? 8 * MiB));
       if (this.disposed) return;
-      this.applyMain(update);
-      if (update.kind !== 'append' || !update.more) return;
+      if (u.kind === 'append' || u.kind === 'rewrite') f.reconcile = false;
+      apply(u, reconcile);
+      f.checkpoint = f.tail.checkpoint();
+      if (u.kind !== 'append' || !u.more) return;
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
-  private applyMain(u: TailUpdate): void {
+  private applyMain(u: TailUpdate, reconcile: boolean): void {
     if (u.kind === 'missing') return this.setState('ended');
     if (u.kind === 'unreadable') return this.setState('error', u.message);
-    if (u.kind === 'rewrite' || this.reconcileFirstRead) {
-      this.reconcileFirstRead = false;
+    if (u.kind === 'rewrite' || reconcile) {
       this.facts = new SessionFacts();
       this.inspect(this.facts, this.mainFile, u.lines, 0);
       const from = this.batch.reconcileMain(u.lines);
@@ -198,7 +219,6 @@ export class SessionPublisher {
       this.inspect(this.facts, this.mainFile, u.lines, u.firstLine);
       this.batch.appendMain(u.lines);
     }
-    this.mainCheckpoint = this.mainTail.checkpoint();
     if (u.lines.length) this.markLive();
     this.patchFacts();
   }
@@ -253,7 +273,7 @@ export class SessionPublisher {
   private onProjectEvent(e: ProjectEvent): void {
     if (this.disposed || e.file.folder !== this.options.projectFolder) return;
     if (e.file.kind === 'session') {
-      if (e.file.sessionId === this.options.sessionId) void this.main.poke();
+      if (e.file.sessionId === this.options.sessionId) void this.main.follower.poke();
       return;
     }
     if (e.file.kind !== 'flat-agent' && e.file.sessionId !== this.options.sessionId) return;
@@ -290,36 +310,24 @@ export class SessionPublisher {
       this.reportOnce({ kind: 'unsafe-path', file: side.file, message: `${side.file} has a name the document cannot carry safely; it is not shared` });
       return;
     }
-    const onError = { onError: (m: string) => this.warn(m) };
-    let followed: Followed;
+    let followed: LinesFile | BlobFile;
     if (side.kind === 'blob') {
-      followed = { follower: new FileFollower(side.file, () => this.readBlob(side), onError) };
+      followed = { follower: new FileFollower(side.file, () => this.readBlob(side), { onError: (m) => this.warn(m) }) };
     } else {
-      const arr = transcriptRoom(this.doc).sideLines.get(side.sidePath);
-      const cp = this.options.checkpoint?.side[side.sidePath];
-      const usable = cp !== undefined && arr !== undefined && cp.lines === arr.length;
-      const tail = new JsonlTail(side.file, { checkpoint: usable ? cp : undefined, maxLineBytes: this.options.maxLineBytes, onDiagnostic: (d) => this.report(d) });
-      followed = { tail, checkpoint: usable ? cp : undefined, follower: new FileFollower(side.file, () => this.readSide(side.sidePath, followed, !usable), onError) };
+      // A side transcript is always reconciled first: the array is created even for an empty file.
+      const docLines = transcriptRoom(this.doc).sideLines.get(side.sidePath)?.length;
+      followed = this.linesFile(side.file, this.options.checkpoint?.side[side.sidePath], docLines, true, (u, reconcile) => this.applySide(side.sidePath, u, reconcile));
     }
     this.sides.set(side.sidePath, followed);
     await followed.follower.start();
   }
 
-  private async readSide(sidePath: string, followed: Followed, reconcileFirst: boolean): Promise<void> {
-    const tail = followed.tail!;
-    let first = reconcileFirst && followed.checkpoint === undefined && tail.lineCount === 0;
-    for (;;) {
-      const u = tail.read(first ? Infinity : (this.options.readBudgetBytes ?? 8 * MiB));
-      if (this.disposed || u.kind === 'missing' || u.kind === 'unreadable') return;
-      this.inspect(this.sideFacts, tail.path, u.lines, u.kind === 'append' ? u.firstLine : 0);
-      if (u.kind === 'rewrite' || first) this.batch.reconcileSide(sidePath, u.lines);
-      else this.batch.appendSide(sidePath, u.lines);
-      followed.checkpoint = tail.checkpoint();
-      if (u.lines.length) this.patchFacts();
-      first = false;
-      if (u.kind !== 'append' || !u.more) return;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+  private applySide(sidePath: string, u: TailUpdate, reconcile: boolean): void {
+    if (u.kind === 'missing' || u.kind === 'unreadable') return;
+    this.inspect(this.sideFacts, path.join(this.projectDir, sidePath), u.lines, u.kind === 'append' ? u.firstLine : 0);
+    if (u.kind === 'rewrite' || reconcile) this.batch.reconcileSide(sidePath, u.lines);
+    else this.batch.appendSide(sidePath, u.lines);
+    if (u.lines.length) this.patchFacts();
   }
 
   private async readBlob(side: SideFile): Promise<void> {

@@ -104,11 +104,10 @@ async function listFolder(ctx: Context, folder: string): Promise<SessionSummary[
     else if (e.isFile() && e.name.startsWith('agent-') && e.name.endsWith('.jsonl')) flatAgents.push(e.name);
     else if (e.isDirectory() && isSessionId(e.name)) sessionDirs.push(e.name);
   }
-  const subagents = new Map<string, string[]>();
-  for (const id of sessionDirs) subagents.set(id, await subagentFiles(ctx, path.join(dir, id, 'subagents')));
+  const subagentLists = await mapLimit(sessionDirs, CONCURRENCY, (id) => subagentFiles(ctx, path.join(dir, id, 'subagents')));
+  const subagents = new Map(sessionDirs.map((id, i) => [id, subagentLists[i]]));
   const flatCounts = new Map<string, number>();
-  for (const name of flatAgents) {
-    const parent = await flatAgentParent(path.join(dir, name)).catch(() => undefined);
+  for (const parent of await mapLimit(flatAgents, CONCURRENCY, (name) => flatAgentParent(path.join(dir, name)).catch(() => undefined))) {
     if (parent) flatCounts.set(parent, (flatCounts.get(parent) ?? 0) + 1);
   }
   const subagentCount = (id: string) => (subagents.get(id)?.length ?? 0) + (flatCounts.get(id) ?? 0);

@@ -18,7 +18,8 @@ export function resolveClaudeDir(options: ClaudeDirOptions = {}): ClaudeDir {
   if (options.claudeDir) return { dir: path.resolve(options.claudeDir), source: 'option' };
   const fromEnv = (options.env ?? process.env).CLAUDE_CONFIG_DIR;
   if (fromEnv) return { dir: path.resolve(fromEnv), source: 'CLAUDE_CONFIG_DIR' };
-  return { dir: path.join(options.homedir ?? os.homedir(), '.claude'), source: 'default' };
+  const env = options.env ?? process.env;
+  return { dir: path.join(options.homedir ?? (env.HOME || env.USERPROFILE || os.homedir()), '.claude'), source: 'default' };
 }
 
 export function projectsDir(claudeDir: string): string {

@@ -95,11 +95,6 @@ export class JsonlTail {
     }
   }
 
-  /** complete lines read so far */
-  get lineCount(): number {
-    return this.lines;
-  }
-
   checkpoint(): TailCheckpoint {
     return { offset: this.offset, lines: this.lines, fingerprint: this.expectedFingerprint ?? fingerprint(this.window) };
   }
