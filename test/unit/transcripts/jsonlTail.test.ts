@@ -12,6 +12,12 @@ function appended(u: TailUpdate): string[] {
   return u.kind === 'append' ? u.lines : [];
 }
 
+/** The lines of a rewrite, and why the tail re-read the file. */
+function rewritten(u: TailUpdate): { lines: string[]; reason: string } {
+  assert.equal(u.kind, 'rewrite', `expected a rewrite, got ${JSON.stringify(u).slice(0, 200)}`);
+  return u.kind === 'rewrite' ? { lines: u.lines, reason: u.reason } : { lines: [], reason: '' };
+}
+
 describe('transcripts: JSONL tail', () => {
   let scratch: ScratchClaude;
   let file: string;
@@ -115,10 +121,9 @@ describe('transcripts: JSONL tail', () => {
     const t = tail();
     t.read();
     fs.writeFileSync(file, '{"a":1}\n{"x":9}\n');
-    const u = t.read();
-    assert.equal(u.kind, 'rewrite');
-    assert.deepEqual(u.kind === 'rewrite' && u.lines, ['{"a":1}', '{"x":9}']);
-    assert.match(u.kind === 'rewrite' ? u.reason : '', /shrank from 24 to 16 bytes/);
+    const u = rewritten(t.read());
+    assert.deepEqual(u.lines, ['{"a":1}', '{"x":9}']);
+    assert.match(u.reason, /shrank from 24 to 16 bytes/);
     assert.deepEqual(
       diagnostics.map((d) => d.kind),
       ['rewritten'],
@@ -133,9 +138,7 @@ describe('transcripts: JSONL tail', () => {
     const t = tail();
     t.read();
     fs.writeFileSync(file, '{"a":1}\n{"B":2}\n');
-    const u = t.read();
-    assert.equal(u.kind, 'rewrite');
-    assert.deepEqual(u.kind === 'rewrite' && u.lines, ['{"a":1}', '{"B":2}']);
+    assert.deepEqual(rewritten(t.read()).lines, ['{"a":1}', '{"B":2}']);
   });
 
   it('notices a file replaced by another one (new inode)', () => {
@@ -145,9 +148,7 @@ describe('transcripts: JSONL tail', () => {
     const tmp = `${file}.tmp`;
     fs.writeFileSync(tmp, '{"a":1}\n{"b":2}\n');
     fs.renameSync(tmp, file);
-    const u = t.read();
-    assert.equal(u.kind, 'rewrite');
-    assert.match(u.kind === 'rewrite' ? u.reason : '', /replaced/);
+    assert.match(rewritten(t.read()).reason, /replaced/);
   });
 
   it('reports a deleted file as missing and picks it up again when it comes back', () => {
@@ -157,8 +158,7 @@ describe('transcripts: JSONL tail', () => {
     fs.rmSync(file);
     assert.deepEqual(t.read(), { kind: 'missing' });
     fs.writeFileSync(file, '{"z":1}\n');
-    const u = t.read();
-    assert.deepEqual(u.kind === 'rewrite' && u.lines, ['{"z":1}']);
+    assert.deepEqual(rewritten(t.read()).lines, ['{"z":1}']);
   });
 
   it('resumes from a serialised checkpoint without losing or repeating a line', () => {
@@ -178,9 +178,7 @@ describe('transcripts: JSONL tail', () => {
     first.read();
     const saved = first.checkpoint();
     fs.writeFileSync(file, '{"A":1}\n{"b":2}\n{"c":3}\n');
-    const u = tail({ checkpoint: saved }).read();
-    assert.equal(u.kind, 'rewrite');
-    assert.deepEqual(u.kind === 'rewrite' && u.lines, ['{"A":1}', '{"b":2}', '{"c":3}']);
+    assert.deepEqual(rewritten(tail({ checkpoint: saved }).read()).lines, ['{"A":1}', '{"b":2}', '{"c":3}']);
   });
 
   it('reads a big file in budgeted steps that add up to the whole file', () => {
