@@ -157,6 +157,16 @@ describe('sharing a session from VS Code', function () {
     if (uiAvailable) assert.equal(await vscode.env.clipboard.readText(), copied);
   });
 
+  it('opens a link as an editor tab too, titled with the session, its viewer synced', async () => {
+    await vscode.commands.executeCommand('tandem.openInEditor', links.observer);
+    await waitFor(() => api.viewer.tabs().some((t) => t.link === links.observer && t.status?.connection === 'synced'), { timeoutMs: 20_000, what: 'the tab viewer to sync' });
+    const tab = await waitFor(
+      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('tandem.viewerPanel') && t.label === 'Say hello from Tandem'),
+      { timeoutMs: 20_000, what: 'a viewer tab titled with the session' },
+    );
+    await vscode.window.tabGroups.close(tab);
+  });
+
   it('Continue This Session Here writes the session byte-exact into this Claude folder and resumes it in a terminal', async () => {
     const hostFile = env.transcriptPath(sessionId)!;
     const hereClaude = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-here-'));

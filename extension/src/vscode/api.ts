@@ -27,5 +27,7 @@ export type TandemApi = {
     readonly status: () => ViewerStatus | undefined;
     readonly link: () => string | undefined;
     readonly onDidChangeStatus: vscode.Event<ViewerStatus>;
+    /** the viewers open as editor tabs */
+    readonly tabs: () => { link: string | undefined; status: ViewerStatus | undefined }[];
   };
 };

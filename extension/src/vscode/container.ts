@@ -95,7 +95,7 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
     refreshSessions: () => localSessions.refresh(),
     sharedWithMe: () => sharedLinks.all,
     pendingApprovals: () => approver.pending.map(({ request }) => ({ author: request.prompt.author, project: request.project, text: request.prompt.text })),
-    viewer: { status: () => viewer.status, link: () => viewer.currentLink, onDidChangeStatus: viewer.onDidChangeStatus },
+    viewer: { status: () => viewer.status, link: () => viewer.currentLink, onDidChangeStatus: viewer.onDidChangeStatus, tabs: () => panels.all },
   };
   // Deactivation awaits this: shares disconnect, then the embedded relay flushes its rooms.
   const shutdown = async () => {

@@ -21,6 +21,11 @@ export class ViewerPanels extends Disposable {
     this.register({ dispose: () => [...this.panels.values()].forEach((p) => p.panel.dispose()) });
   }
 
+  /** every open viewer tab: its link and what its viewer last reported */
+  get all(): { link: string | undefined; status: ViewerStatus | undefined }[] {
+    return [...this.panels.values()].map(({ viewer }) => ({ link: viewer.currentLink, status: viewer.status }));
+  }
+
   async open(link: string, title = 'Tandem session'): Promise<void> {
     const parsed = parseLink(link);
     if (!parsed.ok) throw new Error(`cannot open this link: ${parsed.error}`);
