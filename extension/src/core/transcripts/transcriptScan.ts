@@ -35,7 +35,7 @@ export async function scanTranscript(file: string): Promise<TranscriptScan> {
     const scan: TranscriptScan = { bytes: st.size, mtimeMs: st.mtimeMs, lines: 0, errors: {}, facts: new SessionFacts() };
     const tailStart = Math.max(0, st.size - TAIL_BYTES);
     const facts = scan.facts;
-    const buf = Buffer.allocUnsafe(CHUNK);
+    const buf = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK, st.size)));
     // The line in progress: where it starts, whether its position asks for a parse, its first and
     // last byte, whether a part of it was bad UTF-8, and its bytes while it may still be parsed.
     let lineStart = 0;
@@ -47,7 +47,7 @@ export async function scanTranscript(file: string): Promise<TranscriptScan> {
     let keptBytes = 0;
 
     for (let pos = 0; pos < st.size; ) {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, st.size - pos), pos);
+      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, st.size - pos), pos);
       if (bytesRead === 0) break;
       // Process up to the last newline (or a character boundary inside a very long line), so every
       // piece we check for UTF-8 starts and ends between characters; the rest is read again.
