@@ -7,20 +7,24 @@ import type { Logger } from '../log';
 import type { SettingsService } from '../settings';
 
 // After a file event, wait this long for more before re-listing (a live session writes many lines a second),
-// and re-list at most this often: listing reads every transcript once.
+// and re-list at most this often: listing reads each transcript of a project once.
 const SETTLE_MS = 500;
 const MIN_INTERVAL_MS = 3000;
 
+type Pending = { all: boolean; folders: Set<string> };
+
 /**
- * The local sessions (core/transcripts' catalog) for the Sessions view, kept current by core's ProjectWatcher.
- * Lists only while someone looks (`setVisible`); follows the Claude folder setting.
+ * The local sessions (core/transcripts' catalog) for the Sessions view, kept current by core's ProjectWatcher:
+ * a file event re-lists only its project folder. Lists only while someone looks (`setVisible`); follows the
+ * Claude folder setting.
  */
 export class LocalSessions extends Disposable {
   private list: SessionSummary[] = [];
   private problem: string | undefined;
   private watcher: DisposableLike | undefined;
   private visible = false;
-  private stale = true;
+  /** what changed since the last listing; `all` until the first one */
+  private pending: Pending = { all: true, folders: new Set() };
   private running: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastListedAt = 0;
@@ -51,35 +55,44 @@ export class LocalSessions extends Disposable {
     return this.problem;
   }
 
-  /** The view shows or hides: list when it appears if anything changed while it was hidden. */
+  /** The view shows or hides: catch up when it appears. */
   setVisible(visible: boolean): void {
     this.visible = visible;
     if (visible && !this.watcher) this.rewatch();
-    if (visible && this.stale) void this.refresh();
+    if (visible && (this.pending.all || this.pending.folders.size)) void this.update();
   }
 
-  /** Lists now (or right after a listing in progress) and resolves when the list is current. */
-  async refresh(): Promise<void> {
+  /** Lists every project again; resolves when the list is current. */
+  refresh(): Promise<void> {
+    this.pending.all = true;
+    return this.update();
+  }
+
+  /** Applies what is pending (after a listing in progress); resolves when the list is current. */
+  private async update(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.running) {
-      this.stale = true;
-      await this.running;
-      if (this.stale) return this.refresh();
-      return;
-    }
-    this.stale = false;
-    this.running = this.listNow().finally(() => (this.running = undefined));
+    while (this.running) await this.running;
+    if (!this.pending.all && this.pending.folders.size === 0) return;
+    const work = this.pending;
+    this.pending = { all: false, folders: new Set() };
+    this.running = this.listNow(work).finally(() => (this.running = undefined));
     await this.running;
   }
 
-  private async listNow(): Promise<void> {
+  private async listNow(work: Pending): Promise<void> {
     this.lastListedAt = Date.now();
+    const claudeDir = this.settings.current.claudeFolder;
     try {
-      const { sessions, diagnostics } = await listSessions({ claudeDir: this.settings.current.claudeFolder });
-      this.list = sessions;
+      if (work.all) {
+        const { sessions, diagnostics } = await listSessions({ claudeDir });
+        this.list = sessions;
+        if (diagnostics.length) this.log.debug(`sessions: ${diagnostics.length} problems while listing (first: ${diagnostics[0].message})`);
+      } else {
+        const fresh = await Promise.all([...work.folders].map((project) => listSessions({ claudeDir, project }).then((c) => c.sessions.filter((s) => s.projectFolder === project))));
+        this.list = [...this.list.filter((s) => !work.folders.has(s.projectFolder)), ...fresh.flat()].sort((a, b) => b.lastActivity - a.lastActivity || b.modifiedAt - a.modifiedAt);
+      }
       this.problem = undefined;
-      if (diagnostics.length) this.log.debug(`sessions: ${diagnostics.length} problems while listing (first: ${diagnostics[0].message})`);
     } catch (e) {
       this.list = [];
       this.problem = e instanceof Error ? e.message : String(e);
@@ -93,15 +106,16 @@ export class LocalSessions extends Disposable {
     const dir = projectsDir(resolveClaudeDir({ claudeDir: this.settings.current.claudeFolder }).dir);
     const watcher = new ProjectWatcher({ projectsDir: dir, onError: (m) => this.log.warn(`sessions: ${m}`) });
     watcher.onEvent((e) => {
-      if (e.file.kind === 'session' || e.file.kind === 'subagent') this.schedule();
+      if (e.file.kind !== 'session' && e.file.kind !== 'subagent') return;
+      this.pending.folders.add(e.file.folder);
+      this.schedule();
     });
     this.watcher = watcher;
   }
 
   private schedule(): void {
-    this.stale = true;
     if (!this.visible || this.timer) return;
     const wait = Math.max(SETTLE_MS, this.lastListedAt + MIN_INTERVAL_MS - Date.now());
-    this.timer = setTimeout(() => void this.refresh(), wait);
+    this.timer = setTimeout(() => void this.update(), wait);
   }
 }

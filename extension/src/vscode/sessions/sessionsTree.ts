@@ -1,12 +1,15 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { SessionSummary } from '../../core/transcripts/catalog';
+import { LIVE_WINDOW_MS, type SessionSummary } from '../../core/transcripts/catalog';
 import { Disposable } from '../lifecycle';
 import type { LocalSessions } from './localSessions';
 
 export const SESSIONS_VIEW_ID = 'tandem.sessions';
-// Live marks expire without any file event (a session goes quiet): re-list this often while visible.
-const LIVE_RECHECK_MS = 60_000;
+// Live marks expire without any file event (a session goes quiet): redraw this often while visible.
+const REDRAW_MS = 30_000;
+
+/** The catalog's rule (written within LIVE_WINDOW_MS), applied now rather than when the list was read. */
+const isLive = (s: SessionSummary, now = Date.now()) => now - s.modifiedAt <= LIVE_WINDOW_MS;
 
 export type ProjectNode = { kind: 'project'; folder: string; cwd: string | undefined; sessions: SessionSummary[] };
 export type SessionNode = { kind: 'session'; session: SessionSummary };
@@ -30,8 +33,8 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     this.register(sessions.onDidChange(() => this.update()));
     this.register(sharing.onDidChange(() => this.changed.fire()));
     this.register(this.view.onDidChangeVisibility((e) => sessions.setVisible(e.visible)));
-    const recheck = setInterval(() => this.view.visible && void sessions.refresh(), LIVE_RECHECK_MS);
-    this.register({ dispose: () => clearInterval(recheck) });
+    const redraw = setInterval(() => this.view.visible && this.changed.fire(), REDRAW_MS);
+    this.register({ dispose: () => clearInterval(redraw) });
     sessions.setVisible(this.view.visible);
   }
 
@@ -57,7 +60,7 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
   }
 
   private projectItem(p: ProjectNode): vscode.TreeItem {
-    const live = p.sessions.filter((s) => s.live).length;
+    const live = p.sessions.filter((s) => isLive(s)).length;
     const item = new vscode.TreeItem(p.cwd ? path.basename(p.cwd) : p.folder, vscode.TreeItemCollapsibleState.Expanded);
     item.id = `project:${p.folder}`;
     item.description = [`${p.sessions.length} session${p.sessions.length === 1 ? '' : 's'}`, live ? `${live} live` : ''].filter(Boolean).join(' · ');
@@ -69,15 +72,16 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
 
   private sessionItem(s: SessionSummary): vscode.TreeItem {
     const shared = this.sharing.isShared(s.sessionId);
+    const live = isLive(s);
     const item = new vscode.TreeItem(s.title ?? `Session ${s.sessionId.slice(0, 8)}`);
     item.id = `session:${s.projectFolder}/${s.sessionId}`;
-    item.description = [s.live ? 'live' : '', shared ? 'shared' : '', relativeTime(s.lastActivity)].filter(Boolean).join(' · ');
+    item.description = [live ? 'live' : '', shared ? 'shared' : '', relativeTime(s.lastActivity)].filter(Boolean).join(' · ');
     item.tooltip = new vscode.MarkdownString(
       [`**${s.title ?? s.sessionId}**`, `\`${s.sessionId}\``, s.cwd, `${s.lines} lines${s.subagents ? `, ${s.subagents} subagents` : ''}`, s.gitBranch && `branch ${s.gitBranch}`, s.version && `Claude Code ${s.version}`]
         .filter(Boolean)
         .join('\n\n'),
     );
-    item.iconPath = new vscode.ThemeIcon(shared ? 'broadcast' : s.live ? 'circle-filled' : 'circle-outline', s.live ? new vscode.ThemeColor('charts.green') : undefined);
+    item.iconPath = new vscode.ThemeIcon(shared ? 'broadcast' : live ? 'circle-filled' : 'circle-outline', live ? new vscode.ThemeColor('charts.green') : undefined);
     // session.shared enables Copy Link / Stop Sharing; orphans (no main transcript) cannot be shared
     item.contextValue = s.orphan ? 'orphan' : shared ? 'session.shared' : 'session';
     return item;
