@@ -45,6 +45,7 @@ export async function run(): Promise<BenchRow[]> {
     { metric: `fan-out max, ${label}`, value: o.max, unit: 'ms', peer: `reference ${fmt(p.max)} ms`, ratio: o.max / p.max },
     { metric: `fan-out delivered, ${label}`, value: (100 * o.delivered) / o.expected, unit: '%', peer: `reference ${fmt((100 * p.delivered) / p.expected)} %`, target: '100 %', ok: o.delivered === o.expected },
     { metric: `relay CPU, ${label}`, value: o.relayCpuPercent, unit: '% core', peer: `reference ${fmt(p.relayCpuPercent)} %`, ratio: o.relayCpuPercent / p.relayCpuPercent },
+    { metric: `relay CPU per delivered line (all steps)`, value: cpuPerDelivery(ours.steps), unit: 'µs', peer: `reference ${fmt(cpuPerDelivery(ref.steps))} µs`, ratio: cpuPerDelivery(ours.steps) / cpuPerDelivery(ref.steps) },
     { metric: `generator event-loop delay p99 (a busy generator invalidates latencies)`, value: Math.max(o.generatorDelayP99, p.generatorDelayP99), unit: 'ms', target: '≤ 20 ms', ok: Math.max(o.generatorDelayP99, p.generatorDelayP99) <= 20 },
     { metric: `relay peak RSS, fan-out`, value: ours.peakRss, unit: 'MB', peer: `reference ${fmt(ref.peakRss)} MB`, ratio: ours.peakRss / ref.peakRss },
     { metric: `fan-out p99 with the durable log (fsync), ${label}`, value: d.p99, unit: 'ms', peer: `in memory ${fmt(o.p99)} ms`, ratio: d.p99 / o.p99, target: `≤ ${P99_TARGET_MS} ms`, ok: d.p99 <= P99_TARGET_MS },
@@ -83,6 +84,13 @@ export async function run(): Promise<BenchRow[]> {
     { metric: `relay CPU time, 50 joiners`, value: joinOurs.stormCpuMs, unit: 'ms', peer: `reference ${fmt(joinRef.stormCpuMs)} ms`, ratio: joinOurs.stormCpuMs / joinRef.stormCpuMs },
   );
   return rows;
+}
+
+/** Relay CPU time per delivered line: what fan-out costs, independent of how busy the machine is. */
+function cpuPerDelivery(steps: StepResult[]): number {
+  const cpu = steps.reduce((n, s) => n + s.relayCpuMs, 0);
+  const delivered = steps.reduce((n, s) => n + s.delivered, 0);
+  return (cpu * 1000) / delivered;
 }
 
 function sustained(steps: StepResult[]): number {

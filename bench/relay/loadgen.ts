@@ -23,7 +23,7 @@ import { lineSize, seededRandom, syntheticLine, wordText } from '../harness/synt
 
 export type FanoutConfig = { kind: 'fanout'; url: string; relayPid: number; rooms: number; viewers: number; steps: { rate: number; seconds: number }[]; warmupSeconds: number };
 export type JoinConfig = { kind: 'join'; url: string; ours: boolean; docBytes: number; joiners: number };
-export type StepResult = { rate: number; sent: number; expected: number; delivered: number; p50: number; p99: number; max: number; generatorDelayP99: number; relayCpuPercent: number };
+export type StepResult = { rate: number; sent: number; expected: number; delivered: number; p50: number; p99: number; max: number; generatorDelayP99: number; relayCpuPercent: number; relayCpuMs: number };
 export type FanoutResult = { steps: StepResult[] };
 export type JoinResult = { pushMs: number; docBytes: number; lines: number; singleJoinMs: number; stormMs: number[]; stormFailures: number };
 
@@ -143,6 +143,7 @@ async function fanout(cfg: FanoutConfig): Promise<FanoutResult> {
       max: percentile(latencies, 100),
       generatorDelayP99: loop.percentile(99) / 1e6,
       relayCpuPercent,
+      relayCpuMs: processCpuMs(cfg.relayPid) - cpu0,
     });
   }
   for (const room of rooms) {

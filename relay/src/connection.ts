@@ -136,6 +136,7 @@ export class Connection implements RoomMember {
 
   private onClose(code: number): void {
     this.closed = true;
+    this.outbox.dispose();
     if (this.closeTimer) clearTimeout(this.closeTimer);
     this.room.detach(this);
     this.metrics.closes.inc({ code });

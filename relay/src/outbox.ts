@@ -36,6 +36,9 @@ export type OutboxEvents = {
   synced(ms: number, final: 'step2' | 'update'): void;
 };
 
+const SEND_OPTIONS = { binary: true };
+const POLL_MS = 25;
+
 /** `extraStep2`: SyncStep1 requests that arrived while catching up; each is owed its own SyncStep2 answer. */
 type CatchUp = { fromSv: Uint8Array; final: 'step2' | 'update'; extraStep2: number; plan: SyncPlan | null; next: number; startedAt: number };
 
@@ -45,6 +48,9 @@ export class Outbox {
   private missedAwareness = false;
   /** true while catching up because the socket fell behind (not for a requested sync) */
   lagging = false;
+  private lastBuffered = 0;
+  private pollTimer: NodeJS.Timeout | null = null;
+  /** Catch-up frames ask to be told when they reach the kernel; live frames do not (hot path). */
   private readonly onFlushed = (err?: Error) => {
     if (err) return; // the socket is closing; its close handler cleans up
     this.lastProgress = performance.now();
@@ -105,7 +111,10 @@ export class Outbox {
   private pump(): void {
     const c = this.catchUp;
     if (!c || this.ws.readyState !== this.ws.OPEN) return;
-    if (this.ws.bufferedAmount > this.limits.lowWaterBytes) return; // onFlushed calls back
+    if (this.ws.bufferedAmount > this.limits.lowWaterBytes) {
+      this.pollWhileFull();
+      return;
+    }
     c.plan ??= this.source.plan(c.fromSv);
     while (c.next < c.plan.messages.length && this.ws.bufferedAmount <= this.limits.lowWaterBytes) {
       this.send(c.plan.messages[c.next++], 'sync');
@@ -123,9 +132,28 @@ export class Outbox {
     this.events.synced(performance.now() - c.startedAt, c.final);
   }
 
+  /** Live frames carry no flush callback, so a socket that fell behind is polled until it drains. */
+  private pollWhileFull(): void {
+    if (this.pollTimer) return;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = null;
+      const buffered = this.ws.bufferedAmount;
+      if (buffered < this.lastBuffered) this.lastProgress = performance.now();
+      this.lastBuffered = buffered;
+      this.pump();
+    }, POLL_MS);
+  }
+
+  dispose(): void {
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = null;
+    this.catchUp = null;
+  }
+
   private send(message: Buffer, kind: 'live' | 'sync' | 'control'): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(message, { binary: true }, this.onFlushed);
+    if (kind === 'live') this.ws.send(message, SEND_OPTIONS);
+    else this.ws.send(message, SEND_OPTIONS, this.onFlushed);
     this.events.sent(message.length, kind);
   }
 }
