@@ -56,7 +56,7 @@ export class Upgrades {
     const url = new URL(req.url ?? '/', 'http://relay');
     const ip = req.socket.remoteAddress ?? 'unknown';
     if (this.closing) return this.refuse(socket, 1013, 'restarting', 'the relay is restarting; retrying', url.pathname, ip);
-    if (!this.rate.take()) return this.refuse(socket, 1013, 'rate', 'the relay is busy (too many new connections); retrying', url.pathname, ip, this.rate.waitMs());
+    if (!this.allowAttempt()) return this.refuse(socket, 1013, 'rate', 'the relay is busy (too many new connections); retrying', url.pathname, ip, this.rate.waitMs());
     const { token, subprotocol } = findToken(req.headers['sec-websocket-protocol'], url.searchParams);
     const verdict = await admit(
       {
@@ -109,6 +109,11 @@ export class Upgrades {
       this.connections.add(conn);
       this.log.debug('connection opened', { path: url.pathname, role: a.role, via: subprotocol ? 'subprotocol' : 'query' });
     });
+  }
+
+  /** Takes one admission attempt from the per-second budget (upgrades and /check share it). */
+  allowAttempt(): boolean {
+    return this.rate.take();
   }
 
   /** Resolves when no connection is open. */
