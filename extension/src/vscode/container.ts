@@ -5,6 +5,7 @@ import { DisposableStore } from './lifecycle';
 import { createLog } from './log';
 import { ContinueHere } from './handoff/continueHere';
 import { RemotePromptApprover } from './prompts/remotePromptApprover';
+import { RelayCommands } from './relay/relayCommands';
 import { RelayService } from './relay/relayService';
 import { LocalSessions } from './sessions/localSessions';
 import { SessionsTree } from './sessions/sessionsTree';
@@ -20,9 +21,9 @@ import { SharedTree } from './sharedWithMe/sharedTree';
 import { ViewerPanels } from './webview/viewerPanels';
 import { ViewerView } from './webview/viewerView';
 
-/** The composition root: constructs every service once, hands dependencies through constructors, owns them all. */
 export type Tandem = { api: TandemApi; shutdown(): Promise<void> };
 
+/** The composition root: constructs every service once, hands dependencies through constructors, owns them all. */
 export function createTandem(context: vscode.ExtensionContext): Tandem {
   const owned = new DisposableStore();
   context.subscriptions.push(owned);
@@ -48,6 +49,7 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
   owned.add(panels.onDidChangeStatus(({ link, status }) => sharedLinks.setStatus(link, status)));
 
   const continueHere = new ContinueHere(sharedLinks, settings, log);
+  const relayCommands = new RelayCommands(relay, shares, settings);
   for (const d of registerCommands(
     {
       'tandem.shareSession': (arg) => sharing.share(arg),
@@ -66,18 +68,8 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
         if (shared) await panels.open(shared.link, shared.title);
       },
       'tandem.continueHere': (arg) => continueHere.run(arg),
-      'tandem.startRelay': async () => {
-        const { url } = await relay.startEmbedded();
-        const configured = settings.current.relayUrl;
-        void vscode.window.showInformationMessage(
-          configured ? `Tandem: embedded relay running on ${url}. Shares still go through ${configured} (tandem.relayUrl).` : `Tandem: embedded relay running on ${url}.`,
-        );
-      },
-      'tandem.stopRelay': async () => {
-        if (!relay.embeddedUrl) return void vscode.window.showInformationMessage('Tandem: the embedded relay is not running.');
-        await relay.stopEmbedded();
-        void vscode.window.showInformationMessage('Tandem: embedded relay stopped. Its links stop working until it runs again.');
-      },
+      'tandem.startRelay': () => relayCommands.start(),
+      'tandem.stopRelay': () => relayCommands.stop(),
       'tandem.showLog': () => log.show(),
       'tandem.refreshSessions': () => localSessions.refresh(),
     },
