@@ -154,6 +154,8 @@ describe('sharing a session from VS Code', function () {
     assert.equal(copied, await externalLink(links.prompter));
     const parsed = parseLink(copied!);
     assert.ok(parsed.ok && parsed.link.claims.role === 'prompter');
+    console.log(`    (relay as this window's user reaches it: ${parsed.link.relayUrl})`);
+    assert.equal((await fetch(`${parsed.link.relayUrl}/healthz`)).status, 200, 'the mapped relay address answers');
     if (uiAvailable) assert.equal(await vscode.env.clipboard.readText(), copied);
   });
 
