@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { parseLink, readLines, readRuns } from '../../protocol/src';
+import { parseLink, readLines, readPrompts, readRuns } from '../../protocol/src';
 import type { PullResult } from '../../extension/src/core/handoff';
 import { joinShare, ShareJoinError } from '../../extension/src/core/sync/joinShare';
 import type { TandemApi } from '../../extension/src/vscode/api';
@@ -147,6 +147,31 @@ describe('sharing a session from VS Code', function () {
       observer.dispose();
     }
     assert.equal(fake.requests.length, apiCalls, 'claude was not started');
+  });
+
+  it('Always Allow This Link approves this prompt and runs the later ones of the share without asking', async function () {
+    if (!uiAvailable) this.skip();
+    await fill('webview:.composer textarea', 'First of many');
+    await press('Control+Enter');
+    await waitFor(() => api.pendingApprovals().some((p) => p.text === 'First of many'), { timeoutMs: 15_000, what: 'the approval question' });
+    await vscode.commands.executeCommand('notifications.showList');
+    await click('.notifications-center .notification-list-item:has-text("First of many") .monaco-button:has-text("Always Allow This Link")');
+    await vscode.commands.executeCommand('notifications.hideList');
+    const observer = await joinShare(links.observer);
+    const runOf = (text: string) => {
+      const prompt = readPrompts(observer.docs.queue).valid.find((p) => p.text === text);
+      return prompt && readRuns(observer.docs.transcript).get(prompt.id);
+    };
+    try {
+      await waitFor(() => runOf('First of many')?.state === 'done', { timeoutMs: 60_000, what: 'the first run to finish' });
+      await fill('webview:.composer textarea', 'Second, unasked');
+      await press('Control+Enter');
+      const second = await waitFor(() => (runOf('Second, unasked')?.state === 'done' ? runOf('Second, unasked') : undefined), { timeoutMs: 60_000, what: 'the second run to finish' });
+      assert.equal(second.approvedBy, 'always-allow');
+      assert.equal(api.pendingApprovals().length, 0, 'nobody was asked about the second prompt');
+    } finally {
+      observer.dispose();
+    }
   });
 
   it('Copy Prompter Link puts the link, as this window reaches the relay, on the clipboard', async () => {
