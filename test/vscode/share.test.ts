@@ -149,6 +149,25 @@ describe('sharing a session from VS Code', function () {
     assert.equal(fake.requests.length, apiCalls, 'claude was not started');
   });
 
+  it("follows a policy change at once: with 'never', the next prompt is refused without asking", async function () {
+    if (!uiAvailable) this.skip();
+    await setTandemSetting('remotePrompts.policy', 'never');
+    const observer = await joinShare(links.observer);
+    try {
+      await fill('webview:.composer textarea', 'Under the never policy');
+      await press('Control+Enter');
+      const run = await waitFor(
+        () => [...readRuns(observer.docs.transcript).values()].find((r) => r.state === 'rejected' && r.approvedBy === undefined && /policy/.test(r.error ?? '')),
+        { timeoutMs: 15_000, what: 'the policy to refuse the prompt' },
+      );
+      assert.match(run.error!, /policy does not run prompts/);
+      assert.equal(api.pendingApprovals().length, 0, 'nobody was asked');
+    } finally {
+      observer.dispose();
+      await setTandemSetting('remotePrompts.policy', 'ask');
+    }
+  });
+
   it('Always Allow This Link approves this prompt and runs the later ones of the share without asking', async function () {
     if (!uiAvailable) this.skip();
     await fill('webview:.composer textarea', 'First of many');
