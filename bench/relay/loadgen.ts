@@ -183,28 +183,84 @@ function rawSocket(url: string, onData: (bytes: Buffer) => void): Promise<net.So
 
 type RawViewer = { socket: net.Socket; onSeq: (seq: number) => void };
 
-/** A fan-out viewer: scans the byte stream for `"seq":N,` and reports each seq once, in order (a
- *  resync may resend lines the viewer already has). */
+/** Walks server frames (unmasked) without copying payloads: `onPiece` gets each payload piece with
+ *  the frame's opcode and whether it is the frame's first and last piece. */
+function frameReader(onPiece: (opcode: number, piece: Buffer, first: boolean, last: boolean) => void): (chunk: Buffer) => void {
+  let header: Buffer = Buffer.alloc(0);
+  let remaining = 0;
+  let opcode = 0;
+  let first = true;
+  const headerSize = (h: Buffer) => (h.length < 2 ? 2 : (h[1] & 127) === 126 ? 4 : (h[1] & 127) === 127 ? 10 : 2);
+  return (chunk) => {
+    let at = 0;
+    while (at < chunk.length) {
+      if (remaining > 0) {
+        const take = Math.min(remaining, chunk.length - at);
+        remaining -= take;
+        onPiece(opcode, chunk.subarray(at, at + take), first, remaining === 0);
+        first = false;
+        at += take;
+        continue;
+      }
+      const take = Math.min(headerSize(header) - header.length, chunk.length - at);
+      header = Buffer.concat([header, chunk.subarray(at, at + take)]);
+      at += take;
+      if (header.length < headerSize(header)) continue;
+      const len7 = header[1] & 127;
+      opcode = header[0] & 15;
+      remaining = len7 === 126 ? header.readUInt16BE(2) : len7 === 127 ? Number(header.readBigUInt64BE(2)) : len7;
+      header = Buffer.alloc(0);
+      first = true;
+      if (remaining === 0) onPiece(opcode, Buffer.alloc(0), true, true);
+    }
+  };
+}
+
+/** A masked client frame, as every client must send. */
+function clientFrame(opcode: number, payload: Buffer): Buffer {
+  const mask = crypto.randomBytes(4);
+  return Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | payload.length]), mask, payload.map((b, i) => b ^ mask[i % 4])]);
+}
+
+/** Answers pings like any client (servers drop sockets that do not). */
+function answerPings(socket: () => net.Socket): (opcode: number, piece: Buffer, first: boolean, last: boolean) => boolean {
+  let ping: Buffer[] = [];
+  return (opcode, piece, first, last) => {
+    if (opcode !== 9) return false;
+    if (first) ping = [];
+    ping.push(piece);
+    if (last) socket().write(clientFrame(10, Buffer.concat(ping)));
+    return true;
+  };
+}
+
+/** A fan-out viewer: scans binary frames for `"seq":N,` and reports each seq once, in order (a resync
+ *  may resend lines the viewer already has). */
 async function rawViewer(url: string): Promise<RawViewer> {
   let carry: Buffer = Buffer.alloc(0);
   let last = -1;
   const viewer: RawViewer = { socket: null as unknown as net.Socket, onSeq: () => undefined };
-  viewer.socket = await rawSocket(url, (chunk) => {
-    const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-    let keepFrom = Math.max(0, buf.length - 24);
-    for (let at = buf.indexOf(SEQ); at >= 0; at = buf.indexOf(SEQ, at + 1)) {
-      let i = at + SEQ.length;
-      let seq = 0;
-      for (; i < buf.length && buf[i] >= 48 && buf[i] <= 57; i++) seq = seq * 10 + buf[i] - 48;
-      if (i >= buf.length) break; // the digits may go on in the next chunk
-      if (seq > last) {
-        last = seq;
-        viewer.onSeq(seq);
+  const pong = answerPings(() => viewer.socket);
+  viewer.socket = await rawSocket(
+    url,
+    frameReader((opcode, piece, first, end) => {
+      if (pong(opcode, piece, first, end) || opcode !== 2) return;
+      const buf = first ? piece : Buffer.concat([carry, piece]);
+      let keepFrom = Math.max(0, buf.length - 24);
+      for (let at = buf.indexOf(SEQ); at >= 0; at = buf.indexOf(SEQ, at + 1)) {
+        let i = at + SEQ.length;
+        let seq = 0;
+        for (; i < buf.length && buf[i] >= 48 && buf[i] <= 57; i++) seq = seq * 10 + buf[i] - 48;
+        if (i >= buf.length) break; // the digits may go on in the next piece
+        if (seq > last) {
+          last = seq;
+          viewer.onSeq(seq);
+        }
+        keepFrom = Math.max(keepFrom, i);
       }
-      keepFrom = Math.max(keepFrom, i);
-    }
-    carry = Buffer.from(buf.subarray(keepFrom));
-  });
+      carry = Buffer.from(buf.subarray(keepFrom));
+    }),
+  );
   return viewer;
 }
 
@@ -294,38 +350,22 @@ async function stockJoin(cfg: JoinConfig, keys: ShareKeys, token: string, lineCo
 async function rawJoin(url: string): Promise<void> {
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
-  let header: Buffer = Buffer.alloc(0);
-  let remaining = 0;
   let kind: number[] = [];
-  const headerSize = (h: Buffer) => (h.length < 2 ? 2 : (h[1] & 127) === 126 ? 4 : (h[1] & 127) === 127 ? 10 : 2);
-  const socket = await rawSocket(url, (chunk) => {
-    let at = 0;
-    while (at < chunk.length) {
-      if (remaining > 0) {
-        const take = Math.min(remaining, chunk.length - at);
-        for (let k = 0; kind.length < 2 && k < take; k++) kind.push(chunk[at + k]);
-        remaining -= take;
-        at += take;
-        if (remaining === 0 && kind[0] === 0 && kind[1] === 1) done();
-        continue;
-      }
-      const take = Math.min(headerSize(header) - header.length, chunk.length - at);
-      header = Buffer.concat([header, chunk.subarray(at, at + take)]);
-      at += take;
-      if (header.length < headerSize(header)) continue;
-      const len7 = header[1] & 127;
-      remaining = len7 === 126 ? header.readUInt16BE(2) : len7 === 127 ? Number(header.readBigUInt64BE(2)) : len7;
-      header = Buffer.alloc(0);
-      kind = [];
-    }
-  });
-  // masked client frame: sync, step 1, an empty state vector
-  const payload = Buffer.from([0, 0, 1, 0]);
-  const mask = crypto.randomBytes(4);
-  socket.write(Buffer.concat([Buffer.from([0x82, 0x80 | payload.length]), mask, payload.map((b, i) => b ^ mask[i % 4])]));
-  const timer = setTimeout(() => socket.destroy(new Error('join timed out')), 120_000);
+  let socket: net.Socket | null = null;
+  const pong = answerPings(() => socket as net.Socket);
+  socket = await rawSocket(
+    url,
+    frameReader((opcode, piece, first, last) => {
+      if (pong(opcode, piece, first, last)) return;
+      if (first) kind = [];
+      for (let k = 0; kind.length < 2 && k < piece.length; k++) kind.push(piece[k]);
+      if (last && kind[0] === 0 && kind[1] === 1) done();
+    }),
+  );
+  socket.write(clientFrame(2, Buffer.from([0, 0, 1, 0]))); // sync, step 1, an empty state vector
+  const timer = setTimeout(() => socket?.destroy(new Error('join timed out')), 120_000);
   try {
-    await Promise.race([finished, new Promise((_, reject) => socket.once('close', () => reject(new Error('closed'))))]);
+    await Promise.race([finished, new Promise((_, reject) => socket?.once('close', () => reject(new Error('closed'))))]);
   } finally {
     clearTimeout(timer);
     socket.destroy();
