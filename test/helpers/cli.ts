@@ -33,7 +33,10 @@ export class CliProcess {
   stderr = '';
   readonly exited: Promise<number | null>;
 
-  constructor(argv: string[], env: NodeJS.ProcessEnv) {
+  constructor(
+    private readonly argv: string[],
+    env: NodeJS.ProcessEnv,
+  ) {
     this.child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'extension/src/cli/main.ts'), ...argv], {
       cwd: repoRoot,
       env,
@@ -45,9 +48,14 @@ export class CliProcess {
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
   }
 
-  /** Waits until stdout matches, and returns the match. */
+  /** Waits until stdout matches, and returns the match; fails at once if the process exits first. */
   async waitForOutput(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
-    return waitFor(() => this.stdout.match(pattern), { timeoutMs, what: `${pattern} in the output of tandem (stderr so far: ${this.stderr.slice(-2000)})` });
+    const found = await waitFor(
+      () => this.stdout.match(pattern) ?? (this.child.exitCode !== null || this.child.signalCode !== null ? 'exited' : null),
+      { timeoutMs, what: `${pattern} in the output of tandem ${this.argv[0]}` },
+    ).catch((e: Error) => Promise.reject(new Error(`${e.message}; stderr: ${this.stderr.slice(-2000)}`)));
+    if (found === 'exited') throw new Error(`tandem ${this.argv[0]} exited (${this.child.exitCode ?? this.child.signalCode}) before printing ${pattern}; stdout: ${this.stdout.slice(-1000)} stderr: ${this.stderr.slice(-2000)}`);
+    return found;
   }
 
   /** Signals the whole process group (the CLI and any `claude` it started). */

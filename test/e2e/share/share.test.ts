@@ -225,6 +225,8 @@ describe('e2e: restarts', function () {
         const next = await queue(links.prompter, 'after the restart');
         share.dispose();
         const after = await finalRun(next.share, next.id);
+        const file = transcriptOf(w, sessionId);
+        await waitFor(() => joinLines(readLines(next.share.docs.transcript)) === fs.readFileSync(file, 'utf8'), { timeoutMs: 20_000, what: 'the restarted host to publish exactly the file (no line twice)' });
         next.share.dispose();
         assert.equal(after.state, 'done');
         assert.equal(w.fake.requests.filter((q) => q.lastUserText.includes('slow one')).length, 1);

@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { readMeta } from '../../../../protocol/src';
-import { HandoffError, chooseProjectDir, describeCandidate, describePull, materialiseSession, resumeCommand, type ProjectCandidate, type PullResult } from '../../core/handoff';
+import { HandoffError, chooseProjectDir, rememberProjectDir, describeCandidate, describePull, materialiseSession, resumeCommand, type ProjectCandidate, type PullResult } from '../../core/handoff';
 import { ShareJoinError, joinShare, parseShareLink, type JoinFailure, type JoinedShare } from '../../core/sync/joinShare';
+import { tandemHome } from '../../core/sync/shareStore';
 import { resolveClaudeDir } from '../../core/transcripts/claudeDir';
 import { ExitCode, UserError, type CliIo, type Command } from '../command';
 
@@ -53,6 +54,7 @@ export const pullCommand: Command = {
       return ExitCode.error;
     }
     if (result.outcome === 'no-transcript') return ExitCode.notFound;
+    await rememberProjectDir(tandemHome(io.env), result.sessionId, result.projectDir);
     const resume = resumeCommand(result.projectDir, result.sessionId);
     if (!values.resume) {
       io.stdout.write(`Continue with:\n  ${resume.display}\n`);

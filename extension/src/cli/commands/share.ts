@@ -1,26 +1,32 @@
 import os from 'node:os';
 import path from 'node:path';
-import { buildLink, type RunStatus } from '../../../../protocol/src';
+import { buildLink, readMeta, type RunStatus } from '../../../../protocol/src';
 import { PERMISSION_MODES, PROMPT_POLICIES, approverFor, createCliApprover, type PermissionMode, type PromptPolicy } from '../../core/prompts';
+import { localProjectDir } from '../../core/handoff';
+import { ShareJoinError, parseShareLink } from '../../core/sync/joinShare';
 import { ShareHost } from '../../core/sync/shareHost';
-import { ShareStore, tandemHome, type ShareRecord } from '../../core/sync/shareStore';
+import { ShareStore, tandemHome } from '../../core/sync/shareStore';
 import { ClaudeDirError, listSessions, type SessionSummary } from '../../core/transcripts/catalog';
 import { createCliLogger } from '../cliLogger';
 import { ExitCode, UserError, type CliIo, type Command } from '../command';
 import { parseDuration } from '../duration';
 import { DEFAULT_RELAY_PORT, startLocalRelay, type LocalRelay } from '../embeddedRelay';
+import { joinForCli } from '../joinErrors';
 
 // `tandem share`: publish a live session through a relay and print its three links. With no
 // --relay it starts the embedded relay on 127.0.0.1. Runs until Ctrl-C, then marks the session
 // ended. A restart continues the same share (keys and links are kept in ~/.tandem/shares).
+// With --link HANDOFF_LINK this machine takes over hosting a share another machine started (after
+// `tandem pull`): the links people already have keep working, and the previous host steps down.
 
 export const shareCommand: Command = {
   name: 'share',
   summary: 'share a live session: prints observer, prompter and handoff links; runs queued prompts',
-  usage: 'share [SESSION_ID | --latest] [--relay URL] [--claude-dir DIR] [--prompts ask|auto|never] [--label NAME] [options]',
+  usage: 'share [SESSION_ID | --latest | --link HANDOFF_LINK] [--relay URL] [--claude-dir DIR] [--prompts ask|auto|never] [--label NAME] [options]',
   help: [
     'SESSION_ID               the session to share (a unique prefix is enough); default: the latest',
     '--latest                 share the session written to most recently',
+    '--link HANDOFF_LINK      host a share another machine started (pull the session first with `tandem pull`)',
     '--relay URL              the relay to share through (default: start one on 127.0.0.1)',
     '--port N                 port of the embedded relay (default 8787; 0 = any free port, rooms in memory)',
     '--access-key KEY         the relay\'s access key, if it requires one (or $TANDEM_ACCESS_KEY)',
@@ -36,6 +42,7 @@ export const shareCommand: Command = {
   ],
   options: {
     latest: { type: 'boolean' },
+    link: { type: 'string' },
     relay: { type: 'string' },
     port: { type: 'string' },
     'access-key': { type: 'string' },
@@ -62,6 +69,7 @@ export const shareCommand: Command = {
     const home = tandemHome(io.env);
     const claudeDirOption = values['claude-dir'] as string | undefined;
 
+    if (values.link) return takeOver(String(values.link), { positionals, values, io, policy, permissionMode, log, home, claudeDirOption });
     const relayOption = (values.relay as string | undefined) ?? io.env.TANDEM_RELAY_URL;
     let local: LocalRelay | undefined;
     if (!relayOption) local = await startLocalRelay(home, port, io.stderr);
@@ -76,47 +84,123 @@ export const shareCommand: Command = {
       }
       const store = new ShareStore({ home, linkTtlSeconds: ttlSeconds });
       const { record, created } = await store.open(session.sessionId, relayUrl);
-      const label = (values.label as string | undefined) ?? `${os.userInfo().username}@${os.hostname()}`;
-      const newSessionProjects = ((values['new-session-project'] as string[] | undefined) ?? []).map((p) => path.resolve(p));
-      const host = await ShareHost.start({
-        relayUrl,
-        shareId: record.keys.shareId,
-        hostToken: record.tokens.host,
-        accessKey: (values['access-key'] as string | undefined) ?? io.env.TANDEM_ACCESS_KEY,
-        claudeDir: session.claudeDir,
-        projectFolder: session.projectFolder,
-        sessionId: session.sessionId,
-        cwd: session.cwd ?? process.cwd(),
-        hostLabel: label,
-        promptPolicy: policy,
-        approver: approverFor(policy, createCliApprover({ input: io.stdin, output: io.stderr })),
-        claude: {
-          command: (values.claude as string | undefined) ?? 'claude',
-          permissionMode,
-          allowedTools: splitList(values['allowed-tools'] as string | undefined),
-        },
-        newSessionProjects,
-        journalPath: path.join(home, 'shares', `${session.sessionId}.runs.jsonl`),
-        log,
-        onRunStatus: (s) => io.stderr.write(describeRun(s)),
-      }).catch((e: Error) => {
-        throw new UserError(e.message, ExitCode.unreachable);
-      });
-      io.stdout.write(banner(session, record, relayUrl, local, created, policy));
-      const offViewers = host.onViewersChange(() => {
-        const people = host.viewers();
-        io.stderr.write(`${people.length} watching${people.length ? `: ${people.map((p) => `${p.name} (${p.client}, ${p.role})`).join(', ')}` : ''}\n`);
-      });
-      await io.interrupted;
-      offViewers();
-      io.stderr.write('Stopping: marking the session ended for viewers…\n');
-      await host.stop({ ended: true });
-      return ExitCode.ok;
+      const link = (token: string) => buildLink(relayUrl, record.keys.shareId, token);
+      const where = local ? (local.embedded ? `embedded relay on ${relayUrl} (${local.dataDir ? `rooms kept in ${local.dataDir}` : 'rooms in memory'})` : `the Tandem relay already running on ${relayUrl}`) : relayUrl;
+      return await host(
+        { session, relayUrl, shareId: record.keys.shareId, hostToken: record.tokens.host },
+        { values, io, policy, permissionMode, log, home },
+        [
+          `${created ? 'Sharing' : 'Sharing again (same links)'}: ${session.title ?? '(untitled)'}`,
+          `  session ${session.sessionId} in ${session.cwd ?? session.projectFolder}`,
+          `  through ${where}`,
+          '',
+          `Open in a browser (read only):  ${link(record.tokens.observer)}`,
+          `Prompter (can queue prompts):   ${link(record.tokens.prompter)}`,
+          `Handoff (full host control; continue elsewhere with \`tandem pull\`):`,
+          `  ${link(record.tokens.handoff)}`,
+        ],
+      );
     } finally {
       await local?.embedded?.close();
     }
   },
 };
+
+type HostContext = {
+  values: Record<string, unknown>;
+  io: CliIo;
+  policy: PromptPolicy;
+  permissionMode: PermissionMode | undefined;
+  log: ReturnType<typeof createCliLogger>;
+  home: string;
+};
+
+type HostTarget = { session: FoundSession; relayUrl: string; shareId: string; hostToken: string };
+
+/** Hosts the share until Ctrl-C (then marks the session ended) or until another host takes over. */
+async function host(target: HostTarget, ctx: HostContext, banner: string[]): Promise<number> {
+  const { values, io, policy, log, home } = ctx;
+  const { session } = target;
+  const label = (values.label as string | undefined) ?? `${os.userInfo().username}@${os.hostname()}`;
+  const newSessionProjects = ((values['new-session-project'] as string[] | undefined) ?? []).map((p) => path.resolve(p));
+  let superseded: (by: { hostLabel?: string }) => void = () => undefined;
+  const takenOver = new Promise<{ hostLabel?: string }>((resolve) => (superseded = resolve));
+  const shareHost = await ShareHost.start({
+    relayUrl: target.relayUrl,
+    shareId: target.shareId,
+    hostToken: target.hostToken,
+    accessKey: (values['access-key'] as string | undefined) ?? io.env.TANDEM_ACCESS_KEY,
+    claudeDir: session.claudeDir,
+    projectFolder: session.projectFolder,
+    sessionId: session.sessionId,
+    cwd: (await localProjectDir(home, session.claudeDir, session)) ?? session.cwd ?? process.cwd(),
+    hostLabel: label,
+    promptPolicy: policy,
+    approver: approverFor(policy, createCliApprover({ input: io.stdin, output: io.stderr })),
+    claude: {
+      command: (values.claude as string | undefined) ?? 'claude',
+      permissionMode: ctx.permissionMode,
+      allowedTools: splitList(values['allowed-tools'] as string | undefined),
+    },
+    newSessionProjects,
+    journalPath: path.join(home, 'shares', `${session.sessionId}.runs.jsonl`),
+    log,
+    onRunStatus: (s) => io.stderr.write(describeRun(s)),
+    onSuperseded: superseded,
+  }).catch((e: Error) => {
+    throw new UserError(e.message, ExitCode.unreachable);
+  });
+  const prompts = { ask: 'you approve each one here', auto: 'run without asking', never: 'refused' }[policy];
+  io.stdout.write(
+    [
+      ...banner,
+      '',
+      `Remote prompts: ${policy} (${prompts}). Anyone with a link can read this session: share links only with people you trust.`,
+      'Press Ctrl-C to stop sharing.',
+      '',
+    ].join('\n'),
+  );
+  const offViewers = shareHost.onViewersChange(() => {
+    const people = shareHost.viewers();
+    io.stderr.write(`${people.length} watching${people.length ? `: ${people.map((p) => `${p.name} (${p.client}, ${p.role})`).join(', ')}` : ''}\n`);
+  });
+  const outcome = await Promise.race([io.interrupted.then(() => undefined), takenOver]);
+  offViewers();
+  if (outcome) {
+    io.stdout.write(`${outcome.hostLabel ?? 'Another machine'} took over hosting this share; stopped hosting here. To take it back: \`tandem pull <handoff link>\`, then share again.\n`);
+    return ExitCode.ok;
+  }
+  io.stderr.write('Stopping: marking the session ended for viewers…\n');
+  await shareHost.stop({ ended: true });
+  return ExitCode.ok;
+}
+
+/** `share --link HANDOFF_LINK`: host, from this machine, the share the link belongs to. */
+async function takeOver(link: string, ctx: HostContext & { positionals: string[]; claudeDirOption: string | undefined }): Promise<number> {
+  if (ctx.positionals.length || ctx.values.latest || ctx.values.relay) throw new UserError('--link takes the session and the relay from the link: pass no session id, --latest or --relay with it', ExitCode.usage);
+  let parsed;
+  try {
+    parsed = parseShareLink(link);
+  } catch (e) {
+    if (e instanceof ShareJoinError) throw new UserError(e.message, ExitCode.usage);
+    throw e;
+  }
+  if (parsed.claims.role !== 'host') throw new UserError(`that is ${parsed.claims.role === 'observer' ? 'an observer' : 'a prompter'} link; hosting needs the handoff link`, ExitCode.linkRefused);
+  const peek = await joinForCli(link);
+  const meta = readMeta(peek.docs.transcript);
+  peek.dispose();
+  if (!meta.sessionId) throw new UserError('the share holds no session yet; nothing to host', ExitCode.notFound);
+  const session = await findSession(meta.sessionId, ctx.claudeDirOption, ctx.io);
+  if (!session || session.sessionId !== meta.sessionId) throw new UserError(`this machine has no copy of session ${meta.sessionId}; bring it here first with \`tandem pull <link>\``, ExitCode.notFound);
+  return host({ session, relayUrl: parsed.relayUrl, shareId: parsed.shareId, hostToken: parsed.token }, ctx, [
+    `Hosting from this machine now: ${session.title ?? '(untitled)'}`,
+    `  session ${session.sessionId} in ${session.cwd ?? session.projectFolder}`,
+    `  through ${parsed.relayUrl}${meta.hostLabel ? ` (taking over from ${meta.hostLabel})` : ''}`,
+    '',
+    'The links already handed out keep working. Handoff link (to move the session on again):',
+    `  ${link}`,
+  ]);
+}
 
 type FoundSession = SessionSummary & { claudeDir: string };
 
@@ -142,26 +226,6 @@ async function findSession(idOrPrefix: string | undefined, claudeDir: string | u
 }
 
 const HOW_TO_START = 'Start one by running `claude` in a project folder (or pass --claude-dir if your sessions live elsewhere), then share again.\n';
-
-function banner(session: FoundSession, record: ShareRecord, relayUrl: string, local: LocalRelay | undefined, created: boolean, policy: PromptPolicy): string {
-  const link = (token: string) => buildLink(relayUrl, record.keys.shareId, token);
-  const where = local ? (local.embedded ? `embedded relay on ${relayUrl} (${local.dataDir ? `rooms kept in ${local.dataDir}` : 'rooms in memory'})` : `the Tandem relay already running on ${relayUrl}`) : relayUrl;
-  const prompts = { ask: 'you approve each one here', auto: 'run without asking', never: 'refused' }[policy];
-  return [
-    `${created ? 'Sharing' : 'Sharing again (same links)'}: ${session.title ?? '(untitled)'}`,
-    `  session ${session.sessionId} in ${session.cwd ?? session.projectFolder}`,
-    `  through ${where}`,
-    '',
-    `Open in a browser (read only):  ${link(record.tokens.observer)}`,
-    `Prompter (can queue prompts):   ${link(record.tokens.prompter)}`,
-    `Handoff (full host control; continue elsewhere with \`tandem pull\`):`,
-    `  ${link(record.tokens.handoff)}`,
-    '',
-    `Remote prompts: ${policy} (${prompts}). Anyone with a link can read this session: share links only with people you trust.`,
-    'Press Ctrl-C to stop sharing.',
-    '',
-  ].join('\n');
-}
 
 function describeRun(s: RunStatus): string {
   const who = s.author ? ` from ${s.author}` : '';

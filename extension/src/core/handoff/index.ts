@@ -2,6 +2,7 @@
 export { describePull } from './describePull';
 export { HandoffError } from './handoffError';
 export { findProjectCandidates, hostBaseName, searchRoots, soleBest, type ProjectCandidate, type ProjectMatch } from './findLocalProject';
+export { localProjectDir, rememberProjectDir } from './localProject';
 export { materialiseSession, type FileResult, type PullOptions, type PullOutcome, type PullResult } from './materialise';
 export { projectFolderName, sanitizeProjectPath } from './projectFolder';
 export { resumeCommand, type ResumeCommand } from './resumeCommand';

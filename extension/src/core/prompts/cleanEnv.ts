@@ -1,5 +1,5 @@
-import os from 'node:os';
 import path from 'node:path';
+import { resolveClaudeDir } from '../transcripts/claudeDir';
 
 // The environment a replayed `claude` runs in. Inherited Claude Code variables are dropped: when
 // the host itself runs inside Claude Code (CLAUDECODE=1, CLAUDE_CODE_ENTRYPOINT, SSE ports, …)
@@ -16,7 +16,7 @@ function isInheritedClaudeVar(name: string): boolean {
 
 /** Where Claude Code keeps its files for this environment: $CLAUDE_CONFIG_DIR or ~/.claude. */
 export function defaultClaudeDir(env: NodeJS.ProcessEnv): string {
-  return env.CLAUDE_CONFIG_DIR || path.join(env.HOME || env.USERPROFILE || os.homedir(), '.claude');
+  return resolveClaudeDir({ env }).dir;
 }
 
 export type ClaudeEnvOptions = {

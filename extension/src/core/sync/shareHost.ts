@@ -1,8 +1,9 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { Origin, PresenceState, setMeta, type RunStatus } from '../../../../protocol/src';
+import { Origin, PresenceState, readLines, readMeta, setMeta, transcriptRoom, type RunStatus } from '../../../../protocol/src';
 import { ShareConnection, type RoomStatus } from '../../../../protocol/src/connector';
 import { PromptRunner, type Approver, type ClaudeSettings, type Logger, type PromptPolicy, type SessionSwitch } from '../prompts';
 import { projectsDir } from '../transcripts/claudeDir';
@@ -14,6 +15,11 @@ import { SessionPublisher } from './sessionPublisher';
 // continues the document instead of publishing the session twice), publishes the session into the
 // transcript room, and runs queued prompts with the host's approver. When Claude Code forks the
 // session during a replay, the share follows the new transcript.
+//
+// Handoff: another machine holding the handoff link (the host capability) can take over. Each host
+// writes its own `hostId` into meta; a host that sees another id there steps down (stops publishing
+// and running prompts) and says who took over. A host whose local copy is behind the shared one
+// refuses to start instead of rolling the shared transcript back: it must pull first.
 
 export type ShareHostOptions = {
   relayUrl: string;
@@ -37,14 +43,18 @@ export type ShareHostOptions = {
   /** give up when the relay has not answered within this long (default 20 s) */
   syncTimeoutMs?: number;
   onRunStatus?: (status: RunStatus) => void;
+  /** another host took the share over; this one has stopped */
+  onSuperseded?: (by: { hostLabel?: string }) => void;
 };
 
 export class ShareHost {
-  private publisher: SessionPublisher;
+  /** made once the relay's copy is in: the publisher compares the file with what the document already holds */
+  private publisher?: SessionPublisher;
   private runner?: PromptRunner;
   private sessionId: string;
   private projectFolder: string;
   private disposed = false;
+  private readonly hostId = crypto.randomBytes(9).toString('base64url');
 
   private constructor(
     private readonly opts: ShareHostOptions,
@@ -54,7 +64,6 @@ export class ShareHost {
   ) {
     this.sessionId = opts.sessionId;
     this.projectFolder = opts.projectFolder;
-    this.publisher = this.newPublisher();
   }
 
   /** Connects, publishes and starts the runner; rejects with a message a person can act on. */
@@ -75,8 +84,11 @@ export class ShareHost {
     const host = new ShareHost(opts, docs, awareness, connection);
     try {
       await host.waitForRelay();
+      await host.refuseIfBehind();
+      setMeta(docs.transcript, { hostId: host.hostId, hostLabel: opts.hostLabel, promptPolicy: opts.promptPolicy, newSessionProjects: [...(opts.newSessionProjects ?? [])] }, Origin.tail);
+      host.watchForTakeover();
+      host.publisher = host.newPublisher();
       await host.publisher.start();
-      setMeta(docs.transcript, { hostLabel: opts.hostLabel, promptPolicy: opts.promptPolicy, newSessionProjects: [...(opts.newSessionProjects ?? [])] }, Origin.tail);
       host.runner = await PromptRunner.start({
         transcriptDoc: docs.transcript,
         queueDoc: docs.queue,
@@ -111,13 +123,13 @@ export class ShareHost {
     return this.connection.status;
   }
 
-  /** People watching the share right now (their presence on the transcript room), the host excluded. */
+  /** People watching the share right now (their presence on the transcript room); hosts are not counted. */
   viewers(): PresenceState['user'][] {
     const out: PresenceState['user'][] = [];
     this.awareness.getStates().forEach((state, id) => {
       if (id === this.awareness.clientID) return;
       const p = PresenceState.safeParse(state);
-      if (p.success) out.push(p.data.user);
+      if (p.success && p.data.user.client !== 'host') out.push(p.data.user);
     });
     return out;
   }
@@ -131,12 +143,40 @@ export class ShareHost {
   async stop({ ended }: { ended: boolean }): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    if (ended) this.publisher.markEnded();
+    if (ended) this.publisher?.markEnded();
     await this.runner?.dispose();
-    this.publisher.dispose();
+    this.publisher?.dispose();
     this.awareness.setLocalState(null);
     this.connection.dispose();
     this.awareness.destroy();
+  }
+
+  /** The shared transcript went on elsewhere and this machine's file is an older prefix of it. */
+  private async refuseIfBehind(): Promise<void> {
+    const shared = readLines(this.docs.transcript);
+    if (shared.length === 0) return;
+    const text = await fs.readFile(this.transcriptPath, 'utf8').catch(() => undefined);
+    if (text === undefined) return;
+    const local = text.split('\n');
+    local.pop(); // the text after the last newline is not a line yet
+    if (local.length < shared.length && local.every((line, i) => line === shared[i])) {
+      const where = readMeta(this.docs.transcript).hostLabel ?? 'another machine';
+      throw new Error(
+        `the shared session continued on ${where}: it has ${shared.length - local.length} lines this machine's copy lacks. ` +
+          'Bring them here first with `tandem pull <handoff link>`, then share again.',
+      );
+    }
+  }
+
+  private watchForTakeover(): void {
+    const meta = transcriptRoom(this.docs.transcript).meta;
+    const check = () => {
+      const now = readMeta(this.docs.transcript);
+      if (this.disposed || now.hostId === undefined || now.hostId === this.hostId) return;
+      meta.unobserve(check);
+      void this.stop({ ended: false }).then(() => this.opts.onSuperseded?.({ hostLabel: now.hostLabel }));
+    };
+    meta.observe(check);
   }
 
   private newPublisher(): SessionPublisher {
@@ -174,7 +214,7 @@ export class ShareHost {
       return;
     }
     this.opts.log.info(`Claude Code forked the shared session: now sharing ${e.sessionId}`);
-    this.publisher.dispose();
+    this.publisher?.dispose();
     this.sessionId = e.sessionId;
     this.projectFolder = folder;
     this.publisher = this.newPublisher();
