@@ -1,0 +1,162 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as Y from 'yjs';
+import { Origin, addPrompt, readRuns, transcriptRoom } from '../protocol/src';
+import { autoApprover } from '../extension/src/core/prompts';
+import { joinShare } from '../extension/src/core/sync/joinShare';
+import { ShareHost } from '../extension/src/core/sync/shareHost';
+import { generateShareKeys, signToken } from '../extension/src/core/sync/shareKeys';
+import { silentLogger } from '../relay/src/logger';
+import { startRelay } from '../relay/src/startRelay';
+import { makeClaudeEnv } from '../test/helpers/claudeEnv';
+import { startFakeAnthropic } from '../test/helpers/fakeAnthropic';
+import { median, percentile } from './harness/stats';
+import type { BenchRow } from './harness/types';
+
+// End to end through the relay (DESIGN.md §7): a line appended to the host's transcript file → the
+// host's document (the peer: the publisher alone) → the relay → a remote viewer's document, over
+// loopback websockets, 1,000 lines one after another. Then queue → run start: a prompt written by a
+// prompter reaches the host's runner and `claude` starts (status `running`), and → the fake API's
+// first request (real `claude` CLI), compared with a bare `claude` spawn → first request.
+
+export const description = 'append → remote viewer through the relay (vs → host doc); queue → run start (real claude)';
+
+const LINES = 1000;
+const PROMPTS = 8;
+
+export async function run(): Promise<BenchRow[]> {
+  const fake = await startFakeAnthropic();
+  const world = makeClaudeEnv(fake);
+  const relay = await startRelay({ port: 0, log: silentLogger });
+  const keys = generateShareKeys();
+  const token = (role: 'host' | 'prompter') => signToken(keys, { role, ttlSeconds: 3600 }).token;
+  const project = world.project('bench');
+  const sessionId = await world.createSession(project);
+  const file = world.transcriptPath(sessionId)!;
+  Object.assign(process.env, world.apiEnv, { HOME: world.home, TMPDIR: world.baseEnv.TMPDIR });
+  const host = await ShareHost.start({
+    relayUrl: relay.url,
+    shareId: keys.shareId,
+    hostToken: token('host'),
+    claudeDir: world.claudeDir,
+    projectFolder: path.basename(path.dirname(file)),
+    sessionId,
+    cwd: project,
+    promptPolicy: 'auto',
+    approver: autoApprover,
+    claude: { command: world.claudePath },
+    journalPath: path.join(world.root, 'journal.jsonl'),
+    log: { ...silentLogger, error: () => undefined },
+  });
+  const viewer = await joinShare(`${relay.url}/s/${keys.shareId}#t=${token('prompter')}`);
+  try {
+    const { local, remote } = await appendLatencies(file, host.docs.transcript, viewer.docs.transcript);
+    const { toRunning, toRequest, bare } = await queueLatencies(viewer.docs, fake, world.claudePath, project, world);
+    const p50 = percentile(remote, 50);
+    const p99 = percentile(remote, 99);
+    const localText = `→ host doc p50 ${percentile(local, 50).toFixed(2)} ms, p99 ${percentile(local, 99).toFixed(2)} ms`;
+    return [
+      { metric: `append → remote viewer p50 (${LINES} lines)`, value: p50, unit: 'ms', peer: localText, ratio: p50 / percentile(local, 50), target: '≤ 10 ms', ok: p50 <= 10 },
+      { metric: `append → remote viewer p99 (${LINES} lines)`, value: p99, unit: 'ms', peer: localText, ratio: p99 / percentile(local, 99), target: '≤ 40 ms', ok: p99 <= 40 },
+      { metric: 'append → remote viewer max', value: Math.max(...remote), unit: 'ms' },
+      { metric: `queue → run start (status running), median of ${PROMPTS}`, value: median(toRunning), unit: 'ms' },
+      {
+        metric: `queue → claude's first API request, median of ${PROMPTS}`,
+        value: median(toRequest),
+        unit: 'ms',
+        peer: `bare claude spawn → first request ${median(bare).toFixed(0)} ms`,
+        ratio: median(toRequest) / median(bare),
+      },
+    ];
+  } finally {
+    viewer.dispose();
+    await host.stop({ ended: true });
+    await relay.close();
+    await fake.close();
+    world.dispose();
+  }
+}
+
+async function appendLatencies(file: string, hostDoc: Y.Doc, viewerDoc: Y.Doc): Promise<{ local: number[]; remote: number[] }> {
+  const local: number[] = [];
+  const remote: number[] = [];
+  const sentAt = new Map<number, number>();
+  const watch = (doc: Y.Doc, into: number[]) => {
+    const lines = transcriptRoom(doc).lines;
+    let seen = lines.length;
+    const arrived = new Map<number, () => void>();
+    lines.observe(() => {
+      const now = performance.now();
+      for (const line of lines.slice(seen)) {
+        const seq = /"benchSeq":(\d+)/.exec(line)?.[1];
+        if (seq === undefined) continue;
+        into.push(now - sentAt.get(Number(seq))!);
+        arrived.get(Number(seq))?.();
+      }
+      seen = lines.length;
+    });
+    return (seq: number) => new Promise<void>((resolve) => arrived.set(seq, resolve));
+  };
+  const atHost = watch(hostDoc, local);
+  const atViewer = watch(viewerDoc, remote);
+  const filler = 'x'.repeat(900);
+  for (let seq = 0; seq < LINES; seq++) {
+    const line = JSON.stringify({ type: 'bench-line', benchSeq: seq, text: filler }) + '\n';
+    const both = Promise.all([atHost(seq), atViewer(seq)]);
+    sentAt.set(seq, performance.now());
+    fs.appendFileSync(file, line);
+    await both;
+  }
+  return { local, remote };
+}
+
+async function queueLatencies(
+  docs: { transcript: Y.Doc; queue: Y.Doc },
+  fake: Awaited<ReturnType<typeof startFakeAnthropic>>,
+  claudePath: string,
+  project: string,
+  world: ReturnType<typeof makeClaudeEnv>,
+): Promise<{ toRunning: number[]; toRequest: number[]; bare: number[] }> {
+  const toRunning: number[] = [];
+  const toRequest: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < PROMPTS; i++) {
+    const id = `bench-${crypto.randomBytes(6).toString('hex')}`;
+    const text = `bench prompt ${id}`;
+    const t0 = performance.now();
+    const wallStart = Date.now();
+    addPrompt(docs.queue, { id, text, author: 'bench', createdAt: Date.now(), kind: 'resume' }, Origin.composer);
+    await until(docs.transcript, () => readRuns(docs.transcript).get(id)?.state === 'running');
+    toRunning.push(performance.now() - t0);
+    await until(docs.transcript, () => readRuns(docs.transcript).get(id)?.state === 'done');
+    const request = fake.requests.find((q) => q.lastUserText === text);
+    if (request) toRequest.push(request.receivedAt - wallStart);
+    bare.push(await bareSpawnToRequest(fake, claudePath, project, world));
+  }
+  return { toRunning, toRequest, bare };
+}
+
+async function bareSpawnToRequest(fake: Awaited<ReturnType<typeof startFakeAnthropic>>, claudePath: string, cwd: string, world: ReturnType<typeof makeClaudeEnv>): Promise<number> {
+  const { spawn } = await import('node:child_process');
+  const text = `bare ${crypto.randomBytes(6).toString('hex')}`;
+  const start = Date.now();
+  await new Promise<void>((resolve) => {
+    const child = spawn(claudePath, ['-p', text, '--output-format', 'stream-json', '--verbose'], { cwd, env: { ...world.baseEnv, ...world.apiEnv }, stdio: ['ignore', 'ignore', 'ignore'] });
+    child.on('exit', () => resolve());
+  });
+  const request = fake.requests.find((q) => q.lastUserText === text);
+  return request ? request.receivedAt - start : NaN;
+}
+
+function until(doc: Y.Doc, cond: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (cond()) return resolve();
+    const check = () => {
+      if (!cond()) return;
+      doc.off('update', check);
+      resolve();
+    };
+    doc.on('update', check);
+  });
+}
