@@ -5,7 +5,6 @@ import type { DisposableLike } from './lifecycle';
 // Tokens never reach it: links are logged through redactLink.
 
 export type Logger = {
-  trace(message: string): void;
   debug(message: string): void;
   info(message: string): void;
   warn(message: string): void;
@@ -17,7 +16,6 @@ export type TandemLog = Logger & DisposableLike & { show(): void };
 export function createLog(): TandemLog {
   const channel = vscode.window.createOutputChannel('Tandem', { log: true });
   return {
-    trace: (m) => channel.trace(m),
     debug: (m) => channel.debug(m),
     info: (m) => channel.info(m),
     warn: (m) => channel.warn(m),

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import path from 'node:path';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { DEFAULT_ALLOWED_ORIGINS } from '../../../../relay/src/auth/originPolicy';
 import { createJsonLogger } from '../../../../relay/src/logger';
 import { startRelay, type RelayHandle } from '../../../../relay/src/startRelay';
@@ -20,8 +20,6 @@ const PORT_KEY = 'tandem.embeddedRelay.port';
 export class RelayService extends Disposable {
   private embedded: RelayHandle | undefined;
   private starting: Promise<RelayHandle> | undefined;
-  private readonly changed = this.register(new vscode.EventEmitter<void>());
-  readonly onDidChange = this.changed.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -55,7 +53,6 @@ export class RelayService extends Disposable {
     this.embedded = undefined;
     await relay.close();
     this.log.info(`embedded relay stopped (${relay.url})`);
-    if (!this.isDisposed) this.changed.fire();
     return true;
   }
 
@@ -80,7 +77,6 @@ export class RelayService extends Disposable {
     }
     this.embedded = relay;
     this.log.info(`embedded relay listening on ${relay.url}${relay.storageKind === 'memory' ? '' : ` (rooms kept in ${storage})`}`);
-    this.changed.fire();
     return relay;
   }
 }
