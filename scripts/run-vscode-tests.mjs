@@ -163,6 +163,7 @@ async function main() {
   // A quiet workbench for screenshots: no welcome tab, no chat panel.
   fs.mkdirSync(path.join(tmp, 'user-data/User'), { recursive: true });
   fs.writeFileSync(path.join(tmp, 'user-data/User/settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden' }));
+  fs.rmSync(artifacts, { recursive: true, force: true }); // only this run's screenshots
   fs.mkdirSync(artifacts, { recursive: true });
 
   const port = await freePort();
