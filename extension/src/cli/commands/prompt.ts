@@ -1,14 +1,14 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type * as Y from 'yjs';
-import { Origin, addPrompt, isTerminal, readPrompts, readRuns, transcriptRoom, type PromptRequest, type RunStatus } from '../../../../protocol/src';
+import { Origin, addPrompt, isTerminal, readRuns, transcriptRoom, type PromptRequest, type RunStatus } from '../../../../protocol/src';
 import { parseShareLink, ShareJoinError } from '../../core/sync/joinShare';
 import { ExitCode, UserError, type CliIo, type Command } from '../command';
 import { joinForCli } from '../joinErrors';
 
-// `tandem prompt LINK "text"`: queue a prompt with a prompter link. The prompt is checked into the
-// relay by reading it back over a second connection before the command says it is queued;
-// --wait then follows the host's status for it until the run ends.
+// `tandem prompt LINK "text"`: queue a prompt with a prompter link. The command says it is queued
+// only once the relay has stored it (the connector's flush); --wait then follows the host's status
+// for it until the run ends.
 
 export const promptCommand: Command = {
   name: 'prompt',
@@ -54,7 +54,11 @@ export const promptCommand: Command = {
       } catch (e) {
         throw new UserError(`the prompt cannot be queued: ${(e as Error).message}`, ExitCode.usage);
       }
-      await Promise.race([confirmQueued(link, prompt.id), denied.then((reason) => Promise.reject(new UserError(`the relay refused the prompt: ${reason}`, ExitCode.linkRefused)))]);
+      await Promise.race([
+        share.connection.queue.flush(),
+        denied.then((reason) => Promise.reject(new UserError(`the relay refused the prompt: ${reason}`, ExitCode.linkRefused))),
+        new Promise((_, reject) => setTimeout(() => reject(new UserError('the relay did not confirm the prompt within 15 s; it may not be queued: try again', ExitCode.unreachable)), 15_000).unref()),
+      ]);
       io.stdout.write(`queued prompt ${prompt.id}\n`);
       if (!values.wait) return ExitCode.ok;
       const status = await waitForRun(io, share.docs.transcript, prompt.id);
@@ -64,18 +68,6 @@ export const promptCommand: Command = {
     }
   },
 };
-
-/** Reads the queue back over a fresh connection: once it is there, the relay holds it. */
-async function confirmQueued(link: string, promptId: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const check = await joinForCli(link);
-    const found = readPrompts(check.docs.queue).valid.some((p) => p.id === promptId);
-    check.dispose();
-    if (found) return;
-  }
-  throw new UserError('the relay did not confirm the prompt within 15 s; it may not be queued — try again', ExitCode.unreachable);
-}
 
 /** Prints each status the host writes for the prompt; resolves with the final one (or undefined on Ctrl-C). */
 function waitForRun(io: CliIo, doc: Y.Doc, promptId: string): Promise<RunStatus | undefined> {

@@ -145,6 +145,8 @@ export class ShareHost {
     this.disposed = true;
     if (ended) this.publisher?.markEnded();
     await this.runner?.dispose();
+    // what was written last (ended, interrupted runs) reaches the relay before the socket closes, if it is up
+    await Promise.race([this.connection.transcript.flush(), new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
     this.publisher?.dispose();
     this.awareness.setLocalState(null);
     this.connection.dispose();
