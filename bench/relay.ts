@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { percentile } from './harness/stats';
 import type { BenchRow } from './harness/types';
+import { freePort } from '../test/helpers/freePort';
 import type { FanoutConfig, FanoutResult, JoinConfig, JoinResult, StepResult } from './relay/loadgen';
 import { processCpuMs, processRssMb } from './relay/procStats';
 
@@ -186,16 +186,6 @@ function sample(pid: number) {
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 function fmt(n: number): string {
   return Number.isInteger(n) ? String(n) : n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);

@@ -13,7 +13,8 @@ import { TokenBucket } from './limits';
 
 export type AwarenessLimits = { perSecond: number; burst: number; maxStateBytes: number };
 
-type Entry = { clientId: number; clock: number; state: string };
+export type AwarenessEntry = { clientId: number; clock: number; state: string };
+type Entry = AwarenessEntry;
 
 type Member<C> = { conn: C; clientId: number | null; bucket: TokenBucket; held: Entry | null; timer: NodeJS.Timeout | null };
 
@@ -43,7 +44,7 @@ export class RoomAwareness<C extends object> {
     const entry = this.entries.get(m.clientId);
     if (!entry) return;
     this.entries.delete(m.clientId);
-    this.broadcast(encodeMessage([{ clientId: m.clientId, clock: entry.clock + 1, state: 'null' }]));
+    this.broadcast(encodeAwarenessEntries([{ clientId: m.clientId, clock: entry.clock + 1, state: 'null' }]));
   }
 
   /** Handles one awareness update from `conn`. Throws on a malformed message. */
@@ -67,7 +68,7 @@ export class RoomAwareness<C extends object> {
 
   /** Every known state as one message (for a joining client or a query), or null if there are none. */
   snapshot(): Buffer | null {
-    return this.entries.size === 0 ? null : encodeMessage([...this.entries.values()]);
+    return this.entries.size === 0 ? null : encodeAwarenessEntries([...this.entries.values()]);
   }
 
   size(): number {
@@ -114,11 +115,12 @@ export class RoomAwareness<C extends object> {
     if (!newer) return;
     if (entry.state === 'null') this.entries.delete(entry.clientId);
     else this.entries.set(entry.clientId, entry);
-    this.broadcast(encodeMessage([entry]));
+    this.broadcast(encodeAwarenessEntries([entry]));
   }
 }
 
-function encodeMessage(entries: Entry[]): Buffer {
+/** An awareness message carrying `entries` as they are (also how tests craft hostile ones). */
+export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Buffer {
   const inner = encoding.createEncoder();
   encoding.writeVarUint(inner, entries.length);
   for (const e of entries) {

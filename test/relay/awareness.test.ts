@@ -1,26 +1,13 @@
 import assert from 'node:assert/strict';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { MessageType } from '../../protocol/src';
 import { waitFor } from '../helpers/waitFor';
+import { encodeAwarenessEntries } from '../../relay/src/roomAwareness';
 import { RelayFixture } from './helpers/relayFixture';
 import { recordMessages, roomUrl, tryUpgrade } from './helpers/rawClient';
 
 type Entry = { clientId: number; clock: number; state: string };
 
-function awarenessMessage(entries: Entry[]): Buffer {
-  const inner = encoding.createEncoder();
-  encoding.writeVarUint(inner, entries.length);
-  for (const e of entries) {
-    encoding.writeVarUint(inner, e.clientId);
-    encoding.writeVarUint(inner, e.clock);
-    encoding.writeVarString(inner, e.state);
-  }
-  const outer = encoding.createEncoder();
-  encoding.writeVarUint(outer, MessageType.awareness);
-  encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner));
-  return Buffer.from(encoding.toUint8Array(outer));
-}
 
 function decodeEntries(message: Buffer): Entry[] {
   const outer = decoding.createDecoder(message);
@@ -49,7 +36,7 @@ describe('relay: awareness', () => {
     const { flooder, watcher } = await twoViewers();
     const seen = recordMessages(watcher);
     const started = performance.now();
-    for (let clock = 1; clock <= 2000; clock++) flooder.send(awarenessMessage([{ clientId: 42, clock, state: JSON.stringify({ user: { name: `n${clock}` } }) }]));
+    for (let clock = 1; clock <= 2000; clock++) flooder.send(encodeAwarenessEntries([{ clientId: 42, clock, state: JSON.stringify({ user: { name: `n${clock}` } }) }]));
     await waitFor(() => seen.ofType(MessageType.awareness).some((m) => decodeEntries(m).some((e) => e.clock === 2000)), { what: 'the newest state' });
     const elapsed = (performance.now() - started) / 1000;
     const delivered = seen.ofType(MessageType.awareness).length;
@@ -61,17 +48,17 @@ describe('relay: awareness', () => {
   it('binds awareness to the connection: no other client id, no oversized or non-JSON state', async () => {
     const { flooder: eve, watcher: ann } = await twoViewers();
     const seen = recordMessages(eve);
-    ann.send(awarenessMessage([{ clientId: 1, clock: 1, state: '{"user":{"name":"ann"}}' }]));
+    ann.send(encodeAwarenessEntries([{ clientId: 1, clock: 1, state: '{"user":{"name":"ann"}}' }]));
     await waitFor(() => seen.ofType(MessageType.awareness).length === 1, { what: "ann's presence" });
     eve.send(
-      awarenessMessage([
+      encodeAwarenessEntries([
         { clientId: 1, clock: 5, state: '{"user":{"name":"not ann"}}' },
         { clientId: 1, clock: 6, state: 'null' },
         { clientId: 2, clock: 1, state: 'not json' },
       ]),
     );
-    eve.send(awarenessMessage([{ clientId: 2, clock: 2, state: JSON.stringify({ big: 'x'.repeat(10_000) }) }]));
-    eve.send(awarenessMessage([{ clientId: 2, clock: 3, state: '{"user":{"name":"eve"}}' }]));
+    eve.send(encodeAwarenessEntries([{ clientId: 2, clock: 2, state: JSON.stringify({ big: 'x'.repeat(10_000) }) }]));
+    eve.send(encodeAwarenessEntries([{ clientId: 2, clock: 3, state: '{"user":{"name":"eve"}}' }]));
     await waitFor(() => seen.ofType(MessageType.awareness).length === 2, { what: "eve's own valid presence" });
     const entries = seen.ofType(MessageType.awareness).flatMap(decodeEntries);
     assert.deepEqual(entries, [

@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { buildLink, readLines } from '../../../protocol/src';
-import { runCli } from '../../../extension/src/cli/cli';
+import { runCliCaptured } from '../../helpers/cli';
 import { joinShare } from '../../../extension/src/core/sync/joinShare';
 import { SessionPublisher } from '../../../extension/src/core/sync/sessionPublisher';
 import { signToken, type ShareKeys } from '../../../extension/src/core/sync/shareKeys';
@@ -21,17 +20,9 @@ import { Sandbox } from '../../unit/handoff/sandbox';
 const SESSION = '8c880a68-969b-4b92-8733-a4927179d072'; // 2.1.97: nested subagent and tool-results
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 
-type Captured = { code: number; out: string; err: string };
-
-async function tandem(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Captured> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await runCli(args, { stdout, stderr, stdin: new PassThrough(), env, interrupted: new Promise(() => undefined) });
-  return { code, out, err };
+async function tandem(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+  const r = await runCliCaptured(args, { env });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 describe('handoff e2e: tandem pull from a real share over a real relay', function () {

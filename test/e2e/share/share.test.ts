@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
@@ -12,6 +11,7 @@ import { silentLogger } from '../../../relay/src/logger';
 import { CliProcess, runCliCaptured, shareLinks } from '../../helpers/cli';
 import { makeClaudeEnv, type ClaudeTestEnv } from '../../helpers/claudeEnv';
 import { startFakeAnthropic, type FakeAnthropic } from '../../helpers/fakeAnthropic';
+import { freePort } from '../../helpers/freePort';
 import { waitFor } from '../../helpers/waitFor';
 
 // Issue 4 end to end: `tandem share` as a real process, a real relay, viewers over websockets, and
@@ -53,16 +53,6 @@ async function finalRun(share: JoinedShare, id: string, timeoutMs = 30_000): Pro
   );
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('e2e: tandem share, open and prompt', function () {
   this.timeout(90_000);

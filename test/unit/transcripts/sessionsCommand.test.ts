@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../../../extension/src/cli/cli';
-import type { CliIo } from '../../../extension/src/cli/command';
 import type { SessionSummary } from '../../../extension/src/core/transcripts/catalog';
+import { runCliCaptured } from '../../helpers/cli';
 import { corpusSource } from './fixtures';
 
 // `tandem sessions`, run in-process through the real command table.
 
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { stdout: '', stderr: '' };
-  out.on('data', (c) => (chunks.stdout += c));
-  err.on('data', (c) => (chunks.stderr += c));
-  const io: CliIo = { stdout: out, stderr: err, stdin: new PassThrough(), env, interrupted: new Promise(() => undefined) };
-  const code = await runCli(argv, io);
-  return { code, ...chunks };
-}
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => runCliCaptured(argv, { env });
 
 describe('cli: tandem sessions', () => {
   it('prints the catalog as JSON with --json', async () => {
