@@ -1,25 +1,17 @@
-import { WebsocketProvider } from 'y-websocket';
+import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import type { Awareness } from 'y-protocols/awareness';
-import {
-  CloseCode,
-  TOKEN_SUBPROTOCOL_PREFIX,
-  roomName,
-  websocketBase,
-  type ParsedLink,
-  type PresenceState,
-  type RoomKind,
-} from '../../../protocol/src';
+import { CloseCode, type ParsedLink, type PresenceState } from '../../../protocol/src';
+import { ShareConnection, browserSocketFactory, type RoomStatus } from '../../../protocol/src/connector';
 
-// The viewer's side of a share: two Y.Docs (transcript and queue rooms) synced from the relay, and
-// one status a person can read. The rest of the UI sees only `SessionConnection`, so swapping this
-// for the shared connector (or a test double holding plain Y.Docs) touches this file alone.
+// The viewer's side of a share: two Y.Docs (transcript and queue rooms) synced from the relay through
+// the shared connector (the same one the CLI and the host use), and one status a person can read. The
+// rest of the UI sees only `SessionConnection`, so a test can hand it plain Y.Docs instead.
 
 export type ConnectionStatus =
   | { kind: 'connecting' }
   | { kind: 'synced' }
   | { kind: 'offline' }
-  /** permanent: the relay closed with 4401/4403; `detail` says what to do */
+  /** permanent: the relay closed with 4401/4403 or refused the upgrade; `detail` says what to do */
   | { kind: 'expired' | 'revoked' | 'refused'; detail: string };
 
 export interface SessionConnection {
@@ -35,45 +27,39 @@ export interface SessionConnection {
 export function connectToShare(link: ParsedLink, presence: PresenceState, nowSeconds: () => number = () => Date.now() / 1000): SessionConnection {
   const transcript = new Y.Doc();
   const queue = new Y.Doc();
-  const open = (doc: Y.Doc, room: RoomKind) =>
-    new WebsocketProvider(websocketBase(link.relayUrl), roomName(link.shareId, room), doc, {
-      // the token rides in the subprotocol header, so it never appears in a URL the relay could log
-      protocols: [`${TOKEN_SUBPROTOCOL_PREFIX}${link.token}`],
-      disableBc: true,
-      maxBackoffTime: 5000,
-    });
-  const providers = [open(transcript, 'transcript'), open(queue, 'queue')];
-  const awareness = providers[0].awareness;
+  const awareness = new Awareness(transcript);
   awareness.setLocalState(presence);
+  const share = new ShareConnection({
+    relayUrl: link.relayUrl,
+    shareId: link.shareId,
+    token: link.token,
+    docs: { transcript, queue },
+    awareness: { transcript: awareness },
+    socket: browserSocketFactory,
+    backoff: { maxMs: 5000 },
+  });
   const listeners = new Set<(s: ConnectionStatus) => void>();
-  let permanent: ConnectionStatus | null = null;
-  let current: ConnectionStatus = { kind: 'connecting' };
   let everSynced = false;
-
-  const update = () => {
-    const next = permanent ?? derive();
+  const toStatus = (s: RoomStatus): ConnectionStatus => {
+    switch (s.state) {
+      case 'synced':
+        everSynced = true;
+        return { kind: 'synced' };
+      case 'refused':
+        return refusal({ code: s.code, reason: s.reason }, link, nowSeconds());
+      case 'connecting':
+        return everSynced || s.attempt > 0 ? { kind: 'offline' } : { kind: 'connecting' };
+      default:
+        return { kind: 'offline' };
+    }
+  };
+  let current = toStatus(share.status);
+  const offStatus = share.onStatus((s) => {
+    const next = toStatus(s);
     if (JSON.stringify(next) === JSON.stringify(current)) return;
     current = next;
     for (const l of listeners) l(current);
-  };
-  const derive = (): ConnectionStatus => {
-    if (providers.every((p) => p.synced)) {
-      everSynced = true;
-      return { kind: 'synced' };
-    }
-    return everSynced || providers.some((p) => p.wsUnsuccessfulReconnects > 0) ? { kind: 'offline' } : { kind: 'connecting' };
-  };
-  const onClosed = (event: { code: number; reason: string }) => {
-    permanent = refusal(event, link, nowSeconds());
-    for (const p of providers) p.disconnect();
-    update();
-  };
-  for (const p of providers) {
-    p.on('status', update);
-    p.on('sync', update);
-    p.on('connection-close', update);
-    p.on('closed', onClosed);
-  }
+  });
 
   let disposed = false;
   return {
@@ -89,7 +75,9 @@ export function connectToShare(link: ParsedLink, presence: PresenceState, nowSec
       if (disposed) return;
       disposed = true;
       listeners.clear();
-      for (const p of providers) p.destroy();
+      offStatus();
+      share.dispose();
+      awareness.destroy();
       transcript.destroy();
       queue.destroy();
     },
