@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { percentile } from './harness/stats';
 import type { BenchRow } from './harness/types';
-import { freePort } from '../test/helpers/freePort';
+import { freePort } from '../extension/src/core/sync/freePort';
 import type { FanoutConfig, FanoutResult, JoinConfig, JoinResult, StepResult } from './relay/loadgen';
 import { processCpuMs, processRssMb } from './relay/procStats';
 

@@ -11,7 +11,7 @@ import { silentLogger } from '../../../relay/src/logger';
 import { CliProcess, runCliCaptured, shareLinks } from '../../helpers/cli';
 import { makeClaudeEnv, type ClaudeTestEnv } from '../../helpers/claudeEnv';
 import { startFakeAnthropic, type FakeAnthropic } from '../../helpers/fakeAnthropic';
-import { freePort } from '../../helpers/freePort';
+import { freePort } from '../../../extension/src/core/sync/freePort';
 import { waitFor } from '../../helpers/waitFor';
 
 // Issue 4 end to end: `tandem share` as a real process, a real relay, viewers over websockets, and

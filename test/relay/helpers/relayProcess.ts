@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-export { freePort } from '../../helpers/freePort';
+export { freePort } from '../../../extension/src/core/sync/freePort';
 
 // The relay as a separate process (for kill -9 and SIGTERM), run from source through tsx.
 

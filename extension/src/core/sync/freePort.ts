@@ -1,6 +1,6 @@
 import net from 'node:net';
 
-/** A loopback port nothing listens on right now (for servers a test must restart on the same port). */
+/** A loopback port nothing listens on right now (the embedded relay keeps one across restarts; tests restart servers on one). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();

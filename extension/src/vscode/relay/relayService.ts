@@ -1,9 +1,9 @@
-import net from 'node:net';
 import path from 'node:path';
 import type * as vscode from 'vscode';
 import { DEFAULT_ALLOWED_ORIGINS } from '../../../../relay/src/auth/originPolicy';
 import { createJsonLogger } from '../../../../relay/src/logger';
 import { startRelay, type RelayHandle } from '../../../../relay/src/startRelay';
+import { freePort } from '../../core/sync/freePort';
 import { Disposable, toDisposable } from '../lifecycle';
 import type { Logger } from '../log';
 import type { SettingsService } from '../settings';
@@ -79,15 +79,4 @@ export class RelayService extends Disposable {
     this.log.info(`embedded relay listening on ${relay.url}${relay.storageKind === 'memory' ? '' : ` (rooms kept in ${storage})`}`);
     return relay;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
