@@ -1,17 +1,16 @@
-import crypto from 'node:crypto';
-import { buildLink, encodeClaims, joinToken, type Role } from '../../protocol/src';
+import { buildLink, type Role } from '../../protocol/src';
+import { generateShareKeys, signToken } from '../../extension/src/core/sync/shareKeys';
 
-// A share key pair and signed role tokens, made with node:crypto the way a host makes them: the share
-// id is the Ed25519 public key (base64url of its 32 raw bytes) and a token is claims.signature.
+// A share and signed role links for browser tests, made by the host's own key code.
 export type ShareKeys = { shareId: string; token(role: Role, opts?: { name?: string; ttlSeconds?: number }): string; link(relayUrl: string, role: Role, name?: string): string };
 
 export function newShareKeys(): ShareKeys {
-  const { publicKey, privateKey } = crypto.generateKeyPairSync('ed25519');
-  const shareId = publicKey.export({ format: 'jwk' }).x as string;
+  const keys = generateShareKeys();
   const token = (role: Role, opts: { name?: string; ttlSeconds?: number } = {}) => {
-    const now = Math.floor(Date.now() / 1000);
-    const payload = encodeClaims({ v: 1, sid: shareId, role, iat: now, exp: now + (opts.ttlSeconds ?? 3600), jti: crypto.randomBytes(9).toString('base64url'), ...(opts.name ? { name: opts.name } : {}) });
-    return joinToken(payload, crypto.sign(null, Buffer.from(payload), privateKey));
+    const ttl = opts.ttlSeconds ?? 3600;
+    // a negative lifetime gives a link that expired that long ago (issued a minute before that)
+    const issuedAt = ttl > 0 ? undefined : Date.now() / 1000 + ttl - 60;
+    return signToken(keys, { role, ttlSeconds: ttl > 0 ? ttl : 60, name: opts.name, now: issuedAt }).token;
   };
-  return { shareId, token, link: (relayUrl, role, name) => buildLink(relayUrl, shareId, token(role, { name })) };
+  return { shareId: keys.shareId, token, link: (relayUrl, role, name) => buildLink(relayUrl, keys.shareId, token(role, { name })) };
 }
