@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { createJsonLogger } from '../../relay/src/logger';
 import { startRelay, type RelayHandle } from '../../relay/src/startRelay';
@@ -7,8 +9,16 @@ import { startRelay, type RelayHandle } from '../../relay/src/startRelay';
 // refused, and never printed.
 export type TestRelay = Pick<RelayHandle, 'url' | 'close' | 'metrics'> & { logs: string[] };
 
-export async function startTestRelay(): Promise<TestRelay> {
+export const VIEWER_DIST = path.resolve(__dirname, '../../dist/webview');
+
+/** Builds the bundles when a bare `mocha` run finds no viewer build (`npm test` builds first). */
+export function ensureViewerBuilt(): void {
+  if (!fs.existsSync(path.join(VIEWER_DIST, 'browser.js'))) execFileSync(process.execPath, [path.resolve(__dirname, '../../scripts/build.mjs')], { stdio: 'ignore' });
+}
+
+export async function startTestRelay(options: { allowedOrigins?: string[] } = {}): Promise<TestRelay> {
+  ensureViewerBuilt();
   const logs: string[] = [];
-  const relay = await startRelay({ port: 0, staticDir: path.resolve(__dirname, '../../dist/webview'), log: createJsonLogger((l) => logs.push(l), 'debug') });
+  const relay = await startRelay({ port: 0, staticDir: VIEWER_DIST, log: createJsonLogger((l) => logs.push(l), 'debug'), ...options });
   return { url: relay.url, metrics: relay.metrics, close: () => relay.close(), logs };
 }

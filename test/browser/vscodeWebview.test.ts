@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { Origin, appendLines, setMeta, type WebviewToHost } from '../../protocol/src';
+import { buildViewerHtml, relayOrigins } from '../../extension/src/vscode/webview/viewerHtml';
+import { artifactPath, hasChromium, launchChromium } from './chromium';
+import { VIEWER_DIST, startTestRelay, type TestRelay } from './relay';
+import { newShareKeys } from './shareKeys';
+import { startHost } from './host';
+import { waitFor } from '../helpers/waitFor';
+import { prompt } from '../unit/ui/lines';
+
+// The VS Code build of the viewer in Chromium, in the page the extension builds for it (its CSP with a
+// nonce, vscode.js and vscode.css) with VS Code's webview API stood in for: the ready/init handshake,
+// status messages back to the host, focusComposer, and a message the viewer must refuse.
+
+describe('browser: the VS Code webview build', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let relay: TestRelay;
+  // The page is served from loopback like the relay: Chromium's local-network checks stop a page on a
+  // public origin (or a routed one) from opening sockets to 127.0.0.1.
+  let webview: http.Server;
+  let WEBVIEW = '';
+  let html = '';
+
+  before(async function () {
+    if (!hasChromium()) this.skip();
+    browser = await launchChromium();
+    webview = http.createServer((req, res) => {
+      const name = path.basename(new URL(req.url ?? '/', 'http://x').pathname);
+      if (!name) return res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+      const file = path.join(VIEWER_DIST, name);
+      if (!fs.existsSync(file)) return res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': name.endsWith('.css') ? 'text/css' : 'text/javascript' }).end(fs.readFileSync(file));
+    });
+    await new Promise<void>((resolve) => webview.listen(0, '127.0.0.1', resolve));
+    WEBVIEW = `http://127.0.0.1:${(webview.address() as AddressInfo).port}`;
+    relay = await startTestRelay({ allowedOrigins: [WEBVIEW] });
+  });
+  after(async () => {
+    await browser?.close();
+    await relay?.close();
+    webview?.close();
+  });
+
+  it('posts ready, connects on init, reports its status and focuses the composer when asked', async () => {
+    const keys = newShareKeys();
+    const claudeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-ui-vsc-'));
+    const sessionFile = path.join(claudeDir, 'projects', '-work-app', '4ee0e48e-16e0-4f55-9548-e31cca6f4846.jsonl');
+    fs.mkdirSync(path.dirname(sessionFile), { recursive: true });
+    fs.writeFileSync(sessionFile, [prompt('Hello from the VS Code webview'), JSON.stringify({ type: 'custom-title', customTitle: 'Webview session' })].join('\n') + '\n');
+    const host = await startHost({ relayUrl: relay.url, shareId: keys.shareId, hostToken: keys.token('host'), sessionFile, claudeDir });
+    const page = await browser.newPage({ viewport: { width: 420, height: 760 }, colorScheme: 'dark' });
+    try {
+      html = buildViewerHtml({ cspSource: WEBVIEW, scriptUri: `${WEBVIEW}/vscode.js`, styleUri: `${WEBVIEW}/vscode.css`, connectOrigins: relayOrigins(relay.url) });
+      // a string, not a function: tsx's name-keeping helper does not exist in the page
+      await page.addInitScript('window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m) });');
+      const posted = () => page.evaluate(() => (window as unknown as { __posted: WebviewToHost[] }).__posted);
+      await page.goto(`${WEBVIEW}/`);
+      await waitFor(async () => (await posted()).some((m) => m.type === 'ready'), { what: 'ready' });
+
+      const send = (m: unknown) => page.evaluate((msg) => window.postMessage(msg, '*'), m);
+      await send({ type: 'init', link: keys.link(relay.url, 'prompter', 'Ana') });
+      await page.getByText('Hello from the VS Code webview').waitFor({ timeout: 15_000 });
+      await waitFor(async () => (await posted()).some((m) => m.type === 'status' && m.connection === 'synced' && m.title === 'Webview session'), { timeoutMs: 10_000, what: 'a synced status with the title' });
+
+      await send({ type: 'focusComposer' });
+      await waitFor(() => page.evaluate(() => document.activeElement?.classList.contains('composer-input')), { what: 'the composer to have focus' });
+
+      await send({ type: 'init' });
+      await waitFor(async () => (await posted()).some((m) => m.type === 'log' && /ignored a message.*link/.test(m.message)), { what: 'the viewer to refuse a bad message' });
+
+      setMeta(host.transcriptDoc, { state: 'live' }, Origin.tail);
+      appendLines(host.transcriptDoc, [prompt('and a live line')], Origin.tail);
+      await page.getByText('and a live line').waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: artifactPath('vscode-webview-sidebar.png') });
+    } finally {
+      await page.close();
+      await host.dispose();
+      fs.rmSync(claudeDir, { recursive: true, force: true });
+    }
+  });
+});
