@@ -62,7 +62,8 @@ describe('browser: the VS Code webview build', function () {
       await page.addInitScript('window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m) });');
       const posted = () => page.evaluate(() => (window as unknown as { __posted: WebviewToHost[] }).__posted);
       await page.goto(`${WEBVIEW}/`);
-      await waitFor(async () => (await posted()).some((m) => m.type === 'ready'), { what: 'ready' });
+      await waitFor(async () => (await posted()).length > 0, { what: 'ready' });
+      assert.deepEqual((await posted())[0], { type: 'ready' }, 'the first thing the viewer says is ready');
 
       const send = (m: unknown) => page.evaluate((msg) => window.postMessage(msg, '*'), m);
       await send({ type: 'init', link: keys.link(relay.url, 'prompter', 'Ana') });
