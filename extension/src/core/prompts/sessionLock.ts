@@ -58,23 +58,27 @@ async function staleOwner(file: string): Promise<{ token?: string } | undefined>
   return stat !== undefined && Date.now() - stat.mtimeMs > 5000 ? {} : undefined;
 }
 
-/** Removes a stale lock without racing another waiter: the file is moved aside atomically, and if
- *  what was moved turns out to be a fresh lock taken meanwhile, it is put back. */
+/** Removes a stale lock without racing another waiter. Takeovers are serialised by a guard file
+ *  created exclusively; under it the lock is read again and removed only if it still names the dead
+ *  owner (a live lock only ever changes by being released, or created while absent). A guard left
+ *  by a waiter that died mid-takeover is cleared after a few seconds. */
 async function takeOver(file: string, staleToken: string | undefined): Promise<void> {
-  const aside = `${file}.${crypto.randomUUID()}.stale`;
+  const guard = `${file}.takeover`;
   try {
-    await fs.rename(file, aside);
+    await fs.writeFile(guard, String(process.pid), { flag: 'wx', mode: 0o600 });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    const st = await fs.stat(guard).catch(() => undefined);
+    if (st && Date.now() - st.mtimeMs > 5000) await fs.rm(guard, { force: true });
+    return;
   }
-  const moved = await readOwner(aside);
-  if (moved && moved !== 'gone' && moved.token !== staleToken) {
-    await fs.link(aside, file).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EEXIST') throw e;
-    });
+  try {
+    const owner = await readOwner(file);
+    const unchanged = owner === undefined ? staleToken === undefined : owner !== 'gone' && owner.token === staleToken;
+    if (unchanged) await fs.rm(file, { force: true });
+  } finally {
+    await fs.rm(guard, { force: true });
   }
-  await fs.rm(aside, { force: true });
 }
 
 async function releaseIfOurs(file: string, token: string): Promise<void> {
