@@ -159,7 +159,7 @@ describe('browser: the session viewer in Chromium', function () {
     );
     await publish(sessionFile, claudeDir);
     const { page, errors, dialogs } = await open('observer');
-    await page.getByText('Canary text: hostile markdown follows.').waitFor({ timeout: 15_000 });
+    await page.getByText('Canary text: hostile markdown follows.').waitFor({ state: 'attached', timeout: 15_000 });
     // open every collapsed row so hidden content is rendered too
     const closed = page.locator('.disclosure-summary[aria-expanded="false"]');
     for (let i = 0; i < 20 && (await closed.count()) > 0; i++) await closed.first().click();
@@ -212,13 +212,19 @@ describe('browser: the session viewer in Chromium', function () {
     assert.deepEqual(errors, []);
   });
 
-  it('shows no composer to an observer link and explains an expired link instead of connecting', async () => {
+  it('shows no composer to an observer link; explains a link the host revokes, an expired link and a damaged one', async () => {
     const { claudeDir, sessionFile } = claudeDirWith(path.join(corpus, 'Jason-liu-0219-my-claude/projects', PROJECT, `${SESSION}.jsonl`), SESSION);
     await publish(sessionFile, tempClaudeDir(claudeDir));
     const { page } = await open('observer', { width: 390, height: 844 }, 'light');
     await page.waitForSelector('.vrow .msg', { timeout: 15_000 });
     assert.equal(await page.locator('.composer').count(), 0);
     await page.screenshot({ path: artifactPath('viewer-observer-phone-light.png') });
+
+    const revoked = await fetch(`${relay.url}/revoke`, { method: 'POST', body: keys.revokeAll() });
+    assert.equal(revoked.status, 200, await revoked.text());
+    await page.getByText(/The relay no longer accepts this link \(the host revoked this link\)/).waitFor({ timeout: 10_000 });
+    assert.match(await page.locator('.pill[role="status"]').innerText(), /revoked/i);
+    await page.screenshot({ path: artifactPath('viewer-revoked.png') });
 
     const expired = await browser.newPage();
     cleanups.push(() => expired.close());

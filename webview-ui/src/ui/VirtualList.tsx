@@ -7,7 +7,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 // put. Follow mode sticks to the tail while new rows arrive. Row keys must increase along the list
 // (they are line indexes), which lets the reader's place survive a swap of the whole item array.
 
-export type VirtualListProps<T> = {
+export type VirtualListProps<T extends object> = {
   /** appends push into the same array and bump `version`; any other change passes a new array */
   items: readonly T[];
   version: number;
@@ -25,7 +25,7 @@ const OVERSCAN_PX = 800;
 const BOTTOM_SLACK_PX = 24;
 const HEADER_PX = 40;
 
-export function VirtualList<T>(props: VirtualListProps<T>) {
+export function VirtualList<T extends object>(props: VirtualListProps<T>) {
   const { items, keyOf, estimate } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const heights = useRef(new Map<number, number>());
@@ -36,17 +36,28 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
   followRef.current = props.follow;
   const headerPx = props.header ? HEADER_PX : 0;
 
+  // A row's estimate is computed once (a row that changes later is measured when it is drawn).
+  const estimates = useRef(new WeakMap<T, number>());
+  const guess = useCallback(
+    (item: T) => {
+      let h = estimates.current.get(item);
+      if (h === undefined) estimates.current.set(item, (h = estimate(item)));
+      return h;
+    },
+    [estimate],
+  );
+
   // tops[i] = offset of row i; recomputed whenever items or a measured height change (O(n), cheap)
   const tops = useMemo(() => {
     const out = new Float64Array(items.length + 1);
     let y = headerPx;
     for (let i = 0; i < items.length; i++) {
       out[i] = y;
-      y += heights.current.get(keyOf(items[i])) ?? estimate(items[i]);
+      y += heights.current.get(keyOf(items[i])) ?? guess(items[i]);
     }
     out[items.length] = y;
     return out;
-  }, [items, props.version, headerPx, measured, keyOf, estimate]);
+  }, [items, props.version, headerPx, measured, keyOf, guess]);
 
   const total = tops[items.length];
   const first = Math.max(0, upperBound(tops, viewport.top - OVERSCAN_PX, items.length) - 1);
@@ -140,7 +151,7 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
         role="listitem"
         data-key={key}
         data-top={tops[i]}
-        data-estimate={estimate(item)}
+        data-estimate={guess(item)}
         style={{ transform: `translateY(${tops[i]}px)` }}
       >
         {props.renderRow(item)}
