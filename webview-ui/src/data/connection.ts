@@ -91,7 +91,7 @@ export function refusal(event: { code: number; reason: string }, link: ParsedLin
     return { kind: 'expired', detail: `This link expired on ${new Date(link.claims.exp * 1000).toLocaleString()}. Ask the host for a new link.` };
   }
   if (event.code === CloseCode.unauthorized) {
-    return { kind: 'revoked', detail: `The relay no longer accepts this link${reason}: the host revoked it or it is not valid. Ask the host for a new link.` };
+    return { kind: 'revoked', detail: `The relay no longer accepts this link: ${event.reason || 'the host revoked it, or it is not valid'}. Ask the host for a new link.` };
   }
   return { kind: 'refused', detail: `The relay refused this link${reason}. It may need a relay access key, or not allow this use; ask the host.` };
 }
