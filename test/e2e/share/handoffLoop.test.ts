@@ -97,4 +97,22 @@ describe('e2e: handoff loop (laptop → desktop → laptop)', function () {
       viewer.dispose();
     }
   });
+
+  it('keeps serving the share when a host that runs the embedded relay is taken over', async () => {
+    const sessionId = await laptop.createSession(laptop.project('solo'), 'relay lives here');
+    const first = share(laptop, 'laptop', sessionId, '--port', '0');
+    const links = await shareLinks(first);
+    const pulled = await runCliCaptured(['pull', links.handoff, '--project-dir', desktop.project('solo')], { env: envOf(desktop) });
+    assert.equal(pulled.code, 0, pulled.stderr);
+    const second = share(desktop, 'desktop', '--link', links.handoff);
+    await second.waitForOutput(/Hosting from this machine now/);
+    await first.waitForOutput(/stays up for the new host/);
+    assert.equal(first.child.exitCode, null, 'the process running the relay exited');
+    const viewer = await joinShare(links.observer);
+    try {
+      assert.equal(readMeta(viewer.docs.transcript).hostLabel, 'desktop');
+    } finally {
+      viewer.dispose();
+    }
+  });
 });

@@ -88,7 +88,7 @@ export const shareCommand: Command = {
       const where = local ? (local.embedded ? `embedded relay on ${relayUrl} (${local.dataDir ? `rooms kept in ${local.dataDir}` : 'rooms in memory'})` : `the Tandem relay already running on ${relayUrl}`) : relayUrl;
       return await host(
         { session, relayUrl, shareId: record.keys.shareId, hostToken: record.tokens.host },
-        { values, io, policy, permissionMode, log, home },
+        { values, io, policy, permissionMode, log, home, servesRelay: Boolean(local?.embedded) },
         [
           `${created ? 'Sharing' : 'Sharing again (same links)'}: ${session.title ?? '(untitled)'}`,
           `  session ${session.sessionId} in ${session.cwd ?? session.projectFolder}`,
@@ -113,6 +113,8 @@ type HostContext = {
   permissionMode: PermissionMode | undefined;
   log: ReturnType<typeof createCliLogger>;
   home: string;
+  /** this process runs the relay the share lives on: it must outlive a takeover */
+  servesRelay?: boolean;
 };
 
 type HostTarget = { session: FoundSession; relayUrl: string; shareId: string; hostToken: string };
@@ -168,6 +170,10 @@ async function host(target: HostTarget, ctx: HostContext, banner: string[]): Pro
   offViewers();
   if (outcome) {
     io.stdout.write(`${outcome.hostLabel ?? 'Another machine'} took over hosting this share; stopped hosting here. To take it back: \`tandem pull <handoff link>\`, then share again.\n`);
+    if (ctx.servesRelay) {
+      io.stdout.write('The share lives on the relay this process runs: it stays up for the new host until Ctrl-C.\n');
+      await io.interrupted;
+    }
     return ExitCode.ok;
   }
   io.stderr.write('Stopping: marking the session ended for viewers…\n');
