@@ -349,8 +349,11 @@ export class PromptRunner {
       costUsd: outcome.costUsd,
       permissionDenials: outcome.permissionDenials.length ? compactDenials(outcome.permissionDenials) : undefined,
     };
+    // Claude Code answers SIGINT either by dying or by reporting an error result: once a stop was asked
+    // for, a failure is the stop's doing, not the prompt's
+    const failed = outcome.status === 'failed' && !active.cancel.signal.aborted;
     if (outcome.status === 'ok') this.update(prompt.id, { ...details, state: 'done', resultText: outcome.result?.text?.slice(0, TEXT_MAX) });
-    else if (outcome.status === 'failed') this.update(prompt.id, { ...details, state: 'failed', error: outcome.error?.slice(0, TEXT_MAX) });
+    else if (failed) this.update(prompt.id, { ...details, state: 'failed', error: outcome.error?.slice(0, TEXT_MAX) });
     else this.stopped(active, 'running', details);
     this.opts.log.info(`prompt runner: prompt ${prompt.id} ${outcome.status}${outcome.skippedLines ? ` (${outcome.skippedLines} unreadable output lines)` : ''}`);
 
