@@ -14,8 +14,3 @@ export const Origin = {
   fixture: Object.freeze({ kind: 'fixture' as const }),
 } as const;
 export type TxOrigin = (typeof Origin)[keyof typeof Origin];
-export type TxOriginKind = TxOrigin['kind'];
-
-export function isTxOrigin(value: unknown): value is TxOrigin {
-  return Object.values(Origin).includes(value as TxOrigin);
-}

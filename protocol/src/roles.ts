@@ -16,8 +16,3 @@ const writers: Record<RoomKind, readonly Role[]> = {
 export function canWrite(role: Role, room: RoomKind): boolean {
   return writers[room].includes(role);
 }
-
-/** Every role may read every room of its share. */
-export function canRead(_role: Role, _room: RoomKind): boolean {
-  return true;
-}

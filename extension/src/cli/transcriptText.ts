@@ -43,7 +43,8 @@ function userBlock(b: ContentBlock, compactSummary: boolean): string[] {
     const lines = clean(text).split('\n');
     const shown = lines.slice(0, MAX_RESULT_LINES).map((l, i) => `${i === 0 ? '  ⎿ ' : '    '}${l}`);
     if (lines.length > MAX_RESULT_LINES) shown.push(`    … ${lines.length - MAX_RESULT_LINES} more lines`);
-    return b.is_error ? shown.map((l) => `${l} (error)`).slice(0, 1).concat(shown.slice(1)) : shown;
+    if (b.is_error) shown[0] += ' (error)';
+    return shown;
   }
   if (b.kind === 'image') return ['› [image]'];
   return [];

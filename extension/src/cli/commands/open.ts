@@ -1,5 +1,5 @@
-import * as Y from 'yjs';
-import { isPermanentClose, joinLines, readMeta, transcriptRoom } from '../../../../protocol/src';
+import { joinLines, readMeta, transcriptRoom } from '../../../../protocol/src';
+import type { JoinedShare } from '../../core/sync/joinShare';
 import { ExitCode, type CliIo, type Command } from '../command';
 import { joinForCli } from '../joinErrors';
 import { readableLine } from '../transcriptText';
@@ -32,12 +32,13 @@ export const openCommand: Command = {
       share.dispose();
       return ExitCode.ok;
     }
-    return follow(io, share.docs.transcript, share.connection.onStatus.bind(share.connection), render).finally(() => share.dispose());
+    return follow(io, share, render).finally(() => share.dispose());
   },
 };
 
-/** Prints what the host appends; a rewritten tail is reprinted from where it changed. */
-function follow(io: CliIo, doc: Y.Doc, onStatus: (l: (s: { state: string; code?: number; reason?: string }) => void) => () => void, render: (lines: string[]) => string): Promise<number> {
+/** Prints what the host appends; after a rewrite (epoch bump) the transcript is printed again from the start. */
+function follow(io: CliIo, share: JoinedShare, render: (lines: string[]) => string): Promise<number> {
+  const doc = share.docs.transcript;
   const lines = transcriptRoom(doc).lines;
   let printed = lines.length;
   let epoch = readMeta(doc).epoch ?? 0;
@@ -55,8 +56,8 @@ function follow(io: CliIo, doc: Y.Doc, onStatus: (l: (s: { state: string; code?:
     const onMeta = () => {
       if (readMeta(doc).state === 'ended') finish(ExitCode.ok, '[the host ended the session]\n');
     };
-    const offStatus = onStatus((s) => {
-      if (s.state === 'refused' || (s.code !== undefined && isPermanentClose(s.code))) finish(ExitCode.linkRefused, `[the relay closed the link: ${s.reason ?? 'refused'}; ask the host for a new link]\n`);
+    const offStatus = share.connection.onStatus((s) => {
+      if (s.state === 'refused') finish(ExitCode.linkRefused, `[the relay closed the link: ${s.reason}; ask the host for a new link]\n`);
     });
     const finish = (code: number, message: string) => {
       lines.unobserve(onLines);

@@ -14,10 +14,6 @@ function isInheritedClaudeVar(name: string): boolean {
   return name === 'CLAUDECODE' || name.startsWith('CLAUDE_CODE_');
 }
 
-/** Where Claude Code keeps its files for this environment: $CLAUDE_CONFIG_DIR or ~/.claude. */
-export function defaultClaudeDir(env: NodeJS.ProcessEnv): string {
-  return resolveClaudeDir({ env }).dir;
-}
 
 export type ClaudeEnvOptions = {
   /** the host process's environment */
@@ -35,6 +31,6 @@ export function buildClaudeEnv({ base, overrides = {}, claudeDir }: ClaudeEnvOpt
   }
   env.CLAUDE_CODE_MAX_RETRIES = String(DEFAULT_MAX_RETRIES);
   // Pointing CLAUDE_CONFIG_DIR at the default folder would move ~/.claude.json there, so only a different folder is set.
-  if (claudeDir && path.resolve(claudeDir) !== path.resolve(defaultClaudeDir(env))) env.CLAUDE_CONFIG_DIR = claudeDir;
+  if (claudeDir && path.resolve(claudeDir) !== path.resolve(resolveClaudeDir({ env }).dir)) env.CLAUDE_CONFIG_DIR = claudeDir;
   return { ...env, ...overrides };
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { Origin, PresenceState, readLines, readMeta, setMeta, transcriptRoom, type RunStatus } from '../../../../protocol/src';
-import { ShareConnection, type RoomStatus } from '../../../../protocol/src/connector';
+import { ShareConnection } from '../../../../protocol/src/connector';
 import { PromptRunner, type Approver, type ClaudeSettings, type Logger, type PromptPolicy, type SessionSwitch } from '../prompts';
 import { projectsDir } from '../transcripts/claudeDir';
 import { nodeSocketFactory } from './nodeSocket';
@@ -117,10 +117,6 @@ export class ShareHost {
 
   get transcriptPath(): string {
     return path.join(projectsDir(this.opts.claudeDir), this.projectFolder, `${this.sessionId}.jsonl`);
-  }
-
-  get status(): RoomStatus {
-    return this.connection.status;
   }
 
   /** People watching the share right now (their presence on the transcript room); hosts are not counted. */
