@@ -132,6 +132,13 @@ describe('transcripts: session catalog', () => {
       assert.equal((await latestSession({ claudeDir: scratch.dir }))?.file, fresh);
     });
 
+    it('does not mark a freshly copied session live when its newest line is old', async () => {
+      scratch.session(SID.a, [userLine(SID.a, 'copied', { timestamp: new Date(Date.now() - 3600_000).toISOString() })]);
+      scratch.session(SID.b, [JSON.stringify({ type: 'summary', summary: 'no timestamps', leafUuid: 'x' })]);
+      const { sessions } = await listSessions({ claudeDir: scratch.dir });
+      assert.deepEqual(Object.fromEntries(sessions.map((s) => [s.sessionId, s.live])), { [SID.a]: false, [SID.b]: true });
+    });
+
     it('filters by project: a folder name as found, or a path containing the session cwd', async () => {
       scratch.session(SID.a, [userLine(SID.a, 'in proj', { cwd: '/home/me/proj/sub' })], '-home-me-proj');
       scratch.session(SID.b, [userLine(SID.b, 'elsewhere', { cwd: '/srv/other' })], '-srv-other');

@@ -21,7 +21,11 @@ import { scanTranscript, type TranscriptScan } from './transcriptScan';
 
 export { ClaudeDirError };
 
-/** A transcript written to within this window is `live`. */
+/**
+ * A transcript written to within this window is `live`: its file changed that recently and, when its
+ * lines carry timestamps, so did its newest line (a copied, pulled or checked-out file is fresh on disk
+ * but not live).
+ */
 export const LIVE_WINDOW_MS = 2 * 60 * 1000;
 
 export type SessionSummary = {
@@ -199,7 +203,7 @@ function summary(ctx: Context, p: Parts): SessionSummary {
     entrypoint: facts.entrypoint,
     gitBranch: facts.gitBranch,
     subagents: p.subagents,
-    live: p.scan.mtimeMs > 0 && ctx.now - p.scan.mtimeMs <= ctx.liveWindowMs,
+    live: [p.scan.mtimeMs, lineTime || p.scan.mtimeMs].every((t) => t > 0 && ctx.now - t <= ctx.liveWindowMs),
     errors: totalDiagnostics(p.scan.errors),
     errorKinds: p.scan.errors,
   };
