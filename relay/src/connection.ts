@@ -46,8 +46,9 @@ export class Connection implements RoomMember {
     this.role = admitted.role;
     this.claims = admitted.claims;
     this.mayWrite = canWrite(admitted.role, admitted.room);
+    const sent = { live: metrics.traffic('out', 'live'), sync: metrics.traffic('out', 'sync'), control: metrics.traffic('out', 'control') };
     this.outbox = new Outbox(ws, room, limits, {
-      sent: (bytes, kind) => metrics.traffic('out', kind).count(bytes),
+      sent: (bytes, kind) => sent[kind].count(bytes),
       lagged: () => metrics.lagEvents.inc(),
       synced: (ms) => metrics.syncDuration.observe(ms / 1000),
     });

@@ -22,24 +22,28 @@ abstract class Metric {
 }
 
 export class Counter extends Metric {
-  private readonly values = new Map<string, number>();
+  private readonly values = new Map<string, { n: number }>();
   constructor(name: string, help: string) {
     super(name, help, 'counter');
   }
   inc(labels: Labels = {}, by = 1): void {
-    const key = labelKey(labels);
-    this.values.set(key, (this.values.get(key) ?? 0) + by);
+    this.cell(labelKey(labels)).n += by;
   }
-  /** A handle for one label set, for hot paths (no key building per increment). */
+  /** A handle for one label set, for hot paths (no key building or lookup per increment). */
   bind(labels: Labels): { inc(by?: number): void } {
-    const key = labelKey(labels);
-    return { inc: (by = 1) => this.values.set(key, (this.values.get(key) ?? 0) + by) };
+    const cell = this.cell(labelKey(labels));
+    return { inc: (by = 1) => void (cell.n += by) };
   }
   get(labels: Labels = {}): number {
-    return this.values.get(labelKey(labels)) ?? 0;
+    return this.values.get(labelKey(labels))?.n ?? 0;
   }
   lines(): string[] {
-    return [...this.values].map(([k, v]) => `${this.name}${k} ${v}`);
+    return [...this.values].map(([k, c]) => `${this.name}${k} ${c.n}`);
+  }
+  private cell(key: string): { n: number } {
+    let cell = this.values.get(key);
+    if (!cell) this.values.set(key, (cell = { n: 0 }));
+    return cell;
   }
 }
 

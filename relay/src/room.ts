@@ -95,6 +95,11 @@ export class Room implements OutboxSource {
     this.awareness.leave(member);
   }
 
+  /** The whole document as one update. */
+  state(): Uint8Array {
+    return Y.encodeStateAsUpdate(this.doc);
+  }
+
   stateVector(): Uint8Array {
     return Y.encodeStateVector(this.doc);
   }
@@ -200,7 +205,7 @@ export class Room implements OutboxSource {
     const stored = this.storage.storedBytes(this.key);
     if (this.compacting || this.failed || stored < this.limits.compactMinBytes || stored < this.limits.compactFactor * this.compactBase) return;
     this.compacting = true;
-    const merged = Y.encodeStateAsUpdate(this.doc);
+    const merged = this.state();
     this.storage.compact(this.key, merged).then(
       () => {
         this.compacting = false;

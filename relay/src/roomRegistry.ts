@@ -93,12 +93,13 @@ export class RoomRegistry {
     const done = (async () => {
       await room.settled();
       this.rooms.delete(room.key);
-      room.dispose();
       try {
-        await this.storage.release(room.key);
+        await this.storage.release(room.key, () => room.state());
       } catch (e) {
         this.metrics.storageErrors.inc({ op: 'release' });
         this.log.error('could not release a room from storage', { room: room.key, error: (e as Error).message });
+      } finally {
+        room.dispose();
       }
     })().finally(() => this.unloading.delete(room.key));
     this.unloading.set(room.key, done);

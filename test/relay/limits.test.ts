@@ -34,18 +34,25 @@ describe('relay: admission limits and room lifetime', () => {
     assert.deepEqual(outcomes.map((o) => (o.opened ? 'open' : o.status)), ['open', 'open', 'open', 503, 503]);
   });
 
-  it('unloads a room from memory once it has been idle, and reloads it on the next connection', async () => {
-    await f.start({ limits: { idleRoomMs: 50 } });
-    const keys = f.share();
-    const host = f.stockClient(keys, 'queue', f.token(keys, 'host'));
-    await f.synced(host.provider);
-    assert.equal(f.relay.stats().rooms, 1);
-    host.provider.destroy();
-    await waitFor(() => f.relay.stats().rooms === 0, { what: 'the idle room to leave memory' });
-    const again = f.stockClient(keys, 'queue', f.token(keys, 'observer'));
-    await f.synced(again.provider);
-    assert.equal(f.relay.stats().rooms, 1);
-  });
+  for (const store of ['in memory', 'on disk'] as const) {
+    it(`unloads a room from memory once it has been idle, and reloads it with its content on the next connection (${store})`, async () => {
+      await f.start({ limits: { idleRoomMs: 50 }, dataDir: store === 'on disk' ? f.tempDir() : undefined });
+      const keys = f.share();
+      const host = f.stockClient(keys, 'queue', f.token(keys, 'host'));
+      await f.synced(host.provider);
+      host.doc.getArray<string>('written').push(['before the room left memory']);
+      const watcher = f.stockClient(keys, 'queue', f.token(keys, 'observer'));
+      await waitFor(() => watcher.doc.getArray('written').length === 1, { what: 'the write to reach the relay and back' });
+      assert.equal(f.relay.stats().rooms, 1);
+      host.provider.destroy();
+      watcher.provider.destroy();
+      await waitFor(() => f.relay.stats().rooms === 0, { what: 'the idle room to leave memory' });
+      const again = f.stockClient(keys, 'queue', f.token(keys, 'observer'));
+      await f.synced(again.provider);
+      assert.equal(f.relay.stats().rooms, 1);
+      assert.deepEqual(again.doc.getArray<string>('written').toArray(), ['before the room left memory']);
+    });
+  }
 
   it('closes a connection with 4401 when its link expires', async () => {
     await f.start();

@@ -62,7 +62,7 @@ export class FileStorage implements RoomStorage {
     return this.open(key).compact(merged);
   }
 
-  async release(key: RoomKey): Promise<void> {
+  async release(key: RoomKey, _state?: () => Uint8Array): Promise<void> {
     const roomLog = this.logs.get(key);
     if (!roomLog) return;
     this.logs.delete(key);

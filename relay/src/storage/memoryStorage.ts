@@ -1,10 +1,11 @@
 import type { LoadedRoom, RoomKey, RoomStorage } from './roomStorage';
 
 /** Live-only storage: rooms survive being unloaded from memory while the process runs, not a restart.
- *  Used when the relay has no data folder (tests, the benchmark's persistence-off runs). */
+ *  Used when the relay has no data folder (tests, the benchmark's persistence-off runs). A loaded
+ *  room's document is its only copy; the store takes the whole state when the room leaves memory. */
 export class MemoryStorage implements RoomStorage {
   readonly kind = 'memory';
-  private readonly rooms = new Map<RoomKey, { updates: Uint8Array[]; bytes: number }>();
+  private readonly rooms = new Map<RoomKey, Uint8Array[]>();
   private readonly revocations = new Map<string, string>();
 
   async exists(key: RoomKey): Promise<boolean> {
@@ -12,26 +13,28 @@ export class MemoryStorage implements RoomStorage {
   }
 
   async load(key: RoomKey): Promise<LoadedRoom> {
-    const room = this.room(key);
-    return { updates: [...room.updates], storedBytes: room.bytes };
+    const updates = this.room(key);
+    return { updates: [...updates], storedBytes: 0 };
   }
 
-  append(key: RoomKey, update: Uint8Array): Promise<void> {
-    const room = this.room(key);
-    room.updates.push(new Uint8Array(update)); // a copy: `update` may view a larger socket buffer
-    room.bytes += update.length;
+  /** Keeps nothing: the loaded room's document holds the update. */
+  append(key: RoomKey, _update: Uint8Array): Promise<void> {
+    this.room(key);
     return Promise.resolve();
   }
 
-  storedBytes(key: RoomKey): number {
-    return this.room(key).bytes;
+  /** Never asks for compaction: nothing accumulates while a room is loaded. */
+  storedBytes(_key: RoomKey): number {
+    return 0;
   }
 
   async compact(key: RoomKey, merged: Uint8Array): Promise<void> {
-    this.rooms.set(key, { updates: [merged], bytes: merged.length });
+    this.rooms.set(key, [merged]);
   }
 
-  async release(_key: RoomKey): Promise<void> {}
+  async release(key: RoomKey, state: () => Uint8Array): Promise<void> {
+    this.rooms.set(key, [state()]);
+  }
 
   async readRevocations(shareId: string): Promise<string | null> {
     return this.revocations.get(shareId) ?? null;
@@ -44,8 +47,8 @@ export class MemoryStorage implements RoomStorage {
   async close(): Promise<void> {}
 
   private room(key: RoomKey) {
-    let room = this.rooms.get(key);
-    if (!room) this.rooms.set(key, (room = { updates: [], bytes: 0 }));
-    return room;
+    let updates = this.rooms.get(key);
+    if (!updates) this.rooms.set(key, (updates = []));
+    return updates;
   }
 }

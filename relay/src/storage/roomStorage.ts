@@ -22,8 +22,11 @@ export interface RoomStorage {
   storedBytes(key: RoomKey): number;
   /** atomically replaces everything stored for the room with one merged update */
   compact(key: RoomKey, merged: Uint8Array): Promise<void>;
-  /** flushes and lets go of the room's resources (file handles); the data stays */
-  release(key: RoomKey): Promise<void>;
+  /**
+   * The room leaves memory: flush and let go of its resources (file handles); the data stays.
+   * `state` is the room's whole document, for a store that keeps no copy of a loaded room.
+   */
+  release(key: RoomKey, state: () => Uint8Array): Promise<void>;
   /** revocation records per share, opaque JSON text */
   readRevocations(shareId: string): Promise<string | null>;
   writeRevocations(shareId: string, json: string): Promise<void>;
