@@ -1,12 +1,13 @@
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { MessageType, canWrite, type Role, type RoomKind, type TokenClaims } from '../../protocol/src';
 import type { Logger } from './logger';
 import type { RelayMetrics } from './metrics';
 import { Outbox, type OutboxLimits } from './outbox';
 import type { Room, RoomMember } from './room';
-import { permissionDeniedMessage, syncStep1Message, syncUpdateMessage } from './syncMessages';
+import { permissionDeniedMessage, syncStep1Message, syncUpdateMessage, type LiveUpdate } from './syncMessages';
 
 // One accepted websocket: it was authenticated during the upgrade, so it knows its role. It decodes
 // each y-websocket message with a handler per message type and enforces the role on writes.
@@ -36,6 +37,7 @@ export class Connection implements RoomMember {
 
   constructor(
     private readonly ws: WebSocket,
+    socket: Duplex,
     readonly admitted: Admitted,
     private readonly room: Room,
     limits: OutboxLimits,
@@ -47,7 +49,7 @@ export class Connection implements RoomMember {
     this.claims = admitted.claims;
     this.mayWrite = canWrite(admitted.role, admitted.room);
     const sent = { live: metrics.traffic('out', 'live'), sync: metrics.traffic('out', 'sync'), control: metrics.traffic('out', 'control') };
-    this.outbox = new Outbox(ws, room, limits, {
+    this.outbox = new Outbox(ws, socket, room, limits, {
       sent: (bytes, kind) => sent[kind].count(bytes),
       lagged: () => metrics.lagEvents.inc(),
       synced: (ms) => metrics.syncDuration.observe(ms / 1000),
@@ -61,8 +63,8 @@ export class Connection implements RoomMember {
     if (this.mayWrite) this.outbox.control(syncStep1Message(room.stateVector()));
   }
 
-  live(message: Buffer, update: Uint8Array): void {
-    this.outbox.live(message, update);
+  live(update: LiveUpdate): void {
+    this.outbox.live(update);
   }
 
   control(message: Buffer): void {

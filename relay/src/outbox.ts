@@ -1,8 +1,12 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
+import type { LiveUpdate } from './syncMessages';
 
 // Everything the relay sends to one socket goes through its outbox, which keeps the socket's send
 // buffer bounded:
-//   live        updates are forwarded as they are applied (the same Buffer for every socket)
+//   live        updates are forwarded as they are applied: one websocket frame built per update and
+//               written to every socket as is (below ws, on the socket ws runs on: ws queues nothing of
+//               its own with compression off, so frames keep their order, and bufferedAmount counts them)
 //   catching up the socket is owed "everything since state vector X" (its initial sync, or a resync after
 //               it lagged): chunks from the room's shared sync plan are sent only while the socket's
 //               buffer is below the low-water mark, then one final message computed at that moment
@@ -59,13 +63,16 @@ export class Outbox {
 
   constructor(
     private readonly ws: WebSocket,
+    /** the TCP (or TLS) socket `ws` runs on, as the relay handed it to ws.handleUpgrade */
+    private readonly socket: Duplex,
     private readonly source: OutboxSource,
     private readonly limits: OutboxLimits,
     private readonly events: OutboxEvents,
   ) {}
 
   /** Forwards a live update, or switches to catching up if the socket cannot take it now. */
-  live(message: Buffer, update: Uint8Array): void {
+  live(live: LiveUpdate): void {
+    const { message, update } = live;
     if (this.catchUp) return;
     if (this.ws.bufferedAmount + message.length > this.limits.highWaterBytes || message.length > this.limits.chunkBytes) {
       if (message.length <= this.limits.chunkBytes) {
@@ -75,7 +82,9 @@ export class Outbox {
       this.start(this.source.stateBefore(update), 'update');
       return;
     }
-    this.send(message, 'live');
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.socket.write(live.frame());
+    this.events.sent(message.length, 'live');
   }
 
   /** Small messages (awareness, sync step 1, permission denied). Skipped while the socket lags. */
@@ -150,10 +159,9 @@ export class Outbox {
     this.catchUp = null;
   }
 
-  private send(message: Buffer, kind: 'live' | 'sync' | 'control'): void {
+  private send(message: Buffer, kind: 'sync' | 'control'): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    if (kind === 'live') this.ws.send(message, SEND_OPTIONS);
-    else this.ws.send(message, SEND_OPTIONS, this.onFlushed);
+    this.ws.send(message, SEND_OPTIONS, this.onFlushed);
     this.events.sent(message.length, kind);
   }
 }

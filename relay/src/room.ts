@@ -6,7 +6,7 @@ import type { RelayMetrics } from './metrics';
 import type { OutboxSource, SyncPlan } from './outbox';
 import { RoomAwareness, type AwarenessLimits } from './roomAwareness';
 import type { RoomKey, RoomStorage } from './storage/roomStorage';
-import { syncUpdateMessage } from './syncMessages';
+import { LiveUpdate, syncUpdateMessage } from './syncMessages';
 
 // One room: its Y.Doc, its connections, and the path every write takes:
 //   receive → storage.append (durable) → apply to the doc → forward to the other connections.
@@ -19,7 +19,7 @@ export type RoomLimits = { chunkBytes: number; compactFactor: number; compactMin
 /** What a room needs from a connection. */
 export interface RoomMember {
   readonly role: string;
-  live(message: Buffer, update: Uint8Array): void;
+  live(update: LiveUpdate): void;
   control(message: Buffer): void;
   close(code: number, reason: string): void;
 }
@@ -198,7 +198,8 @@ export class Room implements OutboxSource {
       return;
     }
     this.appliedBytes += update.length;
-    for (const m of this.members) if (m !== from) m.live(message, update);
+    const live = new LiveUpdate(message, update);
+    for (const m of this.members) if (m !== from) m.live(live);
   }
 
   private maybeCompact(): void {

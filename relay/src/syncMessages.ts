@@ -34,3 +34,36 @@ export function permissionDeniedMessage(reason: string): Buffer {
     authProtocol.writePermissionDenied(e, reason);
   });
 }
+
+/**
+ * A sync update forwarded live to every member of a room. Its websocket frame (server frames are
+ * unmasked) is built once, on first use, and the same bytes are written to every socket.
+ */
+export class LiveUpdate {
+  private framed: Buffer | null = null;
+  constructor(
+    /** the framed y-websocket message */
+    readonly message: Buffer,
+    /** the Yjs update it carries */
+    readonly update: Uint8Array,
+  ) {}
+
+  /** The message as one complete websocket binary frame (RFC 6455 §5.2: FIN, opcode 2, no mask). */
+  frame(): Buffer {
+    if (this.framed) return this.framed;
+    const n = this.message.length;
+    const head = n < 126 ? 2 : n < 65536 ? 4 : 10;
+    const out = Buffer.allocUnsafe(head + n);
+    out[0] = 0x82;
+    if (head === 2) out[1] = n;
+    else if (head === 4) {
+      out[1] = 126;
+      out.writeUInt16BE(n, 2);
+    } else {
+      out[1] = 127;
+      out.writeBigUInt64BE(BigInt(n), 2);
+    }
+    this.message.copy(out, head);
+    return (this.framed = out);
+  }
+}

@@ -100,7 +100,7 @@ export class Upgrades {
     }
     const wss = a.role === 'host' ? this.host : this.other;
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new Connection(ws, { shareId: a.shareId, room: a.room, role: a.role, claims: a.claims, ip }, room, this.limits, this.metrics, this.log, (c) => {
+      const conn = new Connection(ws, socket, { shareId: a.shareId, room: a.room, role: a.role, claims: a.claims, ip }, room, this.limits, this.metrics, this.log, (c) => {
         this.connections.delete(c);
         if (this.connections.size === 0) this.drainWaiters.splice(0).forEach((wake) => wake());
         releaseSlots();
