@@ -9,7 +9,7 @@ import { RoomConnection } from '../../protocol/src/connector';
 import { nodeSocketFactory } from '../../extension/src/core/sync/nodeSocket';
 import { generateShareKeys, signToken, type ShareKeys } from '../../extension/src/core/sync/shareKeys';
 import { percentile } from '../harness/stats';
-import { processCpuMs } from './procStats';
+import { processCpuMs, processRssMb } from './procStats';
 import { lineSize, seededRandom, syntheticLine, wordText } from '../harness/syntheticTranscript';
 
 // The load generator, run pinned to its own core. Writers are `ws` clients; fan-out viewers are bare TCP
@@ -23,7 +23,7 @@ import { lineSize, seededRandom, syntheticLine, wordText } from '../harness/synt
 
 export type FanoutConfig = { kind: 'fanout'; url: string; relayPid: number; rooms: number; viewers: number; steps: { rate: number; seconds: number }[]; firstWarmupSeconds: number; warmupSeconds: number; stopAboveP99Ms: number };
 export type JoinConfig = { kind: 'join'; url: string; ours: boolean; docBytes: number; joiners: number };
-export type StepResult = { rate: number; sent: number; expected: number; delivered: number; p50: number; p99: number; max: number; generatorDelayP99: number; relayCpuPercent: number; relayCpuMs: number };
+export type StepResult = { rate: number; sent: number; expected: number; delivered: number; p50: number; p99: number; max: number; generatorDelayP99: number; relayCpuPercent: number; relayCpuMs: number; relayRssMb: number };
 export type FanoutResult = { steps: StepResult[] };
 export type JoinResult = { pushMs: number; docBytes: number; lines: number; singleJoinMs: number; stormMs: number[]; stormFailures: number };
 
@@ -153,6 +153,7 @@ async function fanout(cfg: FanoutConfig): Promise<FanoutResult> {
       generatorDelayP99: loop.percentile(99) / 1e6,
       relayCpuPercent,
       relayCpuMs: processCpuMs(cfg.relayPid) - cpu0,
+      relayRssMb: processRssMb(cfg.relayPid),
     });
   }
   for (const room of rooms) {

@@ -48,22 +48,26 @@ export class LiveUpdate {
     readonly update: Uint8Array,
   ) {}
 
-  /** The message as one complete websocket binary frame (RFC 6455 §5.2: FIN, opcode 2, no mask). */
+  /** The message as one complete websocket frame. */
   frame(): Buffer {
-    if (this.framed) return this.framed;
-    const n = this.message.length;
-    const head = n < 126 ? 2 : n < 65536 ? 4 : 10;
-    const out = Buffer.allocUnsafe(head + n);
-    out[0] = 0x82;
-    if (head === 2) out[1] = n;
-    else if (head === 4) {
-      out[1] = 126;
-      out.writeUInt16BE(n, 2);
-    } else {
-      out[1] = 127;
-      out.writeBigUInt64BE(BigInt(n), 2);
-    }
-    this.message.copy(out, head);
-    return (this.framed = out);
+    return (this.framed ??= binaryFrame(this.message));
   }
+}
+
+/** `payload` as one complete, unmasked websocket binary frame (RFC 6455 §5.2: FIN, opcode 2), as a server sends it. */
+export function binaryFrame(payload: Buffer): Buffer {
+  const n = payload.length;
+  const head = n < 126 ? 2 : n < 65536 ? 4 : 10;
+  const out = Buffer.allocUnsafe(head + n);
+  out[0] = 0x82;
+  if (head === 2) out[1] = n;
+  else if (head === 4) {
+    out[1] = 126;
+    out.writeUInt16BE(n, 2);
+  } else {
+    out[1] = 127;
+    out.writeBigUInt64BE(BigInt(n), 2);
+  }
+  payload.copy(out, head);
+  return out;
 }
