@@ -13,7 +13,7 @@ import { processCpuMs, processRssMb } from './relay/procStats';
 // the same load from the same generator. Each server runs in its own process pinned to core 0
 // (`taskset -c 0`), the generator on core 1. Relay CPU and RSS come from /proc/<pid>.
 //   fan-out: 100 rooms × 10 viewers, one writer per room, a ladder of rates per room (5 s warm-up, then
-//            1 s + 3 s measured per step; a relay's ladder ends after a step it could not keep up with).
+//            1 s + 6 s measured per step; a relay's ladder ends after a step it could not keep up with).
 //            The ladder runs REPS times per server, alternating ours, the reference and the floor (a bare
 //            forwarder: no auth, no Yjs, no storage, one write per viewer per update, bench/relay/
 //            bareForwarder.ts) so machine noise falls on all three; each rate's p99 is the median over
@@ -28,7 +28,7 @@ export const description = 'relay fan-out (100 rooms × 10 viewers) and 50 MB jo
 const ROOT = path.resolve(__dirname, '..');
 const RATES = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
 const REPS = 3;
-const STEP_SECONDS = 3;
+const STEP_SECONDS = 6;
 const P99_TARGET_MS = 50;
 
 type Server = { child: ChildProcess; url: string; pid: number };
@@ -89,7 +89,7 @@ async function measure(): Promise<BenchRow[]> {
   const refRate = sustained(ref);
   const floorRate = sustained(floor);
   rows.push({
-    metric: `highest rate with median p99 ≤ ${P99_TARGET_MS} ms and 100 % delivered (${REPS} ladders of ${RATES[0]}–${RATES[RATES.length - 1]} lines/s/room)`,
+    metric: `highest rate with median p99 ≤ ${P99_TARGET_MS} ms and 100 % delivered there and at every lower rate (${REPS} ladders of ${RATES[0]}–${RATES[RATES.length - 1]} lines/s/room)`,
     value: oursRate * 100,
     unit: 'lines/s',
     peer: `reference ${refRate * 100} lines/s`,
@@ -98,7 +98,14 @@ async function measure(): Promise<BenchRow[]> {
     ok: refRate > 0 ? oursRate >= 1.5 * refRate : oursRate > 0,
   });
   rows.push({
-    metric: `the floor (a bare forwarder) on this machine: highest rate with median p99 ≤ ${P99_TARGET_MS} ms`,
+    metric: `highest single rate with median p99 ≤ ${P99_TARGET_MS} ms (a lower rate may have missed)`,
+    value: sustained(ours, false) * 100,
+    unit: 'lines/s',
+    peer: `reference ${sustained(ref, false) * 100} lines/s`,
+    ratio: sustained(ref, false) > 0 ? sustained(ours, false) / sustained(ref, false) : undefined,
+  });
+  rows.push({
+    metric: `the floor (a bare forwarder) on this machine: the same highest rate`,
     value: floorRate * 100,
     unit: 'lines/s',
     peer: `reference ${refRate * 100} lines/s, ours ${oursRate * 100} lines/s`,
@@ -162,9 +169,13 @@ function spread(ladders: Ladder[], rate: number): string {
   return `[${fmt(Math.min(...p99s))}–${Number.isFinite(Math.max(...p99s)) ? fmt(Math.max(...p99s)) : 'stopped'}]`;
 }
 
-function sustained(ladders: Ladder[]): number {
+/** The highest rate whose median p99 is within target; `everyBelow`: and every lower rate's too. */
+function sustained(ladders: Ladder[], everyBelow = true): number {
   let best = 0;
-  for (const rate of RATES) if (stepP99(medianStep(ladders, rate)) <= P99_TARGET_MS) best = rate;
+  for (const rate of RATES) {
+    if (stepP99(medianStep(ladders, rate)) <= P99_TARGET_MS) best = rate;
+    else if (everyBelow) break;
+  }
   return best;
 }
 
