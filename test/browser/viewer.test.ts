@@ -191,6 +191,33 @@ describe('browser: the session viewer in Chromium', function () {
     assert.equal(await page.locator('a[href="https://example.com/docs"]').count(), 1, 'ordinary links survive');
   });
 
+  it('collapses a tool output that is one huge line to a preview, and shows it all when asked', async () => {
+    const claudeDir = tempClaudeDir(fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-ui-')));
+    const folder = path.join(claudeDir, 'projects', '-work-app');
+    fs.mkdirSync(folder, { recursive: true });
+    const sessionFile = path.join(folder, `${SESSION}.jsonl`);
+    const blob = `{"minified":"${'0123456789abcdef'.repeat(10_000)}"}`; // ~160 KB, no newline
+    fs.writeFileSync(
+      sessionFile,
+      [
+        line({ type: 'user', uuid: 'u1', message: { role: 'user', content: 'Dump the config' } }),
+        line({ type: 'assistant', uuid: 'a1', message: { id: 'msg_b', role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_b', name: 'Bash', input: { command: 'cat config.min.json' } }] } }),
+        line({ type: 'user', uuid: 'u2', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_b', content: blob }] } }),
+      ].join(''),
+    );
+    await publish(sessionFile, claudeDir);
+    const { page, errors } = await open('observer');
+    const output = page.locator('.long pre', { hasText: '"minified"' });
+    await output.waitFor({ timeout: 15_000 });
+    const shown = (await output.textContent()) ?? '';
+    assert.ok(shown.length < 5_000, `a preview, not the whole ${blob.length}-character line (got ${shown.length})`);
+    assert.ok(blob.startsWith(shown.replace(/…$/, '')), 'the preview is the start of the output');
+    const more = page.getByRole('button', { name: `Show all ${Math.ceil(blob.length / 1024)} KB` });
+    await more.click();
+    await waitFor(async () => ((await output.textContent()) ?? '').length === blob.length, { what: 'the whole output once asked' });
+    assert.deepEqual(errors, []);
+  });
+
   it('queues a prompt from the composer; the host replays it with the real claude CLI and the queue shows done', async () => {
     const h = await makeHarness();
     cleanups.push(() => h.dispose());

@@ -65,8 +65,7 @@ export class RoomConnection {
   private readonly opts: Required<Omit<RoomConnectionOptions, 'awareness' | 'accessKey' | 'refusalCheck'>> & RoomConnectionOptions;
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
-    if (origin === this || !this.mayWrite) return;
-    this.send(syncMessage(syncProtocol.messageYjsUpdate, update));
+    if (origin !== this) this.send(syncMessage(syncProtocol.messageYjsUpdate, update));
   };
 
   private readonly onAwarenessUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
@@ -86,7 +85,9 @@ export class RoomConnection {
     };
     const role = decodeToken(options.token)?.claims.role;
     this.mayWrite = role !== undefined && canWrite(role, options.room);
-    options.doc.on('update', this.onDocUpdate);
+    // Only writers listen for local changes: a doc with an update listener re-encodes every
+    // transaction, which for a reader is every chunk of its initial sync, for nothing.
+    if (this.mayWrite) options.doc.on('update', this.onDocUpdate);
     options.awareness?.on('update', this.onAwarenessUpdate);
     this.open();
   }

@@ -9,17 +9,25 @@ export function Markdown({ text }: { text: string }) {
   return <div class="md" dangerouslySetInnerHTML={{ __html: markdownHtml(text) }} />;
 }
 
+/** A collapsed long text shows about this many characters a line: a tool output that is one 200 KB line
+ *  (minified JSON, a base64 blob) must not be laid out whole in the transcript until asked. */
+const PREVIEW_CHARS_PER_LINE = 200;
+
 export function LongText({ id, text, lines, mono = true, tone }: { id: string; text: string; lines: number; mono?: boolean; tone?: 'error' }) {
   const [open, toggle] = useExpanded(id);
   const all = text.split('\n');
   const hidden = all.length - lines;
-  const shown = open || hidden <= 1 ? text : all.slice(0, lines).join('\n');
+  const firstLines = hidden > 1 ? all.slice(0, lines).join('\n') : text;
+  const maxChars = lines * PREVIEW_CHARS_PER_LINE;
+  const tooLong = firstLines.length > maxChars + PREVIEW_CHARS_PER_LINE;
+  const preview = tooLong ? `${firstLines.slice(0, maxChars)}…` : firstLines;
+  const collapsible = hidden > 1 || tooLong;
   return (
     <div class={`long ${tone ?? ''}`}>
-      <pre class={mono ? 'mono' : 'plain'}>{shown}</pre>
-      {hidden > 1 && (
+      <pre class={mono ? 'mono' : 'plain'}>{open || !collapsible ? text : preview}</pre>
+      {collapsible && (
         <button type="button" class="link-button" aria-expanded={open} onClick={toggle}>
-          {open ? 'Show less' : `Show ${hidden} more lines`}
+          {open ? 'Show less' : hidden > 1 ? `Show ${hidden} more lines` : `Show all ${Math.ceil(text.length / 1024)} KB`}
         </button>
       )}
     </div>
