@@ -2,9 +2,8 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import type * as Y from 'yjs';
 import { Origin, addPrompt, isTerminal, readRuns, transcriptRoom, type PromptRequest, type RunStatus } from '../../../../protocol/src';
-import { parseShareLink, ShareJoinError } from '../../core/sync/joinShare';
 import { ExitCode, UserError, type CliIo, type Command } from '../command';
-import { joinForCli } from '../joinErrors';
+import { joinForCli, parseLinkForCli } from '../joinErrors';
 
 // `tandem prompt LINK "text"`: queue a prompt with a prompter link. The command says it is queued
 // only once the relay has stored it (the connector's flush); --wait then follows the host's status
@@ -29,14 +28,8 @@ export const promptCommand: Command = {
     if (!link || textArg === undefined || rest.length) throw new UserError('usage: tandem prompt LINK "TEXT" (quote the prompt)', ExitCode.usage);
     if (values.new && !values.project) throw new UserError('--new needs --project PATH: the host folder to start the session in', ExitCode.usage);
     if (values.project && !values.new) throw new UserError('--project goes with --new', ExitCode.usage);
-    let role;
-    try {
-      role = parseShareLink(link).claims.role;
-    } catch (e) {
-      if (e instanceof ShareJoinError) throw new UserError(e.message, ExitCode.usage);
-      throw e;
-    }
-    if (role === 'observer') throw new UserError('this is an observer link: it can read the session but not queue prompts; ask the host for a prompter link', ExitCode.linkRefused);
+    const parsed = parseLinkForCli(link);
+    if (parsed.claims.role === 'observer') throw new UserError('this is an observer link: it can read the session but not queue prompts; ask the host for a prompter link', ExitCode.linkRefused);
     const text = textArg === '-' ? await readAll(io.stdin) : textArg;
     const prompt: PromptRequest = {
       id: crypto.randomBytes(9).toString('base64url'),
@@ -46,7 +39,7 @@ export const promptCommand: Command = {
       kind: values.new ? 'new' : 'resume',
       ...(values.project ? { project: String(values.project) } : {}),
     };
-    const share = await joinForCli(link);
+    const share = await joinForCli(parsed);
     try {
       const denied = new Promise<string>((resolve) => share.connection.queue.onDenied(resolve));
       try {

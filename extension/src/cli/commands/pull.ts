@@ -3,16 +3,15 @@ import os from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { readMeta } from '../../../../protocol/src';
 import { HandoffError, chooseProjectDir, rememberProjectDir, describeCandidate, describePull, materialiseSession, resumeCommand, type ProjectCandidate, type PullResult } from '../../core/handoff';
-import { ShareJoinError, joinShare, parseShareLink, type JoinFailure, type JoinedShare } from '../../core/sync/joinShare';
+import type { JoinedShare } from '../../core/sync/joinShare';
 import { tandemHome } from '../../core/sync/shareStore';
 import { resolveClaudeDir } from '../../core/transcripts/claudeDir';
 import { ExitCode, UserError, type CliIo, type Command } from '../command';
+import { joinForCli, parseLinkForCli } from '../joinErrors';
 
 // `tandem pull LINK`: continue a shared session on this machine. Connects with the link, waits for
 // the transcript room, writes the session into the local Claude folder (core/handoff), prints the
 // `claude --resume` command and, with --resume, runs it in the foreground.
-
-const JOIN_EXIT: Record<JoinFailure, number> = { 'bad-link': ExitCode.usage, refused: ExitCode.linkRefused, unreachable: ExitCode.unreachable };
 
 export const pullCommand: Command = {
   name: 'pull',
@@ -67,14 +66,9 @@ export const pullCommand: Command = {
 
 /** Connects with the link and waits for both rooms; a refused or unreachable relay is a UserError. */
 async function join(link: string, io: CliIo): Promise<JoinedShare> {
-  try {
-    const parsed = parseShareLink(link);
-    io.stderr.write(`Connecting to ${parsed.relayUrl}…\n`);
-    return await joinShare(parsed);
-  } catch (e) {
-    if (e instanceof ShareJoinError) throw new UserError(e.message, JOIN_EXIT[e.kind]);
-    throw e;
-  }
+  const parsed = parseLinkForCli(link);
+  io.stderr.write(`Connecting to ${parsed.relayUrl}…\n`);
+  return joinForCli(parsed);
 }
 
 /** On a terminal, lets the person pick a candidate by number or type a folder; elsewhere nobody can be asked. */

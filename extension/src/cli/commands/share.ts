@@ -3,7 +3,6 @@ import path from 'node:path';
 import { buildLink, readMeta, type RunStatus } from '../../../../protocol/src';
 import { PERMISSION_MODES, PROMPT_POLICIES, approverFor, createCliApprover, type PermissionMode, type PromptPolicy } from '../../core/prompts';
 import { localProjectDir } from '../../core/handoff';
-import { ShareJoinError, parseShareLink } from '../../core/sync/joinShare';
 import { ShareHost } from '../../core/sync/shareHost';
 import { ShareStore, tandemHome } from '../../core/sync/shareStore';
 import { ClaudeDirError, listSessions, type SessionSummary } from '../../core/transcripts/catalog';
@@ -11,7 +10,7 @@ import { createCliLogger } from '../cliLogger';
 import { ExitCode, UserError, type CliIo, type Command } from '../command';
 import { parseDuration } from '../duration';
 import { DEFAULT_RELAY_PORT, startLocalRelay, type LocalRelay } from '../embeddedRelay';
-import { joinForCli } from '../joinErrors';
+import { joinForCli, parseLinkForCli } from '../joinErrors';
 
 // `tandem share`: publish a live session through a relay and print its three links. With no
 // --relay it starts the embedded relay on 127.0.0.1. Runs until Ctrl-C, then marks the session
@@ -184,15 +183,9 @@ async function host(target: HostTarget, ctx: HostContext, banner: string[]): Pro
 /** `share --link HANDOFF_LINK`: host, from this machine, the share the link belongs to. */
 async function takeOver(link: string, ctx: HostContext & { positionals: string[]; claudeDirOption: string | undefined }): Promise<number> {
   if (ctx.positionals.length || ctx.values.latest || ctx.values.relay) throw new UserError('--link takes the session and the relay from the link: pass no session id, --latest or --relay with it', ExitCode.usage);
-  let parsed;
-  try {
-    parsed = parseShareLink(link);
-  } catch (e) {
-    if (e instanceof ShareJoinError) throw new UserError(e.message, ExitCode.usage);
-    throw e;
-  }
+  const parsed = parseLinkForCli(link);
   if (parsed.claims.role !== 'host') throw new UserError(`that is ${parsed.claims.role === 'observer' ? 'an observer' : 'a prompter'} link; hosting needs the handoff link`, ExitCode.linkRefused);
-  const peek = await joinForCli(link);
+  const peek = await joinForCli(parsed);
   const meta = readMeta(peek.docs.transcript);
   peek.dispose();
   if (!meta.sessionId) throw new UserError('the share holds no session yet; nothing to host', ExitCode.notFound);
