@@ -130,15 +130,20 @@ describe('sharing a session from VS Code', function () {
     await screenshot('viewer-prompt-done', 'webview:text=fake reply to: Please list the files');
   });
 
+  /** Queues `text` from the sidebar viewer's composer and answers its approval notification with `button`. */
+  async function queueAndAnswer(text: string, button: 'Reject' | 'Always Allow This Link'): Promise<void> {
+    await fill('webview:.composer textarea', text);
+    await press('Control+Enter');
+    await waitFor(() => api.pendingApprovals().some((p) => p.text === text), { timeoutMs: 15_000, what: 'the approval question' });
+    await vscode.commands.executeCommand('notifications.showList');
+    await click(`.notifications-center .notification-list-item:has-text("${text}") .monaco-button:has-text("${button}")`);
+    await vscode.commands.executeCommand('notifications.hideList');
+  }
+
   it('a prompt the host rejects in the notification never reaches claude', async function () {
     if (!uiAvailable) this.skip();
     const apiCalls = fake.requests.length;
-    await fill('webview:.composer textarea', 'Delete everything');
-    await press('Control+Enter');
-    await waitFor(() => api.pendingApprovals().some((p) => p.text === 'Delete everything'), { timeoutMs: 15_000, what: 'the approval question' });
-    await vscode.commands.executeCommand('notifications.showList');
-    await click('.notifications-center .notification-list-item:has-text("Delete everything") .monaco-button:has-text("Reject")');
-    await vscode.commands.executeCommand('notifications.hideList');
+    await queueAndAnswer('Delete everything', 'Reject');
     const observer = await joinShare(links.observer);
     try {
       const run = await waitFor(() => [...readRuns(observer.docs.transcript).values()].find((r) => r.state === 'rejected'), { timeoutMs: 15_000, what: 'the run to be rejected' });
@@ -170,12 +175,7 @@ describe('sharing a session from VS Code', function () {
 
   it('Always Allow This Link approves this prompt and runs the later ones of the share without asking', async function () {
     if (!uiAvailable) this.skip();
-    await fill('webview:.composer textarea', 'First of many');
-    await press('Control+Enter');
-    await waitFor(() => api.pendingApprovals().some((p) => p.text === 'First of many'), { timeoutMs: 15_000, what: 'the approval question' });
-    await vscode.commands.executeCommand('notifications.showList');
-    await click('.notifications-center .notification-list-item:has-text("First of many") .monaco-button:has-text("Always Allow This Link")');
-    await vscode.commands.executeCommand('notifications.hideList');
+    await queueAndAnswer('First of many', 'Always Allow This Link');
     const observer = await joinShare(links.observer);
     const runOf = (text: string) => {
       const prompt = readPrompts(observer.docs.queue).valid.find((p) => p.text === text);
