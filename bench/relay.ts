@@ -1,13 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { percentile } from './harness/stats';
 import type { BenchRow } from './harness/types';
-import { freePort } from '../extension/src/core/sync/freePort';
 import type { FanoutConfig, FanoutResult, JoinConfig, JoinResult, StepResult } from './relay/loadgen';
 import { processCpuMs, processRssMb } from './relay/procStats';
+import { buildServers, fmt, generate, startServer, stopServer, type Flavor } from './relay/servers';
 
 // Our relay vs the reference y-websocket server (y-websocket@2's bin/server.cjs, no persistence) under
 // the same load from the same generator. Each server runs in its own process pinned to core 0
@@ -25,36 +23,26 @@ import { processCpuMs, processRssMb } from './relay/procStats';
 
 export const description = 'relay fan-out (100 rooms × 10 viewers) and 50 MB joins: ours vs the reference y-websocket server';
 
-const ROOT = path.resolve(__dirname, '..');
 const RATES = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
 const REPS = 3;
 const STEP_SECONDS = 6;
 const P99_TARGET_MS = 50;
 
-type Server = { child: ChildProcess; url: string; pid: number };
-type Flavor = 'ours' | 'ref' | 'floor';
 type Ladder = { steps: StepResult[] };
 
 let bundles = '';
 
 export async function run(): Promise<BenchRow[]> {
-  bundles = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-relay-bundles-'));
+  const built = await buildServers();
+  bundles = built.dir;
   try {
     return await measure();
   } finally {
-    fs.rmSync(bundles, { recursive: true, force: true });
+    built.dispose();
   }
 }
 
 async function measure(): Promise<BenchRow[]> {
-  await esbuild.build({
-    entryPoints: [path.join(__dirname, 'relay/ourRelay.ts'), path.join(__dirname, 'relay/bareForwarder.ts')],
-    outdir: bundles,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    logLevel: 'warning',
-  });
   const rows: BenchRow[] = [];
   const ours: Ladder[] = [];
   const ref: Ladder[] = [];
@@ -180,7 +168,7 @@ function sustained(ladders: Ladder[], everyBelow = true): number {
 }
 
 async function fanoutFor(flavor: Flavor, rep: number, args: string[] = [], rates = RATES): Promise<Ladder> {
-  const server = await startServer(flavor, args);
+  const server = await startServer(bundles, flavor, args);
   try {
     const cfg: FanoutConfig = {
       kind: 'fanout',
@@ -204,7 +192,7 @@ async function fanoutFor(flavor: Flavor, rep: number, args: string[] = [], rates
 }
 
 async function joinFor(flavor: 'ours' | 'ref') {
-  const server = await startServer(flavor, []);
+  const server = await startServer(bundles, flavor);
   try {
     const sampler = sample(server.pid);
     const cfg: JoinConfig = { kind: 'join', url: server.url, ours: flavor === 'ours', docBytes: 50 * 1024 * 1024, joiners: 50 };
@@ -215,48 +203,6 @@ async function joinFor(flavor: 'ours' | 'ref') {
   } finally {
     await stopServer(server);
   }
-}
-
-function startServer(flavor: Flavor, args: string[]): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    void freePort().then((port) => {
-      const env = { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port) };
-      const script = {
-        ours: [path.join(bundles, 'ourRelay.js'), ...args],
-        floor: [path.join(bundles, 'bareForwarder.js')],
-        ref: [path.join(ROOT, 'node_modules/y-websocket-ref/bin/server.cjs')],
-      }[flavor];
-      const cmd = ['taskset', '-c', '0', process.execPath, '--max-old-space-size=4096', ...script];
-      const child = spawn(cmd[0], cmd.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      child.stdout?.on('data', (d: Buffer) => {
-        out += d.toString();
-        const ours = /listening (http\S+)/.exec(out);
-        if (ours || /running at/.test(out)) resolve({ child, url: ours ? ours[1] : `http://127.0.0.1:${port}`, pid: child.pid as number });
-      });
-      child.once('exit', (code) => reject(new Error(`${flavor} relay exited with ${code}`)));
-    }, reject);
-  });
-}
-
-async function stopServer(server: Server): Promise<void> {
-  const exited = new Promise((r) => server.child.once('exit', r));
-  server.child.kill('SIGTERM');
-  const timer = setTimeout(() => server.child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function generate(cfg: FanoutConfig | JoinConfig): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('taskset', ['-c', '1', process.execPath, '--max-old-space-size=8192', '--import', 'tsx', path.join(__dirname, 'relay/loadgen.ts'), JSON.stringify(cfg)], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() as string)) : reject(new Error(`the load generator exited with ${code}`))));
-  });
 }
 
 /** Samples a process's CPU time and RSS from /proc every 100 ms. */
@@ -274,9 +220,4 @@ function sample(pid: number) {
       return { cpuMs, cpuPercent: (100 * cpuMs) / (performance.now() - t0), peakRssMb: peak };
     },
   };
-}
-
-
-function fmt(n: number): string {
-  return Number.isInteger(n) ? String(n) : n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
 }

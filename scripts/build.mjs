@@ -25,7 +25,8 @@ const node = {
 };
 
 const builds = [
-  { ...node, entryPoints: [r('extension/src/vscode/extension.ts')], outfile: r('dist/extension.js') },
+  // The extension's embedded relay never uses Redis (`--redis` is for `tandem relay` nodes): its client stays out of the .vsix.
+  { ...node, entryPoints: [r('extension/src/vscode/extension.ts')], outfile: r('dist/extension.js'), external: [...node.external, 'ioredis'] },
   { ...node, entryPoints: [r('extension/src/cli/main.ts')], outfile: r('dist/cli.js') },
   { ...node, entryPoints: [r('relay/src/main.ts')], outfile: r('dist/relay.js') },
   {

@@ -21,7 +21,8 @@ import { lineSize, seededRandom, syntheticLine, wordText } from '../harness/synt
 //           schedule; latency is measured from the intended send time (open loop)
 //   join:   a 50 MB document is pushed, then one stock client joins, then K raw joiners at once
 
-export type FanoutConfig = { kind: 'fanout'; url: string; relayPid: number; rooms: number; viewers: number; steps: { rate: number; seconds: number }[]; firstWarmupSeconds: number; warmupSeconds: number; stopAboveP99Ms: number };
+/** `viewerUrls`: spread each room's viewers over these relay nodes (default: all on `url`, where writers are); `otherPids`: more relay-system processes whose CPU and RSS count too (other nodes, Redis). */
+export type FanoutConfig = { kind: 'fanout'; url: string; viewerUrls?: string[]; relayPid: number; otherPids?: number[]; rooms: number; viewers: number; steps: { rate: number; seconds: number }[]; firstWarmupSeconds: number; warmupSeconds: number; stopAboveP99Ms: number };
 export type JoinConfig = { kind: 'join'; url: string; ours: boolean; docBytes: number; joiners: number };
 export type StepResult = { rate: number; sent: number; expected: number; delivered: number; p50: number; p99: number; max: number; generatorDelayP99: number; relayCpuPercent: number; relayCpuMs: number; relayRssMb: number };
 export type FanoutResult = { steps: StepResult[] };
@@ -61,7 +62,8 @@ async function fanout(cfg: FanoutConfig): Promise<FanoutResult> {
       const host = signToken(keys, { role: 'host', ttlSeconds: 3600 }).token;
       const observer = signToken(keys, { role: 'observer', ttlSeconds: 3600 }).token;
       const writer = await open(roomUrl(cfg, keys, host));
-      const viewers = await Promise.all(Array.from({ length: cfg.viewers }, () => rawViewer(roomUrl(cfg, keys, observer))));
+      const nodes = cfg.viewerUrls ?? [cfg.url];
+      const viewers = await Promise.all(Array.from({ length: cfg.viewers }, (_, v) => rawViewer(roomUrl({ url: nodes[v % nodes.length] }, keys, observer))));
       return { r, keys, writer, viewers, doc: new Y.Doc(), seq: 0 };
     }),
   );
@@ -106,7 +108,9 @@ async function fanout(cfg: FanoutConfig): Promise<FanoutResult> {
         };
       }
     }
-    const cpu0 = processCpuMs(cfg.relayPid);
+    const pids = [cfg.relayPid, ...(cfg.otherPids ?? [])];
+    const systemCpuMs = () => pids.reduce((n, pid) => n + processCpuMs(pid), 0);
+    const cpu0 = systemCpuMs();
     const start = performance.now() + 50;
     const interval = 1000 / step.rate;
     const next = rooms.map(() => 0);
@@ -136,7 +140,7 @@ async function fanout(cfg: FanoutConfig): Promise<FanoutResult> {
       };
       tick();
     });
-    const relayCpuPercent = (100 * (processCpuMs(cfg.relayPid) - cpu0)) / (performance.now() - start);
+    const relayCpuPercent = (100 * (systemCpuMs() - cpu0)) / (performance.now() - start);
     const expected = sentMeasured * cfg.viewers;
     const deadline = performance.now() + 3000;
     while (delivered < expected && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -152,8 +156,8 @@ async function fanout(cfg: FanoutConfig): Promise<FanoutResult> {
       max: percentile(measured, 100),
       generatorDelayP99: loop.percentile(99) / 1e6,
       relayCpuPercent,
-      relayCpuMs: processCpuMs(cfg.relayPid) - cpu0,
-      relayRssMb: processRssMb(cfg.relayPid),
+      relayCpuMs: systemCpuMs() - cpu0,
+      relayRssMb: pids.reduce((n, pid) => n + processRssMb(pid), 0),
     });
   }
   for (const room of rooms) {

@@ -10,6 +10,8 @@ export const Origin = {
   composer: Object.freeze({ kind: 'composer' as const }),
   /** the relay loading a room from storage */
   storage: Object.freeze({ kind: 'storage' as const }),
+  /** the relay applying a write another relay node stored (shared storage) */
+  peerNode: Object.freeze({ kind: 'peer-node' as const }),
   /** a test or tool seeding a document */
   fixture: Object.freeze({ kind: 'fixture' as const }),
 } as const;

@@ -13,6 +13,7 @@ export const relayArgOptions = {
   port: { type: 'string' },
   data: { type: 'string' },
   memory: { type: 'boolean' },
+  redis: { type: 'string' },
   'access-key': { type: 'string' },
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
@@ -21,13 +22,14 @@ export const relayArgOptions = {
   'log-level': { type: 'string' },
 } satisfies NonNullable<ParseArgsConfig['options']>;
 
-export const relayUsage = 'relay [--host 127.0.0.1] [--port 8787] [--data DIR | --memory] [--access-key KEY] [--tls-cert FILE --tls-key FILE]';
+export const relayUsage = 'relay [--host 127.0.0.1] [--port 8787] [--data DIR | --memory | --redis URL] [--access-key KEY] [--tls-cert FILE --tls-key FILE]';
 
 export const relayHelp = [
   '--host ADDR          interface to listen on (TANDEM_RELAY_HOST, default 127.0.0.1)',
   '--port N             port (TANDEM_RELAY_PORT, default 8787; 0 picks a free one)',
   '--data DIR           folder that keeps rooms across restarts (TANDEM_RELAY_DATA, default: your data folder)',
   '--memory             keep rooms in memory only (lost when the relay stops)',
+  '--redis URL          keep rooms in Redis, shared by every relay node given the same URL (TANDEM_RELAY_REDIS, redis://[:password@]host:port[/db])',
   '--access-key KEY     hosts need this key to open a new share (TANDEM_RELAY_ACCESS_KEY)',
   '--tls-cert FILE      PEM certificate: serve https/wss (TANDEM_RELAY_TLS_CERT, with --tls-key)',
   '--tls-key FILE       PEM private key (TANDEM_RELAY_TLS_KEY)',
@@ -50,11 +52,15 @@ export function resolveRelayOptions(values: RelayArgValues, env: NodeJS.ProcessE
   const keyFile = pick(values['tls-key'], 'TANDEM_RELAY_TLS_KEY');
   if (Boolean(certFile) !== Boolean(keyFile)) throw new Error('--tls-cert and --tls-key go together: pass both or neither');
   const origins = values['allow-origin'] ?? (env.TANDEM_RELAY_ALLOW_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
-  const dataDir = values.memory ? undefined : path.resolve(pick(values.data, 'TANDEM_RELAY_DATA') ?? defaultDataDir(env));
+  const redisUrl = pick(values.redis, 'TANDEM_RELAY_REDIS');
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new Error(`--redis takes a redis:// or rediss:// URL, not "${redisUrl}"`);
+  if (redisUrl && (values.memory || values.data)) throw new Error('--redis keeps rooms in Redis: drop --data and --memory');
+  const dataDir = values.memory || redisUrl ? undefined : path.resolve(pick(values.data, 'TANDEM_RELAY_DATA') ?? defaultDataDir(env));
   return {
     host: pick(values.host, 'TANDEM_RELAY_HOST') ?? '127.0.0.1',
     port,
     dataDir,
+    redisUrl,
     accessKey: pick(values['access-key'], 'TANDEM_RELAY_ACCESS_KEY'),
     tls: certFile && keyFile ? { cert: readPem(certFile, '--tls-cert'), key: readPem(keyFile, '--tls-key') } : undefined,
     staticDir: pick(values['static-dir'], 'TANDEM_RELAY_STATIC_DIR'),

@@ -47,13 +47,7 @@ export function createHttpHandler(deps: HttpDeps): (req: http.IncomingMessage, r
       if (!revokeRate.take()) return json(res, 429, { ok: false, reason: 'too many revocations; retry in a few seconds' });
       const result = await deps.revocations.apply(await readBody(req));
       if (!result.ok) return json(res, result.code === CloseCode.forbidden ? 403 : 401, { ok: false, reason: result.reason }, cors(req, deps));
-      let closed = 0;
-      for (const conn of deps.upgrades.connections) {
-        if (conn.admitted.shareId !== result.value.shareId) continue;
-        if (!deps.revocations.isRevoked(result.value.record, conn.claims)) continue;
-        conn.close(CloseCode.unauthorized, 'the host revoked this link');
-        closed++;
-      }
+      const closed = deps.upgrades.closeRevoked(result.value.shareId, result.value.record);
       deps.log.info('applied a revocation', { closed });
       json(res, 200, { ok: true, closed }, cors(req, deps));
     }],

@@ -9,7 +9,7 @@ function labelKey(labels: Labels): string {
   return keys.length === 0 ? '' : `{${keys.map((k) => `${k}="${String(labels[k]).replace(/["\\\n]/g, '_')}"`).join(',')}}`;
 }
 
-abstract class Metric {
+export abstract class Metric {
   constructor(
     readonly name: string,
     readonly help: string,
@@ -149,6 +149,11 @@ export class RelayMetrics {
         ];
       }),
     ];
+  }
+
+  /** Adds metrics a component owns (a storage backend's). */
+  register(...metrics: Metric[]): void {
+    this.all.push(...metrics);
   }
 
   /** Message and byte counters for one direction and type, resolved once (this is the hot path). */

@@ -60,6 +60,8 @@ export type RelayOptions = {
   port?: number;
   /** folder for the embedded store; without it rooms live in memory only */
   dataDir?: string;
+  /** `redis://[user:password@]host:port[/db]`: rooms live in Redis, shared by every relay node using it (takes precedence over dataDir) */
+  redisUrl?: string;
   /** when set, opening a share that is not on the relay yet needs this key (host connections only) */
   accessKey?: string;
   /** PEM certificate and key: serve https/wss */

@@ -24,7 +24,7 @@ export interface RoomMember {
   close(code: number, reason: string): void;
 }
 
-type Pending = { update: Uint8Array; message: Buffer; from: RoomMember; durable: boolean; waiters: Array<() => void> };
+type Pending = { update: Uint8Array; message: Buffer; from: RoomMember | null; durable: boolean; waiters: Array<() => void> };
 
 type CachedPlan = { plan: SyncPlan; appliedAt: number; bytes: number };
 
@@ -118,6 +118,12 @@ export class Room implements OutboxSource {
     );
   }
 
+  /** A write another relay node stored (shared storage): applied and forwarded to every member here. */
+  receiveRemote(update: Uint8Array): void {
+    if (this.failed) return;
+    this.apply({ update, message: syncUpdateMessage(update), from: null, durable: true, waiters: [] });
+  }
+
   /** True if `update` adds nothing to the room: structs it already has, deletions it already made. */
   isRedundant(update: Uint8Array): boolean {
     const { structs, ds } = Y.decodeUpdate(update);
@@ -191,8 +197,13 @@ export class Room implements OutboxSource {
 
   private apply({ update, message, from }: Pending): void {
     try {
-      Y.applyUpdate(this.doc, update, from);
+      Y.applyUpdate(this.doc, update, from ?? Origin.peerNode);
     } catch (e) {
+      if (!from) {
+        this.metrics.storageErrors.inc({ op: 'remote' });
+        this.log.error('skipped an update from another node that does not apply', { room: this.key, error: (e as Error).message });
+        return;
+      }
       this.log.warn('a client sent an update that does not apply; closed it', { room: this.key, role: from.role, error: (e as Error).message });
       from.close(1007, 'malformed Yjs update');
       return;

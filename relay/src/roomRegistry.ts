@@ -38,6 +38,7 @@ export class RoomRegistry {
         (loaded) => {
           this.loading.delete(key);
           this.rooms.set(key, loaded);
+          this.storage.watch?.(key, (update) => loaded.receiveRemote(update));
           this.log.debug('room loaded', { room: key, ms: Math.round(performance.now() - started) });
           return loaded;
         },

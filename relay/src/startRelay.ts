@@ -7,7 +7,7 @@ import { DEFAULT_ALLOWED_ORIGINS } from './auth/originPolicy';
 import { Revocations } from './auth/revocations';
 import { TokenVerifier } from './auth/tokenVerifier';
 import { createHttpHandler } from './httpRoutes';
-import { createJsonLogger } from './logger';
+import { createJsonLogger, type Logger } from './logger';
 import { RelayMetrics } from './metrics';
 import { defaultLimits, type RelayLimits, type RelayOptions } from './relayOptions';
 import { RoomRegistry } from './roomRegistry';
@@ -37,7 +37,7 @@ export type RelayHandle = {
 export async function startRelay(options: RelayOptions = {}): Promise<RelayHandle> {
   const log = options.log ?? createJsonLogger((line) => process.stderr.write(line));
   const limits: RelayLimits = { ...defaultLimits, ...options.limits };
-  const storage: RoomStorage = options.storage ?? (options.dataDir ? await FileStorage.open(options.dataDir, log) : new MemoryStorage());
+  const storage: RoomStorage = options.storage ?? (await openStorage(options, log));
   const host = options.host ?? '127.0.0.1';
   let upgrades: Upgrades | null = null;
   const metrics: RelayMetrics = new RelayMetrics({
@@ -64,6 +64,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     metrics,
     log,
   );
+  if (storage.metrics) metrics.register(...storage.metrics());
   const verifier = new TokenVerifier();
   const revocations = new Revocations(storage, verifier);
   const policy: AdmissionPolicy = {
@@ -73,6 +74,12 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
   };
   const ups = new Upgrades(policy, limits, verifier, revocations, registry, metrics, log);
   upgrades = ups;
+  storage.onRevoked?.((shareId) => {
+    revocations.reload(shareId).then(
+      (record) => ups.closeRevoked(shareId, record),
+      (e: Error) => log.error('could not read a revocation another node stored', { error: e.message }),
+    );
+  });
   const handler = createHttpHandler({
     policy,
     verifier,
@@ -82,7 +89,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     metrics,
     log,
     staticDir: options.staticDir ?? defaultStaticDir(),
-    ready: () => !ups.closing,
+    ready: () => !ups.closing && (storage.ready?.() ?? true),
   });
   const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
   server.on('upgrade', (req, socket, head) => void ups.handle(req, socket, head));
@@ -123,7 +130,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
   log.info('relay listening', {
     url,
     storage: storage.kind,
-    dataDir: options.dataDir ?? null,
+    dataDir: options.redisUrl ? null : (options.dataDir ?? null),
     accessKey: policy.accessKey ? 'required to open shares' : 'not set',
   });
   if (!policy.accessKey && !isLoopback(host)) {
@@ -161,6 +168,15 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     }),
     close,
   };
+}
+
+async function openStorage(options: RelayOptions, log: Logger): Promise<RoomStorage> {
+  if (options.redisUrl) {
+    // loaded only when asked for: the extension's embedded relay never ships the Redis client
+    const { RedisStorage } = await import('./redis/redisStorage');
+    return RedisStorage.open({ url: options.redisUrl }, log);
+  }
+  return options.dataDir ? FileStorage.open(options.dataDir, log) : new MemoryStorage();
 }
 
 /** Gives closing sockets a moment for the close handshake, then cuts the rest. */

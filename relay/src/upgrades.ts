@@ -1,10 +1,10 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { upgradeStatus } from '../../protocol/src';
+import { CloseCode, upgradeStatus } from '../../protocol/src';
 import { admit, findToken, type AdmissionPolicy } from './admission';
 import { ACCESS_KEY_HEADER, ACCESS_KEY_PARAM } from './auth/accessKey';
-import type { Revocations } from './auth/revocations';
+import type { RevocationRecord, Revocations } from './auth/revocations';
 import type { TokenVerifier } from './auth/tokenVerifier';
 import { Connection } from './connection';
 import { SlotCounter, TokenBucket } from './limits';
@@ -114,6 +114,17 @@ export class Upgrades {
   /** Takes one admission attempt from the per-second budget (upgrades and /check share it). */
   allowAttempt(): boolean {
     return this.rate.take();
+  }
+
+  /** Closes (4401) every connection to `shareId` whose token `record` revokes; returns how many. */
+  closeRevoked(shareId: string, record: RevocationRecord): number {
+    let closed = 0;
+    for (const conn of this.connections) {
+      if (conn.admitted.shareId !== shareId || !this.revocations.isRevoked(record, conn.claims)) continue;
+      conn.close(CloseCode.unauthorized, 'the host revoked this link');
+      closed++;
+    }
+    return closed;
   }
 
   /** Resolves when no connection is open. */

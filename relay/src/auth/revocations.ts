@@ -7,7 +7,7 @@ import { refuse, type Verdict } from './verdict';
 
 /** What the relay keeps per share: the newest `before` it was told and the single links it revoked. */
 const RevocationRecord = z.object({ before: z.number().int().nonnegative(), jtis: z.array(z.string()) });
-type RevocationRecord = z.infer<typeof RevocationRecord>;
+export type RevocationRecord = z.infer<typeof RevocationRecord>;
 
 const CACHE = 4096;
 
@@ -48,6 +48,12 @@ export class Revocations {
     await this.storage.writeRevocations(sid, JSON.stringify(merged));
     this.cache.set(sid, Promise.resolve(merged));
     return { ok: true, value: { shareId: sid, record: merged } };
+  }
+
+  /** Drops the cached record (another relay node stored a newer one) and reads it again. */
+  async reload(shareId: string): Promise<RevocationRecord> {
+    this.cache.delete(shareId);
+    return this.record(shareId);
   }
 
   private record(shareId: string): Promise<RevocationRecord> {

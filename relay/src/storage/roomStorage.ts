@@ -2,6 +2,8 @@
 // (a Redis stream, object storage) can replace the embedded log without touching sync or auth code.
 // Payloads are opaque Yjs updates: storage never decodes them.
 
+import type { Metric } from '../metrics';
+
 /** `<shareId>/<room>`: protocol's roomName(). */
 export type RoomKey = string;
 
@@ -12,7 +14,7 @@ export type LoadedRoom = {
 };
 
 export interface RoomStorage {
-  readonly kind: 'file' | 'memory';
+  readonly kind: 'file' | 'memory' | 'redis';
   /** whether anything was ever stored for this room */
   exists(key: RoomKey): Promise<boolean>;
   load(key: RoomKey): Promise<LoadedRoom>;
@@ -32,4 +34,15 @@ export interface RoomStorage {
   writeRevocations(shareId: string, json: string): Promise<void>;
   /** flushes everything and releases every room */
   close(): Promise<void>;
+  /**
+   * For a store shared by several relay nodes: after `load`, updates other nodes write to the room
+   * reach `onUpdate` until the room is released.
+   */
+  watch?(key: RoomKey, onUpdate: (update: Uint8Array) => void): void;
+  /** For a shared store: `listener` hears the share id of every revocation any node stores. */
+  onRevoked?(listener: (shareId: string) => void): void;
+  /** The store's own metrics (Redis round trips), added to /metrics. */
+  metrics?(): Metric[];
+  /** Whether the store can take writes now (false: /readyz reports not ready). Default: always. */
+  ready?(): boolean;
 }
