@@ -14,13 +14,14 @@ import { buildServers, fmt, generate, startServer, stopServer } from './relay/se
 // the generator to core 1, so the two-node system gets no more CPU than the single node.
 //   100 rooms × 10 viewers (1,000 viewers), a ladder of lines/s/room, 2 ladders each; p99 per rate is
 //   the worse of the two. Also Redis memory per MB of transcript it holds.
-// Not measured here (yet): Hocuspocus with its Redis extension as a peer; its wire protocol needs a
-// framing adapter in the load generator.
+// The peer: two Hocuspocus nodes with their Redis extension on the same kind of Redis, under the same
+// load (the generator speaks Hocuspocus's framing to them).
 
-export const description = 'scale-out: 2 relay nodes + Redis (viewers split across nodes) vs 1 node, 100 rooms × 10 viewers';
+export const description = 'scale-out: 2 relay nodes + Redis (viewers split across nodes) vs 1 node and vs 2 Hocuspocus nodes + Redis, 100 rooms × 10 viewers';
 
-const RATES = [10, 20, 30, 40];
-const REPS = 2;
+// TANDEM_BENCH_SCALE_RATES=10,20 and TANDEM_BENCH_SCALE_REPS=1 shorten a run (about 6 min as set here)
+const RATES = (process.env.TANDEM_BENCH_SCALE_RATES ?? '10,20,30,40,50,60').split(',').map(Number);
+const REPS = Number(process.env.TANDEM_BENCH_SCALE_REPS ?? 2);
 const STEP_SECONDS = 6;
 const P99_TARGET_MS = 50;
 
@@ -31,6 +32,7 @@ export async function run(): Promise<BenchRow[]> {
   try {
     const single: Ladder[] = [];
     const cross: Ladder[] = [];
+    const peer: Ladder[] = [];
     let redisMbPerMb = NaN;
     for (let rep = 1; rep <= REPS; rep++) {
       single.push(await ladder('1 node', rep, async () => {
@@ -47,6 +49,21 @@ export async function run(): Promise<BenchRow[]> {
           pids: [a.pid, b.pid, redis.pid],
           stop: async () => {
             redisMbPerMb = await redis.memoryPerTranscriptMb();
+            await Promise.all([stopServer(a), stopServer(b)]);
+            await redis.stop();
+          },
+        };
+      }));
+      peer.push(await ladder('2 Hocuspocus nodes', rep, async () => {
+        const redis = await RedisProcess.start();
+        const a = await startServer(built.dir, 'hocuspocus', ['--redis', redis.url]);
+        const b = await startServer(built.dir, 'hocuspocus', ['--redis', redis.url]);
+        return {
+          writerUrl: a.url,
+          viewerUrls: [a.url, b.url],
+          pids: [a.pid, b.pid, redis.pid],
+          hocuspocus: true,
+          stop: async () => {
             await Promise.all([stopServer(a), stopServer(b)]);
             await redis.stop();
           },
@@ -78,13 +95,21 @@ export async function run(): Promise<BenchRow[]> {
       }
       return best;
     };
+    const top = RATES[RATES.length - 1];
     rows.push({
-      metric: `highest rate with p99 ≤ ${P99_TARGET_MS} ms and 100 % delivered there and below (${RATES[0]}–${RATES[RATES.length - 1]} lines/s/room)`,
+      metric: `2 nodes: highest rate with p99 ≤ ${P99_TARGET_MS} ms and 100 % delivered there and below (${RATES[0]}–${top} lines/s/room)`,
       value: sustained(cross) * 100,
       unit: 'lines/s',
-      peer: `1 node ${sustained(single) * 100} lines/s`,
-      ratio: sustained(single) > 0 ? sustained(cross) / sustained(single) : undefined,
+      peer: `Hocuspocus pair ${sustained(peer) * 100} lines/s; 1 node ${sustained(single) * 100} lines/s`,
+      ratio: sustained(peer) > 0 ? sustained(cross) / sustained(peer) : undefined,
+      target: '> the Hocuspocus pair (or both at the top of the ladder)',
+      ok: sustained(cross) > sustained(peer) || (sustained(cross) === top && sustained(peer) === top),
     });
+    for (const rate of RATES) {
+      const h = worst(peer, rate);
+      const c = worst(cross, rate);
+      if (h || c) rows.push({ metric: `Hocuspocus pair p99 @ ${rate} lines/s/room, worse of ${REPS}`, value: h ? h.p99 : NaN, unit: 'ms', peer: `ours (2 nodes) ${c ? `${fmt(c.p99)} ms` : 'stopped'}`, ratio: h && c ? c.p99 / h.p99 : undefined });
+    }
     const c0 = worst(cross, RATES[0]);
     const s0 = worst(single, RATES[0]);
     if (c0 && s0) rows.push({ metric: `relay system CPU @ ${RATES[0]} lines/s/room (2 nodes + Redis vs 1 node)`, value: c0.relayCpuPercent, unit: '% core', peer: `1 node ${fmt(s0.relayCpuPercent)} %`, ratio: c0.relayCpuPercent / s0.relayCpuPercent });
@@ -95,7 +120,7 @@ export async function run(): Promise<BenchRow[]> {
   }
 }
 
-type System = { writerUrl: string; viewerUrls: string[]; pids: number[]; stop(): Promise<void> };
+type System = { writerUrl: string; viewerUrls: string[]; pids: number[]; hocuspocus?: boolean; stop(): Promise<void> };
 
 async function ladder(name: string, rep: number, start: () => Promise<System>): Promise<Ladder> {
   const system = await start();
@@ -104,6 +129,7 @@ async function ladder(name: string, rep: number, start: () => Promise<System>): 
       kind: 'fanout',
       url: system.writerUrl,
       viewerUrls: system.viewerUrls,
+      hocuspocus: system.hocuspocus,
       relayPid: system.pids[0],
       otherPids: system.pids.slice(1),
       rooms: 100,

@@ -21,8 +21,8 @@ import { lineSize, seededRandom, syntheticLine, wordText } from '../harness/synt
 //           schedule; latency is measured from the intended send time (open loop)
 //   join:   a 50 MB document is pushed, then one stock client joins, then K raw joiners at once
 
-/** `viewerUrls`: spread each room's viewers over these relay nodes (default: all on `url`, where writers are); `otherPids`: more relay-system processes whose CPU and RSS count too (other nodes, Redis). */
-export type FanoutConfig = { kind: 'fanout'; url: string; viewerUrls?: string[]; relayPid: number; otherPids?: number[]; rooms: number; viewers: number; steps: { rate: number; seconds: number }[]; firstWarmupSeconds: number; warmupSeconds: number; stopAboveP99Ms: number };
+/** `viewerUrls`: spread each room's viewers over these relay nodes (default: all on `url`, where writers are); `otherPids`: more relay-system processes whose CPU and RSS count too (other nodes, Redis); `hocuspocus`: speak Hocuspocus's framing (a document name before every message, an auth message first) to a Hocuspocus server. */
+export type FanoutConfig = { kind: 'fanout'; url: string; viewerUrls?: string[]; hocuspocus?: boolean; relayPid: number; otherPids?: number[]; rooms: number; viewers: number; steps: { rate: number; seconds: number }[]; firstWarmupSeconds: number; warmupSeconds: number; stopAboveP99Ms: number };
 export type JoinConfig = { kind: 'join'; url: string; ours: boolean; docBytes: number; joiners: number };
 export type StepResult = { rate: number; sent: number; expected: number; delivered: number; p50: number; p99: number; max: number; generatorDelayP99: number; relayCpuPercent: number; relayCpuMs: number; relayRssMb: number };
 export type FanoutResult = { steps: StepResult[] };
@@ -61,10 +61,14 @@ async function fanout(cfg: FanoutConfig): Promise<FanoutResult> {
       const keys = generateShareKeys();
       const host = signToken(keys, { role: 'host', ttlSeconds: 3600 }).token;
       const observer = signToken(keys, { role: 'observer', ttlSeconds: 3600 }).token;
-      const writer = await open(roomUrl(cfg, keys, host));
       const nodes = cfg.viewerUrls ?? [cfg.url];
-      const viewers = await Promise.all(Array.from({ length: cfg.viewers }, (_, v) => rawViewer(roomUrl({ url: nodes[v % nodes.length] }, keys, observer))));
-      return { r, keys, writer, viewers, doc: new Y.Doc(), seq: 0 };
+      const hp = cfg.hocuspocus ? hocuspocusFraming(`room-${r}`) : null;
+      const writer = await open(hp ? websocketBase(cfg.url) : roomUrl(cfg, keys, host));
+      if (hp) hp.hello.forEach((m) => writer.send(m));
+      const viewers = await Promise.all(
+        Array.from({ length: cfg.viewers }, (_, v) => rawViewer(hp ? websocketBase(nodes[v % nodes.length]) : roomUrl({ url: nodes[v % nodes.length] }, keys, observer), hp?.hello)),
+      );
+      return { r, keys, writer, viewers, doc: new Y.Doc(), seq: 0, frame: hp ? hp.frame : (m: Buffer) => m };
     }),
   );
   const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -80,7 +84,7 @@ async function fanout(cfg: FanoutConfig): Promise<FanoutResult> {
     const warmup = Math.round(step.rate * warmupSeconds);
     const plan = rooms.map((room) => {
       const out: { seq: number; message: Buffer }[] = [];
-      const capture = (update: Uint8Array) => (out[out.length - 1].message = updateMessage(update));
+      const capture = (update: Uint8Array) => (out[out.length - 1].message = room.frame(updateMessage(update)));
       room.doc.on('update', capture);
       for (let i = 0; i < perRoom; i++) {
         const seq = room.seq++;
@@ -260,7 +264,18 @@ function answerPings(socket: () => net.Socket): (opcode: number, piece: Buffer, 
 
 /** A fan-out viewer: scans binary frames for `"seq":N,` and reports each seq once, in order (a resync
  *  may resend lines the viewer already has). */
-async function rawViewer(url: string): Promise<RawViewer> {
+/** Hocuspocus puts the document name before every message and wants an auth message first. */
+function hocuspocusFraming(documentName: string): { hello: Buffer[]; frame(message: Buffer): Buffer } {
+  const name = Buffer.from(documentName);
+  if (name.length > 127) throw new Error('document names here stay under 128 bytes (one length byte)');
+  const prefix = Buffer.concat([Buffer.from([name.length]), name]);
+  const token = Buffer.from('bench');
+  // auth (2), token (0), "bench"; then SyncStep1 with an empty state vector, as a provider sends
+  const hello = [Buffer.concat([prefix, Buffer.from([2, 0, token.length]), token]), Buffer.concat([prefix, Buffer.from([0, 0, 1, 0])])];
+  return { hello, frame: (message) => Buffer.concat([prefix, message]) };
+}
+
+async function rawViewer(url: string, hello: Buffer[] = []): Promise<RawViewer> {
   let carry: Buffer = Buffer.alloc(0);
   let last = -1;
   const viewer: RawViewer = { socket: null as unknown as net.Socket, onSeq: () => undefined };
@@ -285,6 +300,7 @@ async function rawViewer(url: string): Promise<RawViewer> {
       carry = Buffer.from(buf.subarray(keepFrom));
     }),
   );
+  for (const m of hello) viewer.socket.write(clientFrame(2, m));
   return viewer;
 }
 

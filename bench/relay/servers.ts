@@ -7,18 +7,18 @@ import { freePort } from '../../extension/src/core/sync/freePort';
 import type { FanoutConfig, JoinConfig } from './loadgen';
 
 // The processes relay benches run: servers pinned to core 0 (`taskset -c 0`), the load generator on
-// core 1. Ours and the floor run as esbuild bundles, as users run the relay.
+// core 1. Ours, the floor and Hocuspocus run as esbuild bundles, as users run a relay.
 
 const ROOT = path.resolve(__dirname, '../..');
 
 export type Server = { child: ChildProcess; url: string; pid: number };
-export type Flavor = 'ours' | 'ref' | 'floor';
+export type Flavor = 'ours' | 'ref' | 'floor' | 'hocuspocus';
 
 /** Builds ours and the floor into a temp folder; `dispose` removes it. */
 export async function buildServers(): Promise<{ dir: string; dispose(): void }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-relay-bundles-'));
   await esbuild.build({
-    entryPoints: [path.join(__dirname, 'ourRelay.ts'), path.join(__dirname, 'bareForwarder.ts')],
+    entryPoints: [path.join(__dirname, 'ourRelay.ts'), path.join(__dirname, 'bareForwarder.ts'), path.join(__dirname, 'hocuspocusNode.ts')],
     outdir: dir,
     bundle: true,
     platform: 'node',
@@ -35,6 +35,7 @@ export function startServer(bundles: string, flavor: Flavor, args: string[] = []
       const script = {
         ours: [path.join(bundles, 'ourRelay.js'), ...args],
         floor: [path.join(bundles, 'bareForwarder.js')],
+        hocuspocus: [path.join(bundles, 'hocuspocusNode.js'), ...args],
         ref: [path.join(ROOT, 'node_modules/y-websocket-ref/bin/server.cjs')],
       }[flavor];
       const cmd = ['taskset', '-c', '0', process.execPath, '--max-old-space-size=4096', ...script];
