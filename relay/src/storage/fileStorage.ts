@@ -69,6 +69,12 @@ export class FileStorage implements RoomStorage {
     await roomLog.close();
   }
 
+  async remove(key: RoomKey): Promise<void> {
+    await this.release(key);
+    await fs.rm(this.roomFile(key), { force: true });
+    await syncFolder(path.join(this.dir, 'rooms'));
+  }
+
   async readRevocations(shareId: string): Promise<string | null> {
     try {
       return await fs.readFile(this.revocationFile(shareId), 'utf8');
