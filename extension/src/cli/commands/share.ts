@@ -6,7 +6,7 @@ import { localProjectDir } from '../../core/handoff';
 import { ShareHost } from '../../core/sync/shareHost';
 import { HostLease, HostLeaseTaken } from '../../core/sync/hostLease';
 import { LINK_ROLES, ShareStore, tandemHome } from '../../core/sync/shareStore';
-import { ClaudeDirError, listSessions, type SessionSummary } from '../../core/transcripts/catalog';
+import { ClaudeDirError, listSessions, newestSession, type SessionSummary } from '../../core/transcripts/catalog';
 import { createCliLogger } from '../cliLogger';
 import { ExitCode, UserError, type CliIo, type Command } from '../command';
 import { parseDuration } from '../duration';
@@ -264,7 +264,7 @@ async function findSession(idOrPrefix: string | undefined, claudeDir: string | u
   }
   const candidates = catalog.sessions.filter((s) => !s.orphan);
   if (!idOrPrefix) {
-    const latest = [...candidates].sort((a, b) => b.modifiedAt - a.modifiedAt)[0];
+    const latest = newestSession(catalog.sessions);
     if (!latest) io.stderr.write(`No Claude Code sessions found in ${catalog.claude.dir}/projects.\n${HOW_TO_START}`);
     return latest && { ...latest, claudeDir: catalog.claude.dir };
   }
