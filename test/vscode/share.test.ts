@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,7 +11,6 @@ import type { TandemApi } from '../../extension/src/vscode/api';
 import type { SessionNode } from '../../extension/src/vscode/sessions/sessionsTree';
 import { makeClaudeEnv, type ClaudeTestEnv } from '../helpers/claudeEnv';
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fakeAnthropic';
-import { runCliCaptured } from '../helpers/cli';
 import { waitFor } from '../helpers/waitFor';
 import { setTandemSetting, tandemApi } from './support';
 import { externalLink } from '../../extension/src/vscode/externalLink';
@@ -237,8 +237,9 @@ describe('sharing a session from VS Code', function () {
   it('a second host of the same session (a terminal) is refused while this window shares it', async () => {
     const lease = JSON.parse(fs.readFileSync(path.join(process.env.TANDEM_HOME!, 'shares', `${sessionId}.host.json`), 'utf8')) as { pid: number; surface: string };
     assert.deepEqual([lease.pid, lease.surface], [process.pid, 'vscode']);
-    const r = await runCliCaptured(['share', sessionId, '--relay', new URL(links.observer).origin, '--claude-dir', env.claudeDir], { env: { ...process.env } });
-    assert.equal(r.code, 1);
+    const cli = path.join(process.env.TANDEM_REPO_ROOT!, 'dist/cli.js');
+    const r = spawnSync(process.execPath, [cli, 'share', sessionId, '--relay', new URL(links.observer).origin, '--claude-dir', env.claudeDir], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /already shared from this machine by a VS Code window/);
   });
 

@@ -76,7 +76,7 @@ export class HostLease {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
       const holder = await readHostStatus(home, status.sessionId);
-      if (holder?.running && holder.status.pid !== process.pid) throw new HostLeaseTaken(holder.status);
+      if (holder?.running) throw new HostLeaseTaken(holder.status);
       await fs.rm(file, { force: true });
     }
     throw new Error(`could not take ${file}: another host keeps taking it`);
