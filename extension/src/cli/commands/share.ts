@@ -14,8 +14,8 @@ import { DEFAULT_RELAY_PORT, startLocalRelay } from '../embeddedRelay';
 import { joinForCli, parseLinkForCli } from '../joinErrors';
 
 // `tandem share`: publish a live session through a relay and print its three links. With no
-// --relay it starts the embedded relay on 127.0.0.1. Runs until Ctrl-C, then marks the session
-// ended. A restart continues the same share (keys and links are kept in ~/.tandem/shares).
+// --relay it uses the local agent's relay on 127.0.0.1 (starting it if needed; it outlives this
+// process). Runs until Ctrl-C, then marks the session ended. A restart continues the same share (keys and links are kept in ~/.tandem/shares).
 // With --link HANDOFF_LINK this machine takes over hosting a share another machine started (after
 // `tandem pull`): the links people already have keep working, and the previous host steps down.
 
@@ -27,8 +27,8 @@ export const shareCommand: Command = {
     'SESSION_ID               the session to share (a unique prefix is enough); default: the latest',
     '--latest                 share the session written to most recently',
     '--link HANDOFF_LINK      host a share another machine started (pull the session first with `tandem pull`)',
-    '--relay URL              the relay to share through (default: start one on 127.0.0.1)',
-    '--port N                 port of the embedded relay (default 8787; 0 = any free port, rooms in memory)',
+    '--relay URL              the relay to share through (default: your local relay on 127.0.0.1, see `tandem agent`)',
+    '--port N                 port of the local relay (default 8787; 0 = a relay in this process on any free port, rooms in memory)',
     '--access-key KEY         the relay\'s access key, if it requires one (or $TANDEM_ACCESS_KEY)',
     '--claude-dir DIR         the Claude Code folder (default: $CLAUDE_CONFIG_DIR, else ~/.claude)',
     '--prompts POLICY         remote prompts: ask (default; you answer y/n here), auto, never',
