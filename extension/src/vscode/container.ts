@@ -45,7 +45,7 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
   const viewer = owned.add(new ViewerView(context.extensionUri, log));
   const windowShares = new WindowShares(context.workspaceState);
   const shareService = owned.add(new ShareService(context, settings, relay, new ShareRecords(context.secrets, log), shares, approver, windowShares, log));
-  void restoreWindowShares({ windowShares, listSessions: () => localSessions.refresh().then(() => localSessions.sessions), share: (s) => shareService.share(s), log });
+  void restoreWindowShares({ windowShares, listSessions: () => localSessions.refresh().then(() => localSessions.sessions), share: (s) => shareService.share(s), policy: () => settings.current.sharing.restore, log });
   const sharing = new ShareCommands(localSessions, shares, shareService, viewer, settings);
   const panels = owned.add(new ViewerPanels(context.extensionUri, log));
   owned.add(viewer.onDidChangeStatus((s) => viewer.currentLink && sharedLinks.setStatus(viewer.currentLink, s)));

@@ -18,7 +18,6 @@ import type { RelayService } from '../relay/relayService';
 import type { SettingsService } from '../settings';
 import type { ActiveShare, ActiveShares } from './activeShares';
 import type { ShareRecords } from './shareRecords';
-import { keepDataOnStopSetting } from './sharingSettings';
 import type { WindowShares } from './windowShares';
 
 const LINK_TTL_SECONDS = 7 * 24 * 60 * 60;
@@ -99,7 +98,7 @@ export class ShareService extends Disposable {
     await running?.lease.release();
     await this.windowShares.remove(sessionId);
     if (record) {
-      const keep = keepDataOnStopSetting();
+      const keep = this.settings.current.sharing.keepDataOnStop;
       const { closed, deleted } = keep ? { ...(await revokeAllLinks(record.relayUrl, record.keys)), deleted: false } : await deleteShareAtRelay(record.relayUrl, record.keys, record.tokens.host);
       await this.records.remove(sessionId);
       this.log.info(`stopped sharing ${sessionId}: links revoked, ${closed} viewer connection(s) closed${deleted ? ', deleted from the relay' : ', its data kept on the relay'}`);

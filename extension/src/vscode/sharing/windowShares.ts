@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { z } from 'zod';
 import type { SessionSummary } from '../../core/transcripts/catalog';
 import type { Logger } from '../log';
-import { restoreSharesSetting } from './sharingSettings';
+import type { Settings } from '../settingsSchema';
 
 // The sessions this window shares, kept in its workspace state so a reload or a restart of VS Code can
 // offer to share them again, with the same links (their records are in SecretStorage), per
@@ -32,14 +32,15 @@ export type Restorer = {
   /** the sessions on disk now */
   listSessions(): Promise<readonly SessionSummary[]>;
   share(session: SessionSummary): Promise<unknown>;
+  policy(): Settings['sharing']['restore'];
   log: Logger;
 };
 
 /** On activation: share again what this window shared before it reloaded (asking first, per the setting). */
-export async function restoreWindowShares({ windowShares, listSessions, share, log }: Restorer): Promise<void> {
+export async function restoreWindowShares({ windowShares, listSessions, share, policy: restorePolicy, log }: Restorer): Promise<void> {
   const ids = windowShares.list();
   if (!ids.length) return;
-  const policy = restoreSharesSetting();
+  const policy = restorePolicy();
   if (policy === 'never') return;
   const onDisk = await listSessions();
   const sessions = onDisk.filter((s) => ids.includes(s.sessionId) && !s.orphan);
