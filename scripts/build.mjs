@@ -29,6 +29,7 @@ const builds = [
   { ...node, entryPoints: [r('extension/src/vscode/extension.ts')], outfile: r('dist/extension.js'), external: [...node.external, 'ioredis'] },
   { ...node, entryPoints: [r('extension/src/cli/main.ts')], outfile: r('dist/cli.js') },
   { ...node, entryPoints: [r('relay/src/main.ts')], outfile: r('dist/relay.js') },
+  { ...node, entryPoints: [r('extension/src/agent/main.ts')], outfile: r('dist/agent.js') },
   {
     bundle: true,
     platform: 'browser',

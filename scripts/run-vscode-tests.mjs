@@ -124,6 +124,19 @@ async function answerUi(page, uiDir, request) {
   fs.renameSync(path.join(uiDir, `${request.id}.json.part`), path.join(uiDir, `${request.id}.json`));
 }
 
+/** Every local relay agent the extension started under this run's TANDEM_HOME (they outlive the window by design). */
+function stopAgents(home) {
+  const dir = path.join(home, 'agent');
+  for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+    if (!/^relay-\d+\.json$/.test(name)) continue;
+    try {
+      process.kill(JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')).pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 async function main() {
   const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
   if (!fs.existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath}: install it (apt-get install chromium) or point CHROMIUM at one`);
@@ -143,6 +156,8 @@ async function main() {
     XDG_CACHE_HOME: path.join(tmp, 'cache'),
     XDG_RUNTIME_DIR: tmp,
     TMPDIR: tmp,
+    // the extension's local relay agent (and its rooms) live here, and are stopped when the run ends
+    TANDEM_HOME: path.join(tmp, 'tandem'),
   };
   const dirs = ['--user-data-dir', path.join(tmp, 'user-data'), '--extensions-dir', path.join(tmp, 'extensions')];
   let devPath = root;
@@ -243,6 +258,7 @@ async function main() {
   } finally {
     await browser?.close();
     stopServer();
+    stopAgents(env.TANDEM_HOME);
     if (exitCode === 0 && process.env.TANDEM_VSCODE_KEEP !== '1') fs.rmSync(tmp, { recursive: true, force: true });
     else lap(`kept ${tmp} (code-server.log, user-data/logs/*/exthost1/ for the extension host and the Tandem log)`);
   }

@@ -8,6 +8,8 @@ import { TokenBucket } from './limits';
 import type { Logger } from './logger';
 import type { RelayMetrics } from './metrics';
 import type { RoomRegistry } from './roomRegistry';
+import { LOCAL_PROOF_PATH, answerProof } from './localProof';
+import { deleteShare } from './shareDeletion';
 import { serveStatic } from './staticSite';
 import type { Upgrades } from './upgrades';
 
@@ -15,6 +17,8 @@ import type { Upgrades } from './upgrades';
 //   POST /check/<share id>/<room>   body: the token   → {ok} or {ok:false, code, reason}
 //       (browsers hide why an upgrade failed; a client asks here, with the same rules as the upgrade)
 //   POST /revoke                    body: a revocation signed with the share key → {closed}
+//   DELETE /s/<share id>            Authorization: Bearer <host token> → {closed, rooms} (shareDeletion.ts)
+//   POST /local/proof               body: a nonce → {proof} on a local agent's relay (localProof.ts)
 // Tokens travel in bodies, never in URLs, so no access log or proxy ever sees them.
 
 export type HttpDeps = {
@@ -27,6 +31,9 @@ export type HttpDeps = {
   log: Logger;
   staticDir: string;
   ready: () => boolean;
+  /** set on a local agent's relay: see localProof.ts */
+  localSecret?: Uint8Array;
+  port: () => number;
 };
 
 const MAX_BODY = 64 * 1024;
@@ -51,6 +58,11 @@ export function createHttpHandler(deps: HttpDeps): (req: http.IncomingMessage, r
       deps.log.info('applied a revocation', { closed });
       json(res, 200, { ok: true, closed }, cors(req, deps));
     }],
+    ['POST', new RegExp(`^${LOCAL_PROOF_PATH}$`), async (req, res) => localProofRoute(req, res, deps)],
+    ['DELETE', /^\/s\/([A-Za-z0-9_-]{43})$/, async (req, res, m) => {
+      const { status, body } = await deleteShare(deps, m[1], req.headers.authorization);
+      json(res, status, body, cors(req, deps));
+    }],
   ];
 
   return (req, res) => {
@@ -69,6 +81,12 @@ export function createHttpHandler(deps: HttpDeps): (req: http.IncomingMessage, r
     if (method !== 'GET' && method !== 'HEAD') return text(res, 405, 'method not allowed\n');
     serveStatic(url.pathname, res, deps.staticDir);
   };
+}
+
+async function localProofRoute(req: http.IncomingMessage, res: http.ServerResponse, deps: HttpDeps): Promise<void> {
+  const answer = deps.localSecret && answerProof(deps.localSecret, deps.port(), await readBody(req));
+  if (!answer) return json(res, 404, { ok: false, reason: 'this relay is not a local agent\'s relay, or the nonce is malformed' });
+  json(res, 200, { ok: true, proof: answer });
 }
 
 class BodyTooLarge extends Error {}

@@ -74,4 +74,6 @@ export type RelayOptions = {
   /** a storage backend of your own (takes precedence over dataDir) */
   storage?: RoomStorage;
   limits?: Partial<RelayLimits>;
+  /** a local agent's secret: the relay answers POST /local/proof with it (relay/src/localProof.ts) */
+  localSecret?: Uint8Array;
 };

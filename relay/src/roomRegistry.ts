@@ -1,4 +1,6 @@
-import type { RoomKind } from '../../protocol/src';
+import { CloseCode, RoomKind, roomName } from '../../protocol/src';
+
+const ROOM_KINDS = RoomKind.options;
 import type { Logger } from './logger';
 import type { RelayMetrics } from './metrics';
 import { Room, type RoomLimits } from './room';
@@ -86,6 +88,25 @@ export class RoomRegistry {
       }),
     );
     await Promise.all(this.unloading.values());
+  }
+
+  /** Removes every room of a share from memory and storage (the host deleted the share); returns how many were stored. */
+  async remove(shareId: string): Promise<number> {
+    let removed = 0;
+    for (const kind of ROOM_KINDS) {
+      const key = roomName(shareId, kind);
+      this.cancelIdle(key);
+      await this.loading.get(key)?.catch(() => undefined);
+      const room = this.rooms.get(key);
+      if (room) {
+        for (const m of [...room.members]) m.close(CloseCode.unauthorized, 'the host stopped sharing this session and deleted it from the relay');
+        await this.unload(room);
+      }
+      await this.unloading.get(key);
+      if (await this.storage.exists(key)) removed++;
+      await this.storage.remove(key);
+    }
+    return removed;
   }
 
   private unload(room: Room): Promise<void> {

@@ -90,7 +90,10 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     log,
     staticDir: options.staticDir ?? defaultStaticDir(),
     ready: () => !ups.closing && (storage.ready?.() ?? true),
+    localSecret: options.localSecret,
+    port: () => port,
   });
+  let port = 0;
   const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
   server.on('upgrade', (req, socket, head) => void ups.handle(req, socket, head));
   server.on('clientError', (e, socket) => socket.destroy(e));
@@ -102,7 +105,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
 
   // Sweep: close sockets stuck catching up (1013) or whose link expired (4401).
   const sweep = setInterval(() => {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { TandemApi } from '../../extension/src/vscode/api';
 import { tandemApi } from './support';
@@ -31,21 +33,27 @@ describe('embedded relay', () => {
     assert.equal((await fetch(`${url}/healthz`)).status, 200);
   });
 
-  it('takes another port when its own is held (another window), and returns to its own later', async () => {
+  it('refuses a squatter on its port, telling the user what to do, and sends it nothing', async () => {
     const url = new URL(api.relayUrl()!);
     await vscode.commands.executeCommand('tandem.stopRelay');
-    const squatter = net.createServer();
+    const seen: string[] = [];
+    const squatter = net.createServer((socket) => socket.on('data', (d) => seen.push(d.toString('latin1'))));
     await new Promise<void>((resolve) => squatter.listen(Number(url.port), '127.0.0.1', resolve));
     try {
       await vscode.commands.executeCommand('tandem.startRelay');
-      const elsewhere = api.relayUrl();
-      assert.ok(elsewhere && elsewhere !== url.origin, `a different port than ${url.origin}: ${elsewhere}`);
-      assert.equal((await fetch(`${elsewhere}/healthz`)).status, 200);
+      assert.equal(api.relayUrl(), undefined, 'no relay is used');
+      assert.ok(seen.every((req) => req.startsWith('POST /local/proof ')), `the squatter got only the proof challenge: ${seen.join('\n')}`);
     } finally {
-      await vscode.commands.executeCommand('tandem.stopRelay');
       await new Promise((resolve) => squatter.close(resolve));
     }
     await vscode.commands.executeCommand('tandem.startRelay');
     assert.equal(api.relayUrl(), url.origin);
+  });
+
+  it('runs in a background agent that outlives a Stop Sharing, shared with `tandem share` on the same port', async () => {
+    const url = api.relayUrl()!;
+    const home = process.env.TANDEM_HOME!;
+    const state = JSON.parse(fs.readFileSync(path.join(home, 'agent', `relay-${new URL(url).port}.json`), 'utf8')) as { pid: number };
+    assert.notEqual(state.pid, process.pid, 'the relay is not in the extension host');
   });
 });

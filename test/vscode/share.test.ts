@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -233,8 +234,21 @@ describe('sharing a session from VS Code', function () {
     await setTandemSetting('claudeFolder', env.claudeDir);
   });
 
-  it('Stop Sharing revokes every link: the relay refuses them and the open viewer says so', async () => {
+  it('a second host of the same session (a terminal) is refused while this window shares it', async () => {
+    const lease = JSON.parse(fs.readFileSync(path.join(process.env.TANDEM_HOME!, 'shares', `${sessionId}.host.json`), 'utf8')) as { pid: number; surface: string };
+    assert.deepEqual([lease.pid, lease.surface], [process.pid, 'vscode']);
+    const cli = path.join(process.env.TANDEM_REPO_ROOT!, 'dist/cli.js');
+    const r = spawnSync(process.execPath, [cli, 'share', sessionId, '--relay', new URL(links.observer).origin, '--claude-dir', env.claudeDir], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /already shared from this machine by a VS Code window/);
+  });
+
+  it('Stop Sharing revokes every link and deletes the share from the relay: the relay refuses them and the open viewer says so', async () => {
+    const rooms = path.join(process.env.TANDEM_HOME!, `relay-${new URL(links.observer).port}`, 'rooms');
+    const shareHex = Buffer.from(parseLink(links.observer).ok ? (parseLink(links.observer) as { link: { shareId: string } }).link.shareId : '', 'base64url').toString('hex');
+    assert.ok(fs.readdirSync(rooms).some((f) => f.startsWith(shareHex)), 'the share has room files before');
     await vscode.commands.executeCommand('tandem.stopSharing', sessionNode());
+    assert.ok(!fs.readdirSync(rooms).some((f) => f.startsWith(shareHex)), 'no room file of the share is left');
     await assert.rejects(joinShare(links.observer, { timeoutMs: 10_000 }), (e: unknown) => e instanceof ShareJoinError && e.kind === 'refused');
     await assert.rejects(joinShare(links.handoff, { timeoutMs: 10_000 }), (e: unknown) => e instanceof ShareJoinError && e.kind === 'refused');
     await waitFor(() => api.viewer.status()?.connection === 'revoked', { timeoutMs: 15_000, what: 'the sidebar viewer to report the revoked link' });

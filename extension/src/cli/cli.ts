@@ -1,19 +1,25 @@
 import { parseArgs } from 'node:util';
 import { ExitCode, UserError, type CliIo, type Command } from './command';
+import { agentCommand } from './commands/agent';
 import { openCommand } from './commands/open';
 import { promptCommand } from './commands/prompt';
 import { pullCommand } from './commands/pull';
 import { relayCommand } from './commands/relay';
 import { sessionsCommand } from './commands/sessions';
 import { shareCommand } from './commands/share';
+import { sharesCommand } from './commands/shares';
+import { unshareCommand } from './commands/unshare';
 
 // The command table: one file per command under ./commands.
 const commands: Command[] = [
   shareCommand,
+  sharesCommand,
+  unshareCommand,
   openCommand,
   promptCommand,
   pullCommand,
   relayCommand,
+  agentCommand,
   sessionsCommand,
 ];
 

@@ -14,6 +14,7 @@ import { ActiveShares } from './sharing/activeShares';
 import { ShareCommands } from './sharing/shareCommands';
 import { ShareRecords } from './sharing/shareRecords';
 import { ShareService } from './sharing/shareService';
+import { WindowShares, restoreWindowShares } from './sharing/windowShares';
 import { SharingStatusBar } from './statusBar';
 import { pickSharedLink } from './sharedWithMe/openSharedSession';
 import { SharedLinks } from './sharedWithMe/sharedLinks';
@@ -42,7 +43,9 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
   void sharedLinks.load().catch((e) => log.error('Shared with me: loading the saved links failed', e));
 
   const viewer = owned.add(new ViewerView(context.extensionUri, log));
-  const shareService = owned.add(new ShareService(context, settings, relay, new ShareRecords(context.secrets, log), shares, approver, log));
+  const windowShares = new WindowShares(context.workspaceState);
+  const shareService = owned.add(new ShareService(context, settings, relay, new ShareRecords(context.secrets, log), shares, approver, windowShares, log));
+  void restoreWindowShares({ windowShares, listSessions: () => localSessions.refresh().then(() => localSessions.sessions), share: (s) => shareService.share(s), policy: () => settings.current.sharing.restore, log });
   const sharing = new ShareCommands(localSessions, shares, shareService, viewer, settings);
   const panels = owned.add(new ViewerPanels(context.extensionUri, log));
   owned.add(viewer.onDidChangeStatus((s) => viewer.currentLink && sharedLinks.setStatus(viewer.currentLink, s)));
@@ -89,10 +92,7 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
     pendingApprovals: () => approver.pending.map(({ request }) => ({ author: request.prompt.author, project: request.project, text: request.prompt.text })),
     viewer: { status: () => viewer.status, link: () => viewer.currentLink, onDidChangeStatus: viewer.onDidChangeStatus, tabs: () => panels.all },
   };
-  // Deactivation awaits this: shares disconnect, then the embedded relay flushes its rooms.
-  const shutdown = async () => {
-    await shareService.disconnectAll();
-    await relay.stopEmbedded();
-  };
+  // Deactivation awaits this: shares disconnect; the local relay (the agent) stays for other windows and viewers.
+  const shutdown = () => shareService.disconnectAll();
   return { api, shutdown };
 }

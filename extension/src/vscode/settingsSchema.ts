@@ -22,6 +22,8 @@ export const SETTING_SCHEMAS = {
   'remotePrompts.permissionMode': z.enum(PERMISSION_MODES),
   'remotePrompts.allowedTools': z.array(trimmed.min(1, 'a tool name is empty')).max(200),
   'remotePrompts.newSessionProjects': z.array(trimmed.min(1, 'a project path is empty')).max(200),
+  restoreShares: z.enum(['ask', 'always', 'never']),
+  'stopSharing.keepData': z.boolean(),
 } as const;
 
 export type SettingKey = keyof typeof SETTING_SCHEMAS;
@@ -43,6 +45,12 @@ export type Settings = {
     allowedTools: string[];
     newSessionProjects: string[];
   };
+  sharing: {
+    /** what a reloaded window does with the shares it had */
+    restore: Parsed['restoreShares'];
+    /** Stop Sharing keeps the relay's copy instead of deleting it */
+    keepDataOnStop: boolean;
+  };
 };
 
 const DEFAULTS: Parsed = {
@@ -54,6 +62,8 @@ const DEFAULTS: Parsed = {
   'remotePrompts.permissionMode': 'default',
   'remotePrompts.allowedTools': [],
   'remotePrompts.newSessionProjects': [],
+  restoreShares: 'ask',
+  'stopSharing.keepData': false,
 };
 
 export type SettingsEnvironment = { homedir: string; hostname: string };
@@ -91,6 +101,7 @@ export function parseSettings(get: (key: SettingKey) => unknown, environment = p
         allowedTools: v['remotePrompts.allowedTools'],
         newSessionProjects: v['remotePrompts.newSessionProjects'].map((p) => path.resolve(expandHome(p, environment.homedir))),
       },
+      sharing: { restore: v.restoreShares, keepDataOnStop: v['stopSharing.keepData'] },
     },
   };
 }

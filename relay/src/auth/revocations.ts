@@ -40,6 +40,16 @@ export class Revocations {
     if (!this.verifier.verifySignature(sid, decoded.signingInput, decoded.signature)) {
       return refuse(4401, 'bad-signature', "the revocation was not signed by the share's key");
     }
+    return this.merge(sid, before, jtis);
+  }
+
+  /** Revokes every token of the share issued before `before` (seconds): the host deleted the share. */
+  async revokeAll(shareId: string, before: number): Promise<void> {
+    const merged = await this.merge(shareId, before, []);
+    if (!merged.ok) throw new Error(merged.reason);
+  }
+
+  private async merge(sid: string, before: number, jtis: string[]): Promise<Verdict<{ shareId: string; record: RevocationRecord }>> {
     const current = await this.record(sid);
     const merged = { before: Math.max(current.before, before), jtis: [...new Set([...current.jtis, ...jtis])] };
     if (merged.jtis.length > MAX_REVOKED_JTIS * 10) {

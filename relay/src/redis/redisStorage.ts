@@ -197,6 +197,12 @@ export class RedisStorage implements RoomStorage {
     }
   }
 
+  /** The host deleted the share: its log and snapshot leave Redis (other nodes' sockets close on the revocation). */
+  async remove(key: RoomKey): Promise<void> {
+    await this.release(key);
+    await this.cmd.del(this.logKey(key), this.snapKey(key));
+  }
+
   async readRevocations(shareId: string): Promise<string | null> {
     return this.cmd.hget(`${this.prefix}revocations`, shareId);
   }

@@ -69,6 +69,12 @@ export class FileStorage implements RoomStorage {
     await roomLog.close();
   }
 
+  async remove(key: RoomKey): Promise<void> {
+    await this.release(key);
+    await fs.rm(this.roomFile(key), { force: true });
+    await syncFolder(path.join(this.dir, 'rooms'));
+  }
+
   async readRevocations(shareId: string): Promise<string | null> {
     try {
       return await fs.readFile(this.revocationFile(shareId), 'utf8');
@@ -117,6 +123,16 @@ function shareHex(shareId: string): string {
   return Buffer.from(shareId, 'base64url').toString('hex');
 }
 
+/** Another live relay holds the folder; the message suits `tandem relay`, other surfaces word their own. */
+export class DataFolderLocked extends Error {
+  constructor(
+    readonly pid: number,
+    readonly dir: string,
+  ) {
+    super(`another relay (pid ${pid}) is using ${dir}; stop it or pass a different --data folder`);
+  }
+}
+
 /** One relay per data folder: two processes appending to the same logs would interleave records. */
 async function takeLock(file: string): Promise<void> {
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -127,7 +143,7 @@ async function takeLock(file: string): Promise<void> {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number(await fs.readFile(file, 'utf8'));
       if (pid && pid !== process.pid && isAlive(pid)) {
-        throw new Error(`another relay (pid ${pid}) is using ${path.dirname(file)}; stop it or pass a different --data folder`);
+        throw new DataFolderLocked(pid, path.dirname(file));
       }
       await fs.rm(file, { force: true });
     }

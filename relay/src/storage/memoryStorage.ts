@@ -36,6 +36,10 @@ export class MemoryStorage implements RoomStorage {
     this.rooms.set(key, [state()]);
   }
 
+  async remove(key: RoomKey): Promise<void> {
+    this.rooms.delete(key);
+  }
+
   async readRevocations(shareId: string): Promise<string | null> {
     return this.revocations.get(shareId) ?? null;
   }

@@ -29,6 +29,8 @@ export interface RoomStorage {
    * `state` is the room's whole document, for a store that keeps no copy of a loaded room.
    */
   release(key: RoomKey, state: () => Uint8Array): Promise<void>;
+  /** deletes everything stored for the room (the room is not loaded) */
+  remove(key: RoomKey): Promise<void>;
   /** revocation records per share, opaque JSON text */
   readRevocations(shareId: string): Promise<string | null>;
   writeRevocations(shareId: string, json: string): Promise<void>;

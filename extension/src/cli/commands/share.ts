@@ -1,20 +1,21 @@
 import os from 'node:os';
 import path from 'node:path';
-import { buildLink, readMeta, type RunStatus } from '../../../../protocol/src';
+import { buildLink, decodeToken, readMeta, type RunStatus } from '../../../../protocol/src';
 import { PERMISSION_MODES, PROMPT_POLICIES, approverFor, createCliApprover, type PermissionMode, type PromptPolicy } from '../../core/prompts';
 import { localProjectDir } from '../../core/handoff';
 import { ShareHost } from '../../core/sync/shareHost';
-import { ShareStore, tandemHome } from '../../core/sync/shareStore';
-import { ClaudeDirError, listSessions, type SessionSummary } from '../../core/transcripts/catalog';
+import { HostLease, HostLeaseTaken } from '../../core/sync/hostLease';
+import { LINK_ROLES, ShareStore, tandemHome } from '../../core/sync/shareStore';
+import { ClaudeDirError, listSessions, newestSession, type SessionSummary } from '../../core/transcripts/catalog';
 import { createCliLogger } from '../cliLogger';
 import { ExitCode, UserError, type CliIo, type Command } from '../command';
 import { parseDuration } from '../duration';
-import { DEFAULT_RELAY_PORT, startLocalRelay, type LocalRelay } from '../embeddedRelay';
+import { DEFAULT_RELAY_PORT, startLocalRelay } from '../embeddedRelay';
 import { joinForCli, parseLinkForCli } from '../joinErrors';
 
 // `tandem share`: publish a live session through a relay and print its three links. With no
-// --relay it starts the embedded relay on 127.0.0.1. Runs until Ctrl-C, then marks the session
-// ended. A restart continues the same share (keys and links are kept in ~/.tandem/shares).
+// --relay it uses the local agent's relay on 127.0.0.1 (starting it if needed; it outlives this
+// process). Runs until Ctrl-C, then marks the session ended. A restart continues the same share (keys and links are kept in ~/.tandem/shares).
 // With --link HANDOFF_LINK this machine takes over hosting a share another machine started (after
 // `tandem pull`): the links people already have keep working, and the previous host steps down.
 
@@ -26,8 +27,8 @@ export const shareCommand: Command = {
     'SESSION_ID               the session to share (a unique prefix is enough); default: the latest',
     '--latest                 share the session written to most recently',
     '--link HANDOFF_LINK      host a share another machine started (pull the session first with `tandem pull`)',
-    '--relay URL              the relay to share through (default: start one on 127.0.0.1)',
-    '--port N                 port of the embedded relay (default 8787; 0 = any free port, rooms in memory)',
+    '--relay URL              the relay to share through (default: your local relay on 127.0.0.1, see `tandem agent`)',
+    '--port N                 port of the local relay (default 8787; 0 = a relay in this process on any free port, rooms in memory)',
     '--access-key KEY         the relay\'s access key, if it requires one (or $TANDEM_ACCESS_KEY)',
     '--claude-dir DIR         the Claude Code folder (default: $CLAUDE_CONFIG_DIR, else ~/.claude)',
     '--prompts POLICY         remote prompts: ask (default; you answer y/n here), auto, never',
@@ -69,24 +70,23 @@ export const shareCommand: Command = {
     const claudeDirOption = values['claude-dir'] as string | undefined;
 
     if (values.link) return takeOver(String(values.link), { positionals, values, io, policy, permissionMode, log, home, claudeDirOption });
+    // the session first: `tandem share deadbeef` says "no such session" whatever the relay's state
+    const session = await findSession(positionals[0], claudeDirOption, io);
+    if (!session) return ExitCode.notFound;
     const relayOption = (values.relay as string | undefined) ?? io.env.TANDEM_RELAY_URL;
-    let local: LocalRelay | undefined;
-    if (!relayOption) local = await startLocalRelay(home, port, io.stderr);
+    const local = relayOption ? undefined : await startLocalRelay(home, port, io.stderr);
     const relayUrl = (relayOption ?? local!.url).replace(/\/+$/, '');
     try {
-      const session = await findSession(positionals[0], claudeDirOption, io);
-      if (!session) {
-        if (!local?.embedded) return ExitCode.notFound;
-        io.stdout.write(`The relay is up at ${relayUrl}; it keeps running so viewers can connect once you share. Press Ctrl-C to stop.\n`);
-        await io.interrupted;
-        return ExitCode.notFound;
-      }
       const store = new ShareStore({ home, linkTtlSeconds: ttlSeconds });
-      const { record, created } = await store.open(session.sessionId, relayUrl);
+      const { record, created, commit } = await store.prepare(session.sessionId, relayUrl);
       const link = (token: string) => buildLink(relayUrl, record.keys.shareId, token);
-      const where = local ? (local.embedded ? `embedded relay on ${relayUrl} (${local.dataDir ? `rooms kept in ${local.dataDir}` : 'rooms in memory'})` : `the Tandem relay already running on ${relayUrl}`) : relayUrl;
+      const where = !local
+        ? relayUrl
+        : local.embedded
+          ? `a relay in this process on ${relayUrl} (rooms in memory; it stops with this share)`
+          : `your local relay on ${relayUrl} (agent pid ${local.agentPid ?? '?'}, rooms kept in ${local.dataDir}; it keeps running for other shares, \`tandem agent stop\` stops it)`;
       return await host(
-        { session, relayUrl, shareId: record.keys.shareId, hostToken: record.tokens.host },
+        { session, relayUrl, shareId: record.keys.shareId, hostToken: record.tokens.host, links: linkExpiry(record.tokens), onStarted: commit },
         { values, io, policy, permissionMode, log, home, servesRelay: Boolean(local?.embedded) },
         [
           `${created ? 'Sharing' : 'Sharing again (same links)'}: ${session.title ?? '(untitled)'}`,
@@ -116,10 +116,47 @@ type HostContext = {
   servesRelay?: boolean;
 };
 
-type HostTarget = { session: FoundSession; relayUrl: string; shareId: string; hostToken: string };
+type HostTarget = {
+  session: FoundSession;
+  relayUrl: string;
+  shareId: string;
+  hostToken: string;
+  /** expiry of the links handed out, for `tandem shares` */
+  links: Record<string, number>;
+  /** the share works: keep its record */
+  onStarted?: () => Promise<void>;
+};
+
+function linkExpiry(tokens: Record<string, string>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const kind of LINK_ROLES) {
+    const exp = decodeToken(tokens[kind])?.claims.exp;
+    if (exp !== undefined) out[kind] = exp;
+  }
+  return out;
+}
 
 /** Hosts the share until Ctrl-C (then marks the session ended) or until another host takes over. */
 async function host(target: HostTarget, ctx: HostContext, banner: string[]): Promise<number> {
+  const { session } = target;
+  const lease = await HostLease.acquire(ctx.home, {
+    surface: 'cli',
+    sessionId: session.sessionId,
+    shareId: target.shareId,
+    relayUrl: target.relayUrl,
+    title: session.title,
+    links: target.links,
+  }).catch((e: Error) => {
+    throw new UserError(e instanceof HostLeaseTaken ? `${e.message}; stop it there first (\`tandem shares\` lists what is shared)` : e.message);
+  });
+  try {
+    return await hostWithLease(target, ctx, banner, lease);
+  } finally {
+    await lease.release();
+  }
+}
+
+async function hostWithLease(target: HostTarget, ctx: HostContext, banner: string[], lease: HostLease): Promise<number> {
   const { values, io, policy, log, home } = ctx;
   const { session } = target;
   const label = (values.label as string | undefined) ?? `${os.userInfo().username}@${os.hostname()}`;
@@ -151,6 +188,7 @@ async function host(target: HostTarget, ctx: HostContext, banner: string[]): Pro
   }).catch((e: Error) => {
     throw new UserError(e.message, ExitCode.unreachable);
   });
+  await target.onStarted?.();
   const prompts = { ask: 'you approve each one here', auto: 'run without asking', never: 'refused' }[policy];
   io.stdout.write(
     [
@@ -164,9 +202,21 @@ async function host(target: HostTarget, ctx: HostContext, banner: string[]): Pro
   const offViewers = shareHost.onViewersChange(() => {
     const people = shareHost.viewers();
     io.stderr.write(`${people.length} watching${people.length ? `: ${people.map((p) => `${p.name} (${p.client}, ${p.role})`).join(', ')}` : ''}\n`);
+    lease.setViewers(people).catch((e: Error) => log.warn(`could not note the viewers for \`tandem shares\`: ${e.message}`));
   });
-  const outcome = await Promise.race([io.interrupted.then(() => undefined), takenOver]);
+  let revoked: (reason: string) => void = () => undefined;
+  const unshared = new Promise<string>((resolve) => (revoked = resolve));
+  const offStatus = shareHost.connection.onStatus((s) => {
+    if (s.state === 'refused') revoked(s.reason);
+  });
+  const outcome = await Promise.race([io.interrupted.then(() => undefined), takenOver, unshared]);
   offViewers();
+  offStatus();
+  if (typeof outcome === 'string') {
+    io.stdout.write(`The relay refused this host (${outcome}); stopped hosting. \`tandem unshare\` or Stop Sharing ended this share: share again for new links.\n`);
+    await shareHost.stop({ ended: false });
+    return ExitCode.linkRefused;
+  }
   if (outcome) {
     io.stdout.write(`${outcome.hostLabel ?? 'Another machine'} took over hosting this share; stopped hosting here. To take it back: \`tandem pull <handoff link>\`, then share again.\n`);
     if (ctx.servesRelay) {
@@ -191,7 +241,7 @@ async function takeOver(link: string, ctx: HostContext & { positionals: string[]
   if (!meta.sessionId) throw new UserError('the share holds no session yet; nothing to host', ExitCode.notFound);
   const session = await findSession(meta.sessionId, ctx.claudeDirOption, ctx.io);
   if (!session || session.sessionId !== meta.sessionId) throw new UserError(`this machine has no copy of session ${meta.sessionId}; bring it here first with \`tandem pull <link>\``, ExitCode.notFound);
-  return host({ session, relayUrl: parsed.relayUrl, shareId: parsed.shareId, hostToken: parsed.token }, ctx, [
+  return host({ session, relayUrl: parsed.relayUrl, shareId: parsed.shareId, hostToken: parsed.token, links: { handoff: parsed.claims.exp } }, ctx, [
     `Hosting from this machine now: ${session.title ?? '(untitled)'}`,
     `  session ${session.sessionId} in ${session.cwd ?? session.projectFolder}`,
     `  through ${parsed.relayUrl}${meta.hostLabel ? ` (taking over from ${meta.hostLabel})` : ''}`,
@@ -214,7 +264,7 @@ async function findSession(idOrPrefix: string | undefined, claudeDir: string | u
   }
   const candidates = catalog.sessions.filter((s) => !s.orphan);
   if (!idOrPrefix) {
-    const latest = [...candidates].sort((a, b) => b.modifiedAt - a.modifiedAt)[0];
+    const latest = newestSession(catalog.sessions);
     if (!latest) io.stderr.write(`No Claude Code sessions found in ${catalog.claude.dir}/projects.\n${HOW_TO_START}`);
     return latest && { ...latest, claudeDir: catalog.claude.dir };
   }

@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { parseLink, type LinkError, type ParsedLink } from '../../../../protocol/src';
 import { ShareConnection, type RoomStatus } from '../../../../protocol/src/connector';
 import { nodeSocketFactory } from './nodeSocket';
+import { assertRelayReachable } from './relayReachable';
 
 // Joins a share from a link, in Node (the CLI's open, prompt and pull; the extension's "Open Shared
 // Session"): connects both rooms and waits until they are synced, or says clearly why not.
@@ -50,6 +51,9 @@ export async function joinShare(link: string | ParsedLink, options: JoinOptions 
   const parsed = typeof link === 'string' ? parseShareLink(link) : link;
   const expired = parsed.claims.exp * 1000 <= Date.now();
   if (expired) throw new ShareJoinError(`the link expired on ${new Date(parsed.claims.exp * 1000).toISOString()}; ask the host for a new link`, 'refused');
+  await assertRelayReachable(parsed.relayUrl).catch((e: Error) => {
+    throw new ShareJoinError(e.message, 'unreachable');
+  });
   const docs = { transcript: new Y.Doc(), queue: new Y.Doc() };
   const connection = new ShareConnection({ relayUrl: parsed.relayUrl, shareId: parsed.shareId, token: parsed.token, docs, socket: nodeSocketFactory });
   const dispose = () => {

@@ -8,6 +8,7 @@ import { ShareConnection } from '../../../../protocol/src/connector';
 import { PromptRunner, type Approver, type ClaudeSettings, type Logger, type PromptPolicy, type SessionSwitch } from '../prompts';
 import { projectsDir } from '../transcripts/claudeDir';
 import { nodeSocketFactory } from './nodeSocket';
+import { assertRelayReachable } from './relayReachable';
 import { SessionPublisher } from './sessionPublisher';
 
 // The host side of one share (DESIGN.md §3–§5), used by `tandem share` and the extension: connects
@@ -68,6 +69,7 @@ export class ShareHost {
 
   /** Connects, publishes and starts the runner; rejects with a message a person can act on. */
   static async start(opts: ShareHostOptions): Promise<ShareHost> {
+    await assertRelayReachable(opts.relayUrl);
     const docs = { transcript: new Y.Doc(), queue: new Y.Doc() };
     const awareness = new Awareness(docs.transcript);
     const presence: PresenceState = { user: { name: opts.hostLabel ?? 'host', role: 'host', client: 'host' } };

@@ -1,9 +1,9 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { decodeToken, type Role } from '../../../../protocol/src';
+import { writeFileAtomic } from '../handoff/atomicWrite';
 import { ShareKeys, generateShareKeys, signToken } from './shareKeys';
 
 // The CLI host's record of its shares: one file per shared session under <state>/shares/, mode 0600
@@ -57,12 +57,24 @@ export class ShareStore {
     return r.data;
   }
 
-  /** The share of this session on this relay: the stored one (tokens renewed when near expiry), else a new one. */
-  async open(sessionId: string, relayUrl: string, now = Date.now()): Promise<{ record: ShareRecord; created: boolean }> {
+  /**
+   * The share of this session on this relay: the stored one (tokens renewed when near expiry), else a
+   * new one. Nothing is written until `commit()`, called once the share works: a failed attempt (an
+   * unreachable relay, a typo in --relay) leaves the stored record, and the links people hold, whole.
+   */
+  async prepare(sessionId: string, relayUrl: string, now = Date.now()): Promise<{ record: ShareRecord; created: boolean; commit: () => Promise<void> }> {
     const stored = await this.read(sessionId);
     const opened = renewShareRecord(stored, { sessionId, relayUrl, linkTtlSeconds: this.options.linkTtlSeconds, now });
-    if (JSON.stringify(opened.record) !== JSON.stringify(stored)) await this.write(opened.record);
-    return opened;
+    const changed = JSON.stringify(opened.record) !== JSON.stringify(stored);
+    return { ...opened, commit: async () => (changed ? this.write(opened.record) : undefined) };
+  }
+
+  /** Every stored record (unreadable ones are skipped: `read` names them when used). */
+  async list(): Promise<ShareRecord[]> {
+    const names = await fs.readdir(path.join(this.options.home, 'shares')).catch(() => [] as string[]);
+    const ids = names.map((n) => /^([A-Za-z0-9-]{1,100})\.json$/.exec(n)?.[1]).filter((id): id is string => id !== undefined);
+    const records = await Promise.all(ids.map((id) => this.read(id).catch(() => undefined)));
+    return records.filter((r): r is ShareRecord => r !== undefined);
   }
 
   async remove(sessionId: string): Promise<void> {
@@ -72,9 +84,7 @@ export class ShareStore {
   private async write(record: ShareRecord): Promise<void> {
     const file = this.file(record.sessionId);
     await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${crypto.randomBytes(6).toString('hex')}.tmp`;
-    await fs.writeFile(tmp, JSON.stringify(record, null, 2), { mode: 0o600 });
-    await fs.rename(tmp, file);
+    await writeFileAtomic(file, Buffer.from(JSON.stringify(record, null, 2)), { mode: 0o600 });
   }
 }
 

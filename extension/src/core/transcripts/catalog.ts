@@ -83,10 +83,13 @@ export async function listSessions(options: CatalogOptions = {}): Promise<Catalo
   return { claude, sessions, diagnostics };
 }
 
-/** The session written to most recently (orphans excluded): what `npm start` shares. */
+/** The latest session: the first of `tandem sessions` that has a main transcript; what `npm start` shares. */
+export function newestSession(sessions: readonly SessionSummary[]): SessionSummary | undefined {
+  return sessions.find((s) => !s.orphan);
+}
+
 export async function latestSession(options: CatalogOptions = {}): Promise<SessionSummary | undefined> {
-  const { sessions } = await listSessions(options);
-  return sessions.filter((s) => !s.orphan).sort((a, b) => b.modifiedAt - a.modifiedAt)[0];
+  return newestSession((await listSessions(options)).sessions);
 }
 
 type Context = { root: string; history: Map<string, HistoryEntry>; now: number; liveWindowMs: number; diagnostics: Diagnostic[] };

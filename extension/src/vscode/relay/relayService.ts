@@ -1,25 +1,24 @@
-import path from 'node:path';
 import type * as vscode from 'vscode';
-import { DEFAULT_ALLOWED_ORIGINS } from '../../../../relay/src/auth/originPolicy';
-import { createJsonLogger } from '../../../../relay/src/logger';
-import { startRelay, type RelayHandle } from '../../../../relay/src/startRelay';
+import { LocalRelayError, ensureLocalRelay, stopAgent } from '../../core/agent/localAgent';
 import { freePort } from '../../core/sync/freePort';
-import { Disposable, toDisposable } from '../lifecycle';
+import { tandemHome } from '../../core/sync/shareStore';
+import { UserFacingError } from '../commands';
+import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
 import type { SettingsService } from '../settings';
 
 const PORT_KEY = 'tandem.embeddedRelay.port';
 
 /**
- * Which relay shares go through: `tandem.relayUrl` when set, else the embedded relay, which runs in the
- * extension host on 127.0.0.1. It starts on first use on the port it had last time, so links handed out
- * earlier keep working, with its rooms in the extension's global storage (one folder per port, like the
- * CLI's). When that port is taken (another VS Code window runs its relay there) it takes a free port and
- * keeps rooms in memory: one process per store, and those links cannot outlive the window anyway.
+ * Which relay shares go through: `tandem.relayUrl` when set, else the local relay, which the user's
+ * local agent runs on 127.0.0.1 (core/agent): a background process shared by every VS Code window and
+ * `tandem share`, so a window reload or a closed window does not take the relay from the others. It
+ * starts on first use on the port it had last time (shared by all windows), so earlier links keep
+ * working; the agent proves it is ours before anything is sent to it.
  */
 export class RelayService extends Disposable {
-  private embedded: RelayHandle | undefined;
-  private starting: Promise<RelayHandle> | undefined;
+  private url: string | undefined;
+  private starting: Promise<{ url: string }> | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -27,56 +26,52 @@ export class RelayService extends Disposable {
     private readonly log: Logger,
   ) {
     super();
-    this.register(toDisposable(() => void this.stopEmbedded()));
   }
 
-  /** The embedded relay's address while it runs. */
+  /** The local relay's address once this window has used it. */
   get embeddedUrl(): string | undefined {
-    return this.embedded?.url;
+    return this.url;
   }
 
-  /** The relay to share through, starting the embedded one when no relay is configured. */
+  /** The relay to share through, starting the local one when no relay is configured. */
   async relayUrl(): Promise<string> {
     return this.settings.current.relayUrl ?? (await this.startEmbedded()).url;
   }
 
-  async startEmbedded(): Promise<RelayHandle> {
-    if (this.embedded) return this.embedded;
+  async startEmbedded(): Promise<{ url: string }> {
     this.starting ??= this.start().finally(() => (this.starting = undefined));
     return this.starting;
   }
 
-  /** Stops the embedded relay (flushing its rooms). Viewers of its shares lose their connection. */
+  /** Stops the local agent (flushing its rooms), for every window and terminal that uses it. */
   async stopEmbedded(): Promise<boolean> {
-    const relay = this.embedded ?? (await this.starting?.catch(() => undefined));
-    if (!relay) return false;
-    this.embedded = undefined;
-    await relay.close();
-    this.log.info(`embedded relay stopped (${relay.url})`);
-    return true;
+    const port = this.context.globalState.get<number>(PORT_KEY);
+    if (!this.url || port === undefined) return false;
+    this.url = undefined;
+    const pid = await stopAgent(tandemHome(process.env), port);
+    this.log.info(`local relay on port ${port} stopped${pid ? ` (pid ${pid})` : ''}`);
+    return pid !== undefined;
   }
 
-  private async start(): Promise<RelayHandle> {
-    const storage = this.context.globalStorageUri.fsPath;
-    const options = {
-      host: '127.0.0.1',
-      staticDir: path.join(this.context.extensionUri.fsPath, 'dist', 'webview'),
-      allowedOrigins: DEFAULT_ALLOWED_ORIGINS,
-      // the relay's JSON lines carry no payloads or tokens; they go to the Tandem log at debug level
-      log: createJsonLogger((line) => this.log.debug(`relay: ${line.trimEnd()}`), 'info'),
-    };
+  private async start(): Promise<{ url: string }> {
     const port = this.context.globalState.get<number>(PORT_KEY) ?? (await freePort());
-    let relay: RelayHandle;
     try {
-      relay = await startRelay({ ...options, port, dataDir: path.join(storage, `relay-${port}`) });
-      await this.context.globalState.update(PORT_KEY, relay.port);
+      const relay = await ensureLocalRelay({ home: tandemHome(process.env), port, onProgress: (m) => this.log.info(m) });
+      await this.context.globalState.update(PORT_KEY, port);
+      this.url = relay.url;
+      this.log.info(`local relay ${relay.started ? 'started' : 'in use'} on ${relay.url} (agent pid ${relay.pid ?? '?'}, rooms kept in ${relay.dataDir})`);
+      return { url: relay.url };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
-      relay = await startRelay({ ...options, port: 0 });
-      this.log.warn(`embedded relay: port ${port} is taken (another window's relay?), so this one runs on ${relay.port} with rooms in memory`);
+      if (!(e instanceof LocalRelayError)) throw e;
+      throw new UserFacingError(`${e.message}; ${vscodeAdvice(e)}`);
     }
-    this.embedded = relay;
-    this.log.info(`embedded relay listening on ${relay.url}${relay.storageKind === 'memory' ? '' : ` (rooms kept in ${storage})`}`);
-    return relay;
   }
 }
+
+function vscodeAdvice(e: LocalRelayError): string {
+  const f = e.failure;
+  if (f.kind === 'impostor') return `stop what holds port ${e.port}, or set \`tandem.relayUrl\` to a relay you trust`;
+  if (f.kind === 'locked') return `stop it (Tandem: Stop Embedded Relay in the window that runs it, or \`kill ${f.pid}\`), or set \`tandem.relayUrl\` to share through it`;
+  return 'try again, or set `tandem.relayUrl` to a relay of your own';
+}
+

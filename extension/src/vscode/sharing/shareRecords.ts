@@ -28,12 +28,12 @@ export class ShareRecords {
     return undefined;
   }
 
-  /** The record to share `sessionId` through `relayUrl` with: the saved one (tokens renewed) or a new one. */
-  async open(sessionId: string, relayUrl: string, linkTtlSeconds: number): Promise<ShareRecord> {
+  /** The record to share `sessionId` through `relayUrl` with: the saved one (tokens renewed) or a new one; saved by `commit()` once the share works. */
+  async prepare(sessionId: string, relayUrl: string, linkTtlSeconds: number): Promise<{ record: ShareRecord; commit: () => Promise<void> }> {
     const stored = await this.read(sessionId);
     const { record } = renewShareRecord(stored, { sessionId, relayUrl, linkTtlSeconds });
-    if (JSON.stringify(record) !== JSON.stringify(stored)) await this.secrets.store(key(sessionId), JSON.stringify(record));
-    return record;
+    const changed = JSON.stringify(record) !== JSON.stringify(stored);
+    return { record, commit: async () => (changed ? this.secrets.store(key(sessionId), JSON.stringify(record)) : undefined) };
   }
 
   async remove(sessionId: string): Promise<void> {

@@ -2,10 +2,12 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { buildLink, isTerminal, type RunStatus } from '../../../../protocol/src';
+import { buildLink, decodeToken, isTerminal, type RunStatus } from '../../../../protocol/src';
+import { deleteShareAtRelay } from '../../core/sync/deleteShare';
+import { HostLease, HostLeaseTaken } from '../../core/sync/hostLease';
 import { revokeAllLinks } from '../../core/sync/revokeLinks';
 import { ShareHost } from '../../core/sync/shareHost';
-import type { ShareRecord } from '../../core/sync/shareStore';
+import { LINK_ROLES, tandemHome, type ShareRecord } from '../../core/sync/shareStore';
 import type { SessionSummary } from '../../core/transcripts/catalog';
 import { resolveClaudeDir } from '../../core/transcripts/claudeDir';
 import { UserFacingError } from '../commands';
@@ -16,17 +18,19 @@ import type { RelayService } from '../relay/relayService';
 import type { SettingsService } from '../settings';
 import type { ActiveShare, ActiveShares } from './activeShares';
 import type { ShareRecords } from './shareRecords';
+import type { WindowShares } from './windowShares';
 
 const LINK_TTL_SECONDS = 7 * 24 * 60 * 60;
 
 /**
  * Sharing from VS Code: one core ShareHost per shared session (publish the transcript, run queued prompts
- * with the VS Code approver), keys in SecretStorage, the relay from RelayService. Stop Sharing ends the
- * session for viewers and revokes every link; closing the window only disconnects (sharing again later
- * reuses the same links).
+ * with the VS Code approver), keys in SecretStorage, the relay from RelayService, a host lease so no
+ * other window or terminal hosts the same session. Stop Sharing ends the session for viewers, revokes
+ * every link and deletes the share from the relay; closing or reloading the window only disconnects
+ * (WindowShares remembers what it shared, and sharing again reuses the same links).
  */
 export class ShareService extends Disposable {
-  private readonly hosts = new Map<string, { host: ShareHost; offViewers: () => void }>();
+  private readonly hosts = new Map<string, { host: ShareHost; lease: HostLease; offViewers: () => void }>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -35,6 +39,7 @@ export class ShareService extends Disposable {
     private readonly records: ShareRecords,
     private readonly shares: ActiveShares,
     private readonly approver: RemotePromptApprover,
+    private readonly windowShares: WindowShares,
     private readonly log: Logger,
   ) {
     super();
@@ -48,10 +53,22 @@ export class ShareService extends Disposable {
     const title = session.title ?? `session ${session.sessionId.slice(0, 8)}`;
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Tandem: sharing “${title}”…` }, async () => {
       const relayUrl = await this.relay.relayUrl();
-      const record = await this.records.open(session.sessionId, relayUrl, LINK_TTL_SECONDS);
-      const host = await this.startHost(session, record);
-      const offViewers = host.onViewersChange(() => this.shares.update(session.sessionId, { viewers: host.viewers().length }));
-      this.hosts.set(session.sessionId, { host, offViewers });
+      const { record, commit } = await this.records.prepare(session.sessionId, relayUrl, LINK_TTL_SECONDS);
+      const lease = await this.takeLease(session, record, title);
+      let host: ShareHost;
+      try {
+        host = await this.startHost(session, record);
+      } catch (e) {
+        await lease.release();
+        throw e;
+      }
+      await commit();
+      await this.windowShares.add(session.sessionId);
+      const offViewers = host.onViewersChange(() => {
+        this.shares.update(session.sessionId, { viewers: host.viewers().length });
+        lease.setViewers(host.viewers()).catch((e: Error) => this.log.warn(`could not note the viewers for \`tandem shares\`: ${e.message}`));
+      });
+      this.hosts.set(session.sessionId, { host, lease, offViewers });
       const links = (['observer', 'prompter', 'handoff'] as const).map((k) => [k, buildLink(relayUrl, record.keys.shareId, record.tokens[k])]);
       const share: ActiveShare = {
         sessionId: session.sessionId,
@@ -67,7 +84,10 @@ export class ShareService extends Disposable {
     });
   }
 
-  /** Stop Sharing: marks the session ended for viewers, stops running prompts, revokes every link. */
+  /**
+   * Stop Sharing: marks the session ended for viewers, stops running prompts, revokes every link and
+   * deletes the share from the relay (with `tandem.stopSharing.keepData`, the relay keeps its copy).
+   */
   async stop(sessionId: string): Promise<void> {
     const running = this.hosts.get(sessionId);
     const record = await this.records.read(sessionId);
@@ -75,10 +95,24 @@ export class ShareService extends Disposable {
     this.shares.delete(sessionId);
     running?.offViewers();
     await running?.host.stop({ ended: true });
+    await running?.lease.release();
+    await this.windowShares.remove(sessionId);
     if (record) {
-      const { closed } = await revokeAllLinks(record.relayUrl, record.keys);
+      const keep = this.settings.current.sharing.keepDataOnStop;
+      const { closed, deleted } = keep ? { ...(await revokeAllLinks(record.relayUrl, record.keys)), deleted: false } : await deleteShareAtRelay(record.relayUrl, record.keys, record.tokens.host);
       await this.records.remove(sessionId);
-      this.log.info(`stopped sharing ${sessionId}: links revoked, ${closed} viewer connection(s) closed`);
+      this.log.info(`stopped sharing ${sessionId}: links revoked, ${closed} viewer connection(s) closed${deleted ? ', deleted from the relay' : ', its data kept on the relay'}`);
+    }
+  }
+
+  private async takeLease(session: SessionSummary, record: ShareRecord, title: string): Promise<HostLease> {
+    const links: Record<string, number> = {};
+    for (const kind of LINK_ROLES) links[kind] = decodeToken(record.tokens[kind])?.claims.exp ?? 0;
+    try {
+      return await HostLease.acquire(tandemHome(process.env), { surface: 'vscode', sessionId: session.sessionId, shareId: record.keys.shareId, relayUrl: record.relayUrl, title, links });
+    } catch (e) {
+      if (e instanceof HostLeaseTaken) throw new UserFacingError(`${e.message}; stop sharing it there first`);
+      throw e;
     }
   }
 
@@ -87,7 +121,10 @@ export class ShareService extends Disposable {
     const running = [...this.hosts.values()];
     this.hosts.clear();
     for (const r of running) r.offViewers();
-    await Promise.all(running.map((r) => r.host.stop({ ended: false })));
+    await Promise.all(running.map(async (r) => {
+      await r.host.stop({ ended: false });
+      await r.lease.release();
+    }));
   }
 
   private async startHost(session: SessionSummary, record: ShareRecord): Promise<ShareHost> {
