@@ -7,5 +7,6 @@ export * from './prompts';
 export * from './roles';
 export * from './sessionDoc';
 export * from './tokens';
+export * from './toolApprovals';
 export * from './transcript';
 export * from './webviewMessages';

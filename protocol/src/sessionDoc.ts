@@ -2,11 +2,12 @@ import * as Y from 'yjs';
 import { z } from 'zod';
 import { CancelRequest, PromptRequest, RunStatus } from './prompts';
 import type { TxOrigin } from './origins';
+import { ClaudeProcessStatus, PendingApproval, ToolAnswer, ToolApprovalPolicy } from './toolApprovals';
 
 // The shared document model (DESIGN.md §3). This module alone knows the Yjs key names; everything
 // else goes through the functions below. One share = two rooms (two Y.Docs):
-//   transcript room (host writes): meta, lines, side files, runs
-//   queue room (prompters and host write): prompts, cancels
+//   transcript room (host writes): meta, lines, side files, runs, approvals, claude process state
+//   queue room (prompters and host write): prompts, cancels, answers
 
 const K = {
   meta: 'meta',
@@ -14,8 +15,11 @@ const K = {
   sideLines: 'sideLines',
   sideBlobs: 'sideBlobs',
   runs: 'runs',
+  approvals: 'approvals',
+  claudeProcess: 'claudeProcess',
   prompts: 'prompts',
   cancels: 'cancels',
+  answers: 'answers',
 } as const;
 
 export const SessionState = z.enum(['live', 'idle', 'ended', 'error']);
@@ -42,6 +46,8 @@ export const SessionMeta = z.object({
   error: z.string().optional(),
   /** the host's approval policy, shown to prompters */
   promptPolicy: z.enum(['ask', 'auto', 'never']).optional(),
+  /** who may answer Claude Code's tool requests: the host only, or prompter links too */
+  toolApprovals: ToolApprovalPolicy.optional(),
   /** projects (cwd paths) the host lets prompters start new sessions in */
   newSessionProjects: z.array(z.string()).optional(),
   /** git remote of the session's project, so a handoff can find the local checkout */
@@ -76,6 +82,8 @@ export type TranscriptRoom = {
   sideLines: Y.Map<Y.Array<string>>;
   sideBlobs: Y.Map<Uint8Array>;
   runs: Y.Map<unknown>;
+  approvals: Y.Map<unknown>;
+  claudeProcess: Y.Map<unknown>;
 };
 
 export function transcriptRoom(doc: Y.Doc): TranscriptRoom {
@@ -85,6 +93,8 @@ export function transcriptRoom(doc: Y.Doc): TranscriptRoom {
     sideLines: doc.getMap<Y.Array<string>>(K.sideLines),
     sideBlobs: doc.getMap<Uint8Array>(K.sideBlobs),
     runs: doc.getMap<unknown>(K.runs),
+    approvals: doc.getMap<unknown>(K.approvals),
+    claudeProcess: doc.getMap<unknown>(K.claudeProcess),
   };
 }
 
@@ -207,12 +217,39 @@ export function readRuns(doc: Y.Doc): Map<string, RunStatus> {
   return out;
 }
 
+export function setApproval(doc: Y.Doc, approval: PendingApproval, origin: TxOrigin): void {
+  const parsed = PendingApproval.parse(approval);
+  doc.transact(() => transcriptRoom(doc).approvals.set(parsed.id, parsed), origin);
+}
+
+export function readApprovals(doc: Y.Doc): Map<string, PendingApproval> {
+  const out = new Map<string, PendingApproval>();
+  transcriptRoom(doc).approvals.forEach((value, key) => {
+    const r = PendingApproval.safeParse(value);
+    if (r.success && r.data.id === key) out.set(key, r.data);
+  });
+  return out;
+}
+
+const PROCESS_KEY = 'status';
+
+/** The host's Claude Code process for this share; undefined clears it. */
+export function setClaudeProcess(doc: Y.Doc, status: ClaudeProcessStatus | undefined, origin: TxOrigin): void {
+  const map = transcriptRoom(doc).claudeProcess;
+  doc.transact(() => (status ? map.set(PROCESS_KEY, ClaudeProcessStatus.parse(status)) : map.delete(PROCESS_KEY)), origin);
+}
+
+export function readClaudeProcess(doc: Y.Doc): ClaudeProcessStatus | undefined {
+  const r = ClaudeProcessStatus.safeParse(transcriptRoom(doc).claudeProcess.get(PROCESS_KEY));
+  return r.success ? r.data : undefined;
+}
+
 // ---- queue room ---------------------------------------------------------------------------------
 
-export type QueueRoom = { prompts: Y.Array<unknown>; cancels: Y.Array<unknown> };
+export type QueueRoom = { prompts: Y.Array<unknown>; cancels: Y.Array<unknown>; answers: Y.Array<unknown> };
 
 export function queueRoom(doc: Y.Doc): QueueRoom {
-  return { prompts: doc.getArray<unknown>(K.prompts), cancels: doc.getArray<unknown>(K.cancels) };
+  return { prompts: doc.getArray<unknown>(K.prompts), cancels: doc.getArray<unknown>(K.cancels), answers: doc.getArray<unknown>(K.answers) };
 }
 
 export function addPrompt(doc: Y.Doc, prompt: PromptRequest, origin: TxOrigin): void {
@@ -223,6 +260,27 @@ export function addPrompt(doc: Y.Doc, prompt: PromptRequest, origin: TxOrigin): 
 export function addCancel(doc: Y.Doc, cancel: CancelRequest, origin: TxOrigin): void {
   const parsed = CancelRequest.parse(cancel);
   doc.transact(() => queueRoom(doc).cancels.push([parsed]), origin);
+}
+
+export function addAnswer(doc: Y.Doc, answer: ToolAnswer, origin: TxOrigin): void {
+  const parsed = ToolAnswer.parse(answer);
+  doc.transact(() => queueRoom(doc).answers.push([parsed]), origin);
+}
+
+/** Answers from `index` on (the array is append-only), each parsed or with its error. */
+export function readAnswersFrom(doc: Y.Doc, index: number): { index: number; answer?: ToolAnswer; error?: string }[] {
+  const arr = queueRoom(doc).answers;
+  const out: { index: number; answer?: ToolAnswer; error?: string }[] = [];
+  for (let i = index; i < arr.length; i++) {
+    const r = ToolAnswer.safeParse(arr.get(i));
+    out.push(r.success ? { index: i, answer: r.data } : { index: i, error: r.error.issues.map((x) => x.message).join('; ') });
+  }
+  return out;
+}
+
+/** How many answers the queue room holds. */
+export function answerCount(doc: Y.Doc): number {
+  return queueRoom(doc).answers.length;
 }
 
 export type QueueReading<T> = { valid: T[]; invalid: { index: number; error: string }[] };
