@@ -44,13 +44,17 @@ export class ProcessPool {
     await Promise.all(idle.map((m) => m.evict()));
   }
 
+  /** A member went idle: a runner waiting for a slot may now let it go. */
+  idleNow(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
   private add(member: PoolMember): PoolSlot {
     const slot: PoolSlot = {
       release: () => {
-        if (!this.members.delete(slot)) return;
-        const waiters = this.waiters;
-        this.waiters = [];
-        for (const wake of waiters) wake();
+        if (this.members.delete(slot)) this.idleNow();
       },
     };
     this.members.set(slot, member);

@@ -465,7 +465,7 @@ export class PromptRunner {
     if (state === 'stopped') {
       slot.release();
       if (this.warm?.session === session) this.warm = undefined;
-    }
+    } else if (state === 'idle') this.pool.idleNow();
     if (this.disposed && state !== 'stopped') return;
     setClaudeProcess(this.opts.transcriptDoc, { state, pid: session.pid, since: this.now(), idleUntil: session.idleUntil }, Origin.runner);
   }
