@@ -1,5 +1,7 @@
 import readline from 'node:readline/promises';
+import type { PendingApproval, ToolDecision } from '../../../../protocol/src';
 import type { Approver, ApprovalRequest, Decision } from './approval';
+import type { HostToolAnswer, HostToolAsker } from './toolApprovals';
 
 // The `ask` policy of the CLI host: a y/n question in the terminal that shows who sent the prompt,
 // where it would run and what it says. Questions are asked one at a time.
@@ -39,8 +41,46 @@ export function parseAnswer(answer: string): Decision | undefined {
   return undefined;
 }
 
-export function createCliApprover(terminal: Terminal): Approver {
+type Question<T> = { body: string; prompt: string; retry: string; parse: (answer: string) => T | undefined; withdrawn: T; whyWithdrawn: string };
+
+/** Asks one question in the terminal until it gets an answer `parse` accepts; `withdrawn` when the signal aborts. */
+async function askTerminal<T>(terminal: Terminal, q: Question<T>, signal: AbortSignal): Promise<T> {
+  terminal.output.write(q.body);
+  const rl = readline.createInterface({ input: terminal.input, output: terminal.output, terminal: true });
+  const interrupt = new AbortController();
+  rl.on('SIGINT', () => {
+    interrupt.abort();
+    (terminal.onInterrupt ?? (() => process.kill(process.pid, 'SIGINT')))();
+  });
+  const either = AbortSignal.any([signal, interrupt.signal]);
+  try {
+    for (;;) {
+      const answer = q.parse(await rl.question(q.prompt, { signal: either }));
+      if (answer !== undefined) return answer;
+      terminal.output.write(q.retry);
+    }
+  } catch (e) {
+    if (interrupt.signal.aborted && !signal.aborted) await new Promise((stopped) => signal.addEventListener('abort', stopped, { once: true }));
+    if (interrupt.signal.aborted) return q.withdrawn;
+    if (!signal.aborted) throw e;
+    terminal.output.write(`\n(question withdrawn: ${q.whyWithdrawn})\n`);
+    return q.withdrawn;
+  } finally {
+    rl.close();
+  }
+}
+
+/** One question at a time: a second waits for the first to be answered. */
+function oneAtATime<A extends unknown[], T>(fn: (...args: A) => Promise<T>): (...args: A) => Promise<T> {
   let queue: Promise<unknown> = Promise.resolve();
+  return (...args) => {
+    const answer = queue.then(() => fn(...args));
+    queue = answer.catch(() => undefined);
+    return answer;
+  };
+}
+
+export function createCliApprover(terminal: Terminal): Approver {
   const ask = async (request: ApprovalRequest, signal: AbortSignal): Promise<Decision> => {
     if (!terminal.input.isTTY) {
       terminal.output.write(
@@ -49,36 +89,40 @@ export function createCliApprover(terminal: Terminal): Approver {
       );
       return 'reject';
     }
-    terminal.output.write(describeRequest(request));
-    const rl = readline.createInterface({ input: terminal.input, output: terminal.output, terminal: true });
-    const interrupt = new AbortController();
-    rl.on('SIGINT', () => {
-      interrupt.abort();
-      (terminal.onInterrupt ?? (() => process.kill(process.pid, 'SIGINT')))();
-    });
-    const either = AbortSignal.any([signal, interrupt.signal]);
-    try {
-      for (;;) {
-        const decision = parseAnswer(await rl.question('Run it? [y]es, [N]o, [a]lways for this share: ', { signal: either }));
-        if (decision) return decision;
-        terminal.output.write('Please answer y, n or a.\n');
-      }
-    } catch (e) {
-      if (interrupt.signal.aborted && !signal.aborted) await new Promise((stopped) => signal.addEventListener('abort', stopped, { once: true }));
-      if (interrupt.signal.aborted) return 'reject';
-      if (!signal.aborted) throw e;
-      terminal.output.write('\n(question withdrawn: the prompter cancelled it or the host is stopping)\n');
-      return 'reject';
-    } finally {
-      rl.close();
-    }
+    return askTerminal<Decision>(terminal, { body: describeRequest(request), prompt: 'Run it? [y]es, [N]o, [a]lways for this share: ', retry: 'Please answer y, n or a.\n', parse: parseAnswer, withdrawn: 'reject', whyWithdrawn: 'the prompter cancelled it or the host is stopping' }, signal);
   };
-  return {
-    by: 'user',
-    approve: (request, signal) => {
-      const answer = queue.then(() => ask(request, signal));
-      queue = answer.catch(() => undefined);
-      return answer;
-    },
+  return { by: 'user', approve: oneAtATime(ask) };
+}
+
+export function describeToolRequest(a: PendingApproval): string {
+  const what = a.command ?? a.diff ?? a.input;
+  const shown = what.length > SHOW_CHARS ? `${what.slice(0, SHOW_CHARS)}\n… (${what.length - SHOW_CHARS} more characters)` : what;
+  const body = printable(shown)
+    .split('\n')
+    .map((l) => `  │ ${l}`)
+    .join('\n');
+  const why = a.reason ? `\n  (${printable(a.reason)})` : '';
+  return `\nClaude Code asks to use ${printable(a.toolName)}${a.path ? ` on ${printable(a.path)}` : ''} (request ${a.id}):${why}\n${body}\n`;
+}
+
+export function parseToolAnswer(answer: string): ToolDecision | undefined {
+  const a = answer.trim().toLowerCase();
+  if (a === 'y' || a === 'yes') return 'allow';
+  if (a === 'n' || a === 'no' || a === '') return 'deny';
+  if (a === 'a' || a === 'always') return 'allow-session';
+  return undefined;
+}
+
+/** The CLI host's own answer to Claude Code's tool requests (the `ask` policy); silent without a terminal. */
+export function createCliToolAsker(terminal: Terminal): HostToolAsker {
+  const ask = async (approval: PendingApproval, signal: AbortSignal): Promise<HostToolAnswer | undefined> => {
+    if (!terminal.input.isTTY || signal.aborted) return undefined;
+    const decision = await askTerminal<ToolDecision | undefined>(
+      terminal,
+      { body: describeToolRequest(approval), prompt: 'Allow it? [y]es, [N]o, [a]lways this session: ', retry: 'Please answer y, n or a.\n', parse: parseToolAnswer, withdrawn: undefined, whyWithdrawn: 'it was answered elsewhere, it timed out, or the host is stopping' },
+      signal,
+    );
+    return decision && { decision };
   };
+  return { ask: oneAtATime(ask) };
 }
