@@ -208,13 +208,18 @@ export function setRun(doc: Y.Doc, status: RunStatus, origin: TxOrigin): void {
   doc.transact(() => transcriptRoom(doc).runs.set(parsed.promptId, parsed), origin);
 }
 
-export function readRuns(doc: Y.Doc): Map<string, RunStatus> {
-  const out = new Map<string, RunStatus>();
-  transcriptRoom(doc).runs.forEach((value, key) => {
-    const r = RunStatus.safeParse(value);
-    if (r.success && r.data.promptId === key) out.set(key, r.data);
+/** Entries of a keyed map that parse and sit under their own id; others are skipped. */
+function readKeyed<T>(map: Y.Map<unknown>, schema: z.ZodType<T>, idOf: (t: T) => string): Map<string, T> {
+  const out = new Map<string, T>();
+  map.forEach((value, key) => {
+    const r = schema.safeParse(value);
+    if (r.success && idOf(r.data) === key) out.set(key, r.data);
   });
   return out;
+}
+
+export function readRuns(doc: Y.Doc): Map<string, RunStatus> {
+  return readKeyed(transcriptRoom(doc).runs, RunStatus, (r) => r.promptId);
 }
 
 export function setApproval(doc: Y.Doc, approval: PendingApproval, origin: TxOrigin): void {
@@ -223,12 +228,7 @@ export function setApproval(doc: Y.Doc, approval: PendingApproval, origin: TxOri
 }
 
 export function readApprovals(doc: Y.Doc): Map<string, PendingApproval> {
-  const out = new Map<string, PendingApproval>();
-  transcriptRoom(doc).approvals.forEach((value, key) => {
-    const r = PendingApproval.safeParse(value);
-    if (r.success && r.data.id === key) out.set(key, r.data);
-  });
-  return out;
+  return readKeyed(transcriptRoom(doc).approvals, PendingApproval, (a) => a.id);
 }
 
 const PROCESS_KEY = 'status';

@@ -23,22 +23,32 @@ export function printable(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-export function describeRequest({ prompt, project }: ApprovalRequest): string {
-  const text = prompt.text.length > SHOW_CHARS ? `${prompt.text.slice(0, SHOW_CHARS)}\n… (${prompt.text.length - SHOW_CHARS} more characters)` : prompt.text;
-  const body = printable(text)
+/** Network text as an indented, escaped block, cut to SHOW_CHARS. */
+function quoted(text: string): string {
+  const shown = text.length > SHOW_CHARS ? `${text.slice(0, SHOW_CHARS)}\n… (${text.length - SHOW_CHARS} more characters)` : text;
+  return printable(shown)
     .split('\n')
     .map((l) => `  │ ${l}`)
     .join('\n');
+}
+
+export function describeRequest({ prompt, project }: ApprovalRequest): string {
+  const body = quoted(prompt.text);
   const what = prompt.kind === 'new' ? 'a new session' : 'this session';
   return `\nPrompt from ${printable(prompt.author)} for ${what} in ${printable(project)}:\n${body}\n`;
 }
 
-export function parseAnswer(answer: string): Decision | undefined {
+/** y/yes, n/no/empty, a/always → the three values; anything else → undefined (ask again). */
+function yesNoAlways<T>(answer: string, [yes, no, always]: readonly [T, T, T]): T | undefined {
   const a = answer.trim().toLowerCase();
-  if (a === 'y' || a === 'yes') return 'approve';
-  if (a === 'n' || a === 'no' || a === '') return 'reject';
-  if (a === 'a' || a === 'always') return 'always';
+  if (a === 'y' || a === 'yes') return yes;
+  if (a === 'n' || a === 'no' || a === '') return no;
+  if (a === 'a' || a === 'always') return always;
   return undefined;
+}
+
+export function parseAnswer(answer: string): Decision | undefined {
+  return yesNoAlways<Decision>(answer, ['approve', 'reject', 'always']);
 }
 
 type Question<T> = { body: string; prompt: string; retry: string; parse: (answer: string) => T | undefined; withdrawn: T; whyWithdrawn: string };
@@ -95,22 +105,13 @@ export function createCliApprover(terminal: Terminal): Approver {
 }
 
 export function describeToolRequest(a: PendingApproval): string {
-  const what = a.command ?? a.diff ?? a.input;
-  const shown = what.length > SHOW_CHARS ? `${what.slice(0, SHOW_CHARS)}\n… (${what.length - SHOW_CHARS} more characters)` : what;
-  const body = printable(shown)
-    .split('\n')
-    .map((l) => `  │ ${l}`)
-    .join('\n');
+  const body = quoted(a.command ?? a.diff ?? a.input);
   const why = a.reason ? `\n  (${printable(a.reason)})` : '';
   return `\nClaude Code asks to use ${printable(a.toolName)}${a.path ? ` on ${printable(a.path)}` : ''} (request ${a.id}):${why}\n${body}\n`;
 }
 
 export function parseToolAnswer(answer: string): ToolDecision | undefined {
-  const a = answer.trim().toLowerCase();
-  if (a === 'y' || a === 'yes') return 'allow';
-  if (a === 'n' || a === 'no' || a === '') return 'deny';
-  if (a === 'a' || a === 'always') return 'allow-session';
-  return undefined;
+  return yesNoAlways<ToolDecision>(answer, ['allow', 'deny', 'allow-session']);
 }
 
 /** The CLI host's own answer to Claude Code's tool requests (the `ask` policy); silent without a terminal. */

@@ -7,6 +7,7 @@ import { Origin, PresenceState, readLines, readMeta, setMeta, transcriptRoom, ty
 import { ShareConnection } from '../../../../protocol/src/connector';
 import { PromptRunner, type Approver, type ClaudeSettings, type Logger, type PromptPolicy, type SessionSwitch, type ToolApprovalSettings } from '../prompts';
 import type { ProcessPool } from '../prompts/processPool';
+import { findTranscript } from '../prompts/transcriptLeaf';
 import { projectsDir } from '../transcripts/claudeDir';
 import { nodeSocketFactory } from './nodeSocket';
 import { assertRelayReachable } from './relayReachable';
@@ -231,10 +232,6 @@ export class ShareHost {
 
 /** The project folder holding `<sessionId>.jsonl`, found by listing (never computed from a cwd). */
 async function findSessionFolder(claudeDir: string, sessionId: string): Promise<string | undefined> {
-  const root = projectsDir(claudeDir);
-  const folders = await fs.readdir(root).catch(() => [] as string[]);
-  for (const folder of folders) {
-    if (await fs.stat(path.join(root, folder, `${sessionId}.jsonl`)).then(() => true, () => false)) return folder;
-  }
-  return undefined;
+  const file = await findTranscript(claudeDir, sessionId);
+  return file && path.basename(path.dirname(file));
 }
