@@ -3,18 +3,22 @@ import {
   MAX_PROMPT_CHARS,
   Origin,
   PresenceState,
+  addAnswer,
   addCancel,
   addPrompt,
   canWrite,
   encodeBase64Url,
   queueRoom,
+  readApprovals,
   readCancels,
   readMeta,
   readPrompts,
   readRuns,
   transcriptRoom,
+  type PendingApproval,
   type Role,
   type SessionMeta,
+  type ToolDecision,
 } from '../../../protocol/src';
 import { queueRows, type QueueRow } from '../model/queueView';
 import { subagentPath } from '../model/subagents';
@@ -33,6 +37,8 @@ export type ViewerState = {
   meta: SessionMeta;
   feed: FeedView;
   queue: QueueRow[];
+  /** Claude Code's tool requests waiting for an answer, oldest first */
+  approvals: PendingApproval[];
   watchers: Watcher[];
   /** the link's role may write the queue room */
   canPrompt: boolean;
@@ -65,6 +71,7 @@ export class SessionStore {
       meta: readMeta(connection.transcript),
       feed: NOT_SYNCED,
       queue: this.readQueue(),
+      approvals: this.readPendingApprovals(),
       watchers: this.readWatchers(),
       canPrompt: canWrite(identity.role, 'queue'),
       verbose: false,
@@ -77,6 +84,7 @@ export class SessionStore {
       }),
       observe(room.meta, () => this.set({ meta: readMeta(connection.transcript) })),
       observeDeep(room.runs, () => this.set({ queue: this.readQueue() })),
+      observe(room.approvals, () => this.set({ approvals: this.readPendingApprovals() })),
       observe(queue.prompts, () => this.set({ queue: this.readQueue() })),
       observe(queue.cancels, () => this.set({ queue: this.readQueue() })),
       observe(room.sideLines, () => this.set({ sideVersion: this.state.sideVersion + 1 })),
@@ -130,6 +138,12 @@ export class SessionStore {
     addCancel(this.connection.queue, { promptId, author: this.identity.name, createdAt: Date.now() }, Origin.composer);
   }
 
+  /** Answers a tool request (the host decides whether it takes the answer). */
+  answerTool(requestId: string, decision: ToolDecision, message?: string): void {
+    if (!this.state.canPrompt) return;
+    addAnswer(this.connection.queue, { id: newPromptId(), requestId, decision, ...(message ? { message } : {}), author: this.identity.name, createdAt: Date.now() }, Origin.composer);
+  }
+
   /** The subagent's transcript lines in the document, if the host has shared them yet. */
   subagentLines(agentId: string): Y.Array<string> | undefined {
     const side = transcriptRoom(this.connection.transcript).sideLines;
@@ -154,6 +168,10 @@ export class SessionStore {
   private readQueue(): QueueRow[] {
     const cancels = new Set(readCancels(this.connection.queue).valid.map((c) => c.promptId));
     return queueRows(readPrompts(this.connection.queue).valid, readRuns(this.connection.transcript), cancels);
+  }
+
+  private readPendingApprovals(): PendingApproval[] {
+    return [...readApprovals(this.connection.transcript).values()].filter((a) => a.state === 'pending').sort((a, b) => a.createdAt - b.createdAt);
   }
 
   private readWatchers(): Watcher[] {
