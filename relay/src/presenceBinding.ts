@@ -1,0 +1,17 @@
+import { bindPresence, type TokenClaims } from '../../protocol/src';
+
+// A connection's presence, bound to its token (protocol/src/presence.ts): the relay stores and
+// forwards the bound state, so what peers see as role and name is what the link says.
+
+/** The awareness state JSON to keep for `json` claimed by a connection with `claims`, or null to drop it. */
+export function bindPresenceJson(json: string, claims: TokenClaims): string | null {
+  if (json === 'null') return json;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  const bound = bindPresence(value, claims);
+  return bound && JSON.stringify(bound);
+}
