@@ -1,29 +1,10 @@
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { MessageType, Origin, addPrompt, appendLines, readLines, readPrompts, replaceLinesFrom, roomName, type Role, type RoomKind } from '../../protocol/src';
 import { MemoryStorage } from '../../relay/src/storage/memoryStorage';
 import { waitFor } from '../helpers/waitFor';
 import { RelayFixture, authorOf } from './helpers/relayFixture';
-import { recordMessages, roomUrl, tryUpgrade } from './helpers/rawClient';
-
-function updateMessage(update: Uint8Array, kind = 2): Buffer {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, MessageType.sync);
-  encoding.writeVarUint(e, kind);
-  encoding.writeVarUint8Array(e, update);
-  return Buffer.from(encoding.toUint8Array(e));
-}
-
-function deniedReasons(messages: Buffer[]): string[] {
-  return messages.map((m) => {
-    const d = decoding.createDecoder(m);
-    decoding.readVarUint(d); // auth
-    decoding.readVarUint(d); // permission denied
-    return decoding.readVarString(d);
-  });
-}
+import { deniedReasons, recordMessages, roomUrl, tryUpgrade, updateMessage } from './helpers/rawClient';
 
 describe('relay: roles', () => {
   const f = new RelayFixture();

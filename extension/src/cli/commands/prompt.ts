@@ -40,7 +40,14 @@ export const promptCommand: Command = {
     };
     const share = await joinForCli(parsed);
     try {
-      const denied = new Promise<string>((resolve) => share.connection.queue.onDenied(resolve));
+      // set as the denial arrives: it may come in the same read as the flush's answer, which then resolves first
+      let refusal: string | undefined;
+      const denied = new Promise<void>((resolve) =>
+        share.connection.queue.onDenied((reason) => {
+          refusal ??= reason;
+          resolve();
+        }),
+      );
       try {
         addPrompt(share.docs.queue, prompt, Origin.composer);
       } catch (e) {
@@ -48,9 +55,10 @@ export const promptCommand: Command = {
       }
       await Promise.race([
         share.connection.queue.flush(),
-        denied.then((reason) => Promise.reject(new UserError(`the relay refused the prompt: ${reason}`, ExitCode.linkRefused))),
+        denied,
         new Promise((_, reject) => setTimeout(() => reject(new UserError('the relay did not confirm the prompt within 15 s; it may not be queued: try again', ExitCode.unreachable)), 15_000).unref()),
       ]);
+      if (refusal !== undefined) throw new UserError(`the relay refused the prompt: ${refusal}`, ExitCode.linkRefused);
       io.stdout.write(`queued prompt ${prompt.id}\n`);
       if (!values.wait) return ExitCode.ok;
       const status = await waitForRun(io, share.docs.transcript, prompt.id);
