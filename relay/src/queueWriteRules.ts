@@ -22,8 +22,8 @@ import { deletesAreKnown, findStruct } from './yjsStore';
 // stored; one thing wrong refuses the whole update. Hosts write freely.
 //
 // The rules judge an update against the room as it will be when the update is applied, which is
-// later (after storage): a mirror document takes every accepted update at once, so the next update,
-// which may build on it, is judged against it. Everything a Yjs update can do is covered:
+// later (after storage): a mirror document takes every accepted update at once (and every update
+// another relay node accepted), so the next update, which may build on it, is judged against it. Everything a Yjs update can do is covered:
 //   - a delete set may only repeat deletions the room already has (stock clients resend theirs);
 //   - a struct the room already has (same client, clock below the room's state) is ignored by Yjs,
 //     so it is skipped here too; the new part of a struct that overlaps is judged as new;
@@ -95,9 +95,17 @@ export class QueueWriteRules {
       const refused = this.judge(writer.claims, update);
       if (refused) return refused;
     }
-    for (const s of Y.decodeUpdate(update).structs) if (!this.owners.has(s.id.client)) this.owners.set(s.id.client, writer.claims.jti);
-    Y.applyUpdate(this.mirror, update);
+    this.record(update, writer.claims.jti);
     return null;
+  }
+
+  /** Takes an accepted update into the mirror; new client ids belong to `writer` (else to their first entry's token). */
+  record(update: Uint8Array, writer?: string): void {
+    const fresh = Y.decodeUpdate(update).structs.filter((s) => !this.owners.has(s.id.client));
+    Y.applyUpdate(this.mirror, update);
+    for (const s of fresh) {
+      if (!this.owners.has(s.id.client)) this.owners.set(s.id.client, writer ?? ownerOf(this.mirror.store.clients.get(s.id.client) ?? []) ?? '');
+    }
   }
 
   dispose(): void {

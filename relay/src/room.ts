@@ -20,7 +20,12 @@ import { deletesAreKnown } from './yjsStore';
 export type RoomLimits = { chunkBytes: number; compactFactor: number; compactMinBytes: number; awareness: AwarenessLimits };
 
 /** Judges a write before it is stored (the queue room's rules); null accepts it. */
-export type WriteRules = { admit(from: RoomMember, update: Uint8Array): Refusal | null; dispose(): void };
+export type WriteRules = {
+  admit(from: RoomMember, update: Uint8Array): Refusal | null;
+  /** a write another node judged and stored */
+  record(update: Uint8Array): void;
+  dispose(): void;
+};
 
 /** What a room needs from a connection. */
 export interface RoomMember {
@@ -136,6 +141,7 @@ export class Room implements OutboxSource {
   /** A write another relay node stored (shared storage): applied and forwarded to every member here. */
   receiveRemote(update: Uint8Array): void {
     if (this.failed) return;
+    this.rules?.record(update);
     this.apply({ update, message: syncUpdateMessage(update), from: null, durable: true, waiters: [] });
   }
 

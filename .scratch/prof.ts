@@ -1,0 +1,2 @@
+import { run } from '../bench/queue';
+run().then((rows) => console.log(rows));
