@@ -1,2 +1,0 @@
-import { run } from '../bench/queue';
-run().then((rows) => console.log(rows));
