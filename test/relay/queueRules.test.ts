@@ -12,6 +12,7 @@ import {
   setRun,
   type PromptRequest,
 } from '../../protocol/src';
+import { QueueWriteRules } from '../../relay/src/queueWriteRules';
 import type { RelayLimits } from '../../relay/src/relayOptions';
 import { encodeAwarenessEntries } from '../../relay/src/roomAwareness';
 import { runCliCaptured } from '../helpers/cli';
@@ -163,8 +164,8 @@ describe('relay: queue room rules', () => {
     s.host.doc.transact(() => queueRoom(s.host.doc).prompts.delete(0, 1), Origin.fixture);
     await waitFor(() => queueRoom(s.victim.doc).prompts.length === 0, { what: "the host's delete at the victim" });
     const doc = new Y.Doc();
-    doc.clientID = s.victim.doc.clientID;
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(s.victim.doc));
+    doc.clientID = s.victim.doc.clientID;
     const next = s.prompt(s.tokens.victim);
     addPrompt(doc, next, Origin.composer);
     s.victim.provider.ws?.send(updateMessage(Y.encodeStateAsUpdate(doc, Y.encodeStateVector(s.host.doc)), 1));
@@ -184,6 +185,30 @@ describe('relay: queue room rules', () => {
     assert.equal((await runCliCaptured(['prompt', buildLink(f.relay.url, s.keys.shareId, s.tokens.attacker), 'another link has its own budget'])).code, 0);
     setRun(transcript.doc, { promptId: s.victimPrompt.id, state: 'done', updatedAt: 2 }, Origin.runner);
     await waitFor(async () => (await runCliCaptured(['prompt', link, 'four, again'])).code === 0, { what: 'a slot once a run is done' });
+  });
+
+  it('after a restart, a client id still belongs to the link whose entries it wrote', () => {
+    const keys = f.share();
+    const claimsOf = (token: string) => {
+      const bound = authorOf(token);
+      return { v: 1 as const, sid: keys.shareId, role: 'prompter' as const, iat: 0, exp: 2 ** 31, jti: bound.tokenId };
+    };
+    const [victim, attacker] = [f.token(keys, 'prompter'), f.token(keys, 'prompter')];
+    const doc = new Y.Doc();
+    const entry = (token: string, id: string) => ({ id, text: 'x', ...authorOf(token), createdAt: 1, kind: 'resume' as const });
+    addPrompt(doc, entry(victim, 'prompt-before'), Origin.composer);
+    const rules = new QueueWriteRules(Y.encodeStateAsUpdate(doc), { maxPendingPrompts: 20 }, () => undefined);
+    const next = (token: string, id: string) => {
+      const copy = new Y.Doc();
+      Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+      copy.clientID = doc.clientID; // after the update: Yjs would pick a new id on seeing its own in one
+      const before = Y.encodeStateVector(copy);
+      addPrompt(copy, entry(token, id), Origin.composer);
+      return Y.encodeStateAsUpdate(copy, before);
+    };
+    assert.equal(rules.admit({ role: 'prompter', claims: claimsOf(attacker) }, next(attacker, 'prompt-stolen'))?.rule, 'client');
+    assert.equal(rules.admit({ role: 'prompter', claims: claimsOf(victim) }, next(victim, 'prompt-after')), null);
+    rules.dispose();
   });
 
   it("binds presence to the link: an observer cannot claim the host's role or name, and its own name is cleaned", async () => {
