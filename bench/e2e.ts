@@ -126,7 +126,7 @@ async function queueLatencies(
     const text = `bench prompt ${id}`;
     const t0 = performance.now();
     const wallStart = Date.now();
-    addPrompt(docs.queue, { id, text, author: 'bench', createdAt: Date.now(), kind: 'resume' }, Origin.composer);
+    addPrompt(docs.queue, { id, text, author: 'bench', tokenId: 'bench-token', createdAt: Date.now(), kind: 'resume' }, Origin.composer);
     await until(docs.transcript, () => readRuns(docs.transcript).get(id)?.state === 'running');
     toRunning.push(performance.now() - t0);
     await until(docs.transcript, () => readRuns(docs.transcript).get(id)?.state === 'done');

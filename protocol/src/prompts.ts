@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TokenId } from './tokens';
 
 // What prompters write into the queue room, and the statuses the host writes back into `runs`.
 // A queue entry is a request, never an order: the host parses it and applies its own policy.
@@ -10,7 +11,10 @@ export const PromptId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'a prompt id i
 export const PromptRequest = z.object({
   id: PromptId,
   text: z.string().min(1, 'the prompt is empty').max(MAX_PROMPT_CHARS, `a prompt is at most ${MAX_PROMPT_CHARS} characters`),
+  /** the writer's link name (linkName of its token); the relay refuses any other */
   author: z.string().min(1).max(100),
+  /** the writer's token id (`jti`); the relay refuses any other */
+  tokenId: TokenId,
   /** ms since the epoch, as the prompter's clock says */
   createdAt: z.number().int().nonnegative(),
   /** resume: continue the shared session; new: start a session in `project` */
@@ -22,6 +26,7 @@ export type PromptRequest = z.infer<typeof PromptRequest>;
 export const CancelRequest = z.object({
   promptId: PromptId,
   author: z.string().min(1).max(100),
+  tokenId: TokenId,
   createdAt: z.number().int().nonnegative(),
 });
 export type CancelRequest = z.infer<typeof CancelRequest>;
@@ -64,6 +69,8 @@ export const RunStatus = z.object({
   /** ms since the epoch, host clock */
   updatedAt: z.number().int().nonnegative(),
   author: z.string().max(100).optional(),
+  /** the token id of the link that queued the prompt, so the host can show and revoke it */
+  tokenId: TokenId.optional(),
   kind: z.enum(['resume', 'new']).optional(),
   /** who approved: the policy or a person on the host */
   approvedBy: z.enum(['policy', 'user', 'always-allow']).optional(),

@@ -2,11 +2,12 @@ import * as Y from 'yjs';
 import { z } from 'zod';
 import { CancelRequest, PromptRequest, RunStatus } from './prompts';
 import type { TxOrigin } from './origins';
+import { QUEUE_ARRAY_NAMES, type QueueArrayName } from './queueRules';
 
 // The shared document model (DESIGN.md §3). This module alone knows the Yjs key names; everything
 // else goes through the functions below. One share = two rooms (two Y.Docs):
 //   transcript room (host writes): meta, lines, side files, runs
-//   queue room (prompters and host write): prompts, cancels
+//   queue room (prompters append, host writes): the arrays of queueRules.ts (prompts, cancels)
 
 const K = {
   meta: 'meta',
@@ -14,8 +15,6 @@ const K = {
   sideLines: 'sideLines',
   sideBlobs: 'sideBlobs',
   runs: 'runs',
-  prompts: 'prompts',
-  cancels: 'cancels',
 } as const;
 
 export const SessionState = z.enum(['live', 'idle', 'ended', 'error']);
@@ -198,6 +197,12 @@ export function setRun(doc: Y.Doc, status: RunStatus, origin: TxOrigin): void {
   doc.transact(() => transcriptRoom(doc).runs.set(parsed.promptId, parsed), origin);
 }
 
+/** One prompt's status, parsed (the runner reads one at a time: reading all per prompt is O(n²)). */
+export function readRun(doc: Y.Doc, promptId: string): RunStatus | undefined {
+  const r = RunStatus.safeParse(transcriptRoom(doc).runs.get(promptId));
+  return r.success && r.data.promptId === promptId ? r.data : undefined;
+}
+
 export function readRuns(doc: Y.Doc): Map<string, RunStatus> {
   const out = new Map<string, RunStatus>();
   transcriptRoom(doc).runs.forEach((value, key) => {
@@ -209,10 +214,31 @@ export function readRuns(doc: Y.Doc): Map<string, RunStatus> {
 
 // ---- queue room ---------------------------------------------------------------------------------
 
-export type QueueRoom = { prompts: Y.Array<unknown>; cancels: Y.Array<unknown> };
+export type QueueRoom = Record<QueueArrayName, Y.Array<unknown>>;
 
 export function queueRoom(doc: Y.Doc): QueueRoom {
-  return { prompts: doc.getArray<unknown>(K.prompts), cancels: doc.getArray<unknown>(K.cancels) };
+  return Object.fromEntries(QUEUE_ARRAY_NAMES.map((name) => [name, doc.getArray<unknown>(name)])) as QueueRoom;
+}
+
+/**
+ * The entries one transaction added to `arr`, without looking at the rest of the array: the new
+ * structs are the clocks between the transaction's before and after state. Call it from `arr`'s
+ * observer (or afterTransaction). Grouped by writer, in each writer's order; deleted ones skipped.
+ */
+export function addedEntries(tr: Y.Transaction, arr: Y.Array<unknown>): unknown[] {
+  const out: unknown[] = [];
+  tr.afterState.forEach((after, client) => {
+    const before = tr.beforeState.get(client) ?? 0;
+    if (after <= before) return;
+    const structs = tr.doc.store.clients.get(client) ?? [];
+    for (let i = Y.findIndexSS(structs, before); i < structs.length && structs[i].id.clock < after; i++) {
+      const s = structs[i];
+      if (!(s instanceof Y.Item) || s.deleted || s.parent !== arr || !(s.content instanceof Y.ContentAny)) continue;
+      const from = Math.max(0, before - s.id.clock);
+      out.push(...s.content.getContent().slice(from, after - s.id.clock));
+    }
+  });
+  return out;
 }
 
 export function addPrompt(doc: Y.Doc, prompt: PromptRequest, origin: TxOrigin): void {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { Origin, addPrompt, joinLines, readLines, readPrompts, readRuns, roomName, websocketBase, type RunStatus } from '../../../protocol/src';
+import { Origin, addPrompt, boundAuthor, joinLines, readLines, readPrompts, readRuns, roomName, websocketBase, type RunStatus } from '../../../protocol/src';
 import { joinShare, parseShareLink, type JoinedShare } from '../../../extension/src/core/sync/joinShare';
 import { startRelay, type RelayHandle } from '../../../relay/src/startRelay';
 import { silentLogger } from '../../../relay/src/logger';
@@ -39,7 +39,7 @@ function transcriptOf(w: World, sessionId: string): string {
 async function queue(link: string, text: string): Promise<{ share: JoinedShare; id: string }> {
   const share = await joinShare(link);
   const id = `p-${Math.random().toString(36).slice(2, 12)}`;
-  addPrompt(share.docs.queue, { id, text, author: 'tester', createdAt: Date.now(), kind: 'resume' }, Origin.composer);
+  addPrompt(share.docs.queue, { id, text, ...boundAuthor(share.link.claims), createdAt: Date.now(), kind: 'resume' }, Origin.composer);
   return { share, id };
 }
 
@@ -122,7 +122,7 @@ describe('e2e: tandem share, open and prompt', function () {
     viewers.push(share);
     const ids = ['p-first-0001', 'p-second-002'];
     share.docs.queue.transact(() => {
-      for (const id of ids) addPrompt(share.docs.queue, { id, text: `[[delay: 300]] ${id}`, author: 'tester', createdAt: Date.now(), kind: 'resume' }, Origin.composer);
+      for (const id of ids) addPrompt(share.docs.queue, { id, text: `[[delay: 300]] ${id}`, ...boundAuthor(share.link.claims), createdAt: Date.now(), kind: 'resume' }, Origin.composer);
     }, Origin.composer);
     const [a, b] = [await finalRun(share, ids[0]), await finalRun(share, ids[1])];
     assert.equal(a.state, 'done');
@@ -143,7 +143,7 @@ describe('e2e: tandem share, open and prompt', function () {
     const provider = new WebsocketProvider(websocketBase(relayUrl), roomName(shareId, 'queue'), doc, { WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket, params: { token }, disableBc: true });
     try {
       await waitFor(() => provider.synced, { timeoutMs: 10_000, what: 'the stock observer client to sync' });
-      addPrompt(doc, { id: 'p-observer-1', text: 'sneaky', author: 'eve', createdAt: Date.now(), kind: 'resume' }, Origin.composer);
+      addPrompt(doc, { id: 'p-observer-1', text: 'sneaky', author: 'eve', tokenId: 'forged-token', createdAt: Date.now(), kind: 'resume' }, Origin.composer);
       await waitFor(async () => (await denials()) > before, { timeoutMs: 10_000, what: 'the relay to count the denied write' });
     } finally {
       provider.destroy();

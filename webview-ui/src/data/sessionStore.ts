@@ -13,6 +13,7 @@ import {
   readPrompts,
   readRuns,
   transcriptRoom,
+  type BoundEntry,
   type Role,
   type SessionMeta,
 } from '../../../protocol/src';
@@ -41,7 +42,8 @@ export type ViewerState = {
   sideVersion: number;
 };
 
-export type Identity = { role: Role; name: string };
+/** Who this viewer writes as: the link's role, and the author and token id the relay binds to its entries. */
+export type Identity = { role: Role; bound: BoundEntry };
 
 // Until the transcript room has synced the viewer shows nothing rather than building a model line by
 // line from a big first sync (it arrives in chunks); once synced the feed reads it tail first.
@@ -119,7 +121,7 @@ export class SessionStore {
     if (trimmed.length > MAX_PROMPT_CHARS) return `The prompt is ${trimmed.length} characters; the limit is ${MAX_PROMPT_CHARS}.`;
     addPrompt(
       this.connection.queue,
-      { id: newPromptId(), text: trimmed, author: this.identity.name, createdAt: Date.now(), kind: project ? 'new' : 'resume', ...(project ? { project } : {}) },
+      { id: newPromptId(), text: trimmed, ...this.identity.bound, createdAt: Date.now(), kind: project ? 'new' : 'resume', ...(project ? { project } : {}) },
       Origin.composer,
     );
     return null;
@@ -127,7 +129,7 @@ export class SessionStore {
 
   cancel(promptId: string): void {
     if (!this.state.canPrompt) return;
-    addCancel(this.connection.queue, { promptId, author: this.identity.name, createdAt: Date.now() }, Origin.composer);
+    addCancel(this.connection.queue, { promptId, ...this.identity.bound, createdAt: Date.now() }, Origin.composer);
   }
 
   /** The subagent's transcript lines in the document, if the host has shared them yet. */
