@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as Y from 'yjs';
-import { Origin, addAnswer, addPrompt, readApprovals, readClaudeProcess, readRuns, transcriptRoom } from '../protocol/src';
+import { Origin, addAnswer, addPrompt, boundAuthor, readApprovals, readClaudeProcess, readRuns, transcriptRoom, type BoundEntry } from '../protocol/src';
 import { autoApprover } from '../extension/src/core/prompts';
 import { joinShare } from '../extension/src/core/sync/joinShare';
 import { ShareHost } from '../extension/src/core/sync/shareHost';
@@ -58,9 +58,9 @@ export async function run(): Promise<BenchRow[]> {
   const viewer = await joinShare(`${relay.url}/s/${keys.shareId}#t=${token('prompter')}`);
   try {
     const { local, remote } = await appendLatencies(file, host.docs.transcript, viewer.docs.transcript);
-    const { toRunning, toRequest, bare } = await queueLatencies(viewer.docs, fake, world.claudePath, project, world);
+    const { toRunning, toRequest, bare } = await queueLatencies(viewer.docs, boundAuthor(viewer.link.claims), fake, world.claudePath, project, world);
     const rssMb = warmRssMb(viewer.docs.transcript);
-    const { relayTrip, toTool, claudePart } = await approvalLatencies(viewer.docs, project);
+    const { relayTrip, toTool, claudePart } = await approvalLatencies(viewer.docs, boundAuthor(viewer.link.claims), project);
     const [cold, ...warm] = toRequest;
     const rt99 = percentile(relayTrip, 99);
     const p50 = percentile(remote, 50);
@@ -137,6 +137,7 @@ async function appendLatencies(file: string, hostDoc: Y.Doc, viewerDoc: Y.Doc): 
 
 async function queueLatencies(
   docs: { transcript: Y.Doc; queue: Y.Doc },
+  bound: BoundEntry,
   fake: Awaited<ReturnType<typeof startFakeAnthropic>>,
   claudePath: string,
   project: string,
@@ -150,7 +151,7 @@ async function queueLatencies(
     const text = `bench prompt ${id}`;
     const t0 = performance.now();
     const wallStart = Date.now();
-    addPrompt(docs.queue, { id, text, author: 'bench', createdAt: Date.now(), kind: 'resume' }, Origin.composer);
+    addPrompt(docs.queue, { id, text, ...bound, createdAt: Date.now(), kind: 'resume' }, Origin.composer);
     await until(docs.transcript, () => readRuns(docs.transcript).get(id)?.state === 'running');
     toRunning.push(performance.now() - t0);
     await until(docs.transcript, () => readRuns(docs.transcript).get(id)?.state === 'done');
@@ -182,7 +183,7 @@ function warmRssMb(doc: Y.Doc): number {
 }
 
 /** Each prompt makes Claude Code ask for a Bash tool; the viewer answers the moment it sees the request. */
-async function approvalLatencies(docs: { transcript: Y.Doc; queue: Y.Doc }, project: string): Promise<{ relayTrip: number[]; toTool: number[]; claudePart: number[] }> {
+async function approvalLatencies(docs: { transcript: Y.Doc; queue: Y.Doc }, bound: BoundEntry, project: string): Promise<{ relayTrip: number[]; toTool: number[]; claudePart: number[] }> {
   const relayTrip: number[] = [];
   const toTool: number[] = [];
   const claudePart: number[] = [];
@@ -191,7 +192,7 @@ async function approvalLatencies(docs: { transcript: Y.Doc; queue: Y.Doc }, proj
     for (const a of readApprovals(docs.transcript).values()) {
       if (a.state !== 'pending' || answered.has(a.id)) continue;
       answered.add(a.id);
-      addAnswer(docs.queue, { id: `a-${crypto.randomBytes(6).toString('hex')}`, requestId: a.id, decision: 'allow', author: 'bench', createdAt: Date.now() }, Origin.composer);
+      addAnswer(docs.queue, { id: `a-${crypto.randomBytes(6).toString('hex')}`, requestId: a.id, decision: 'allow', ...bound, createdAt: Date.now() }, Origin.composer);
     }
   };
   transcriptRoom(docs.transcript).approvals.observe(answer);
@@ -199,7 +200,7 @@ async function approvalLatencies(docs: { transcript: Y.Doc; queue: Y.Doc }, proj
     for (let i = 0; i < APPROVALS; i++) {
       const id = `bench-tool-${crypto.randomBytes(6).toString('hex')}`;
       const marker = path.join(project, `${id}.txt`);
-      addPrompt(docs.queue, { id, text: `[[bash: touch ${id}.txt]]`, author: 'bench', createdAt: Date.now(), kind: 'resume' }, Origin.composer);
+      addPrompt(docs.queue, { id, text: `[[bash: touch ${id}.txt]]`, ...bound, createdAt: Date.now(), kind: 'resume' }, Origin.composer);
       await until(docs.transcript, () => readRuns(docs.transcript).get(id)?.state === 'done');
       const request = [...readApprovals(docs.transcript).values()].find((a) => a.promptId === id);
       if (!request?.answeredAt || !fs.existsSync(marker)) throw new Error(`bench: the tool of ${id} did not run after its approval`);

@@ -225,7 +225,7 @@ async function main() {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
     const page = await context.newPage();
     let finish;
-    const exited = new Promise((r) => (finish = r));
+    let exited = new Promise((r) => (finish = r));
     await page.exposeFunction('codeAutomationLog', async (_type, args) => {
       const line = util.format(...args);
       const ui = /^::ui (\{.*\})::$/.exec(line);
@@ -245,15 +245,32 @@ async function main() {
       TANDEM_VSCODE_EXTENSION_FROM: fromSource ? 'source' : 'vsix',
       ...(process.env.TANDEM_VSCODE_GREP ? { TANDEM_VSCODE_GREP: process.env.TANDEM_VSCODE_GREP } : {}),
     };
-    const payload = [
-      ['extensionDevelopmentPath', remote(devPath)],
-      ['extensionTestsPath', remote(path.join(vscodeTestsOut, 'suite/index'))],
-      ['extensionEnvironment', JSON.stringify(hostEnv)],
-    ];
-    await page.goto(`http://${authority}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-    lap('workbench opened; the suite runs in the extension host');
-    exitCode = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), timeoutMs).unref())]);
-    lap(`suite finished: ${exitCode === 'timeout' ? `timed out after ${timeoutMs / 1000} s` : `exit code ${exitCode}`}`);
+    // Phase `main` runs the suite; then, unless a grep leaves them out, the window is reloaded between
+    // the two halves of test/vscode/reload/ (what a window shares must come back after a reload).
+    const phases = ['main', ...(!process.env.TANDEM_VSCODE_GREP || /reload/i.test(process.env.TANDEM_VSCODE_GREP) ? ['before-reload', 'after-reload'] : [])];
+    const totals = { passed: 0, failed: 0, skipped: 0 };
+    for (const phase of phases) {
+      const phaseEnv = { ...hostEnv, TANDEM_VSCODE_PHASE: phase, TANDEM_VSCODE_STATE: path.join(tmp, 'reload-state.json') };
+      const payload = [
+        ['extensionDevelopmentPath', remote(devPath)],
+        ['extensionTestsPath', remote(path.join(vscodeTestsOut, 'suite/index'))],
+        ['extensionEnvironment', JSON.stringify(phaseEnv)],
+      ];
+      summary = null;
+      exited = new Promise((r) => (finish = r));
+      await page.goto(`http://${authority}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+      lap(`workbench opened (${phase}); the suite runs in the extension host`);
+      exitCode = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), timeoutMs).unref())]);
+      lap(`suite (${phase}) finished: ${exitCode === 'timeout' ? `timed out after ${timeoutMs / 1000} s` : `exit code ${exitCode}`}`);
+      const m = summary && SUMMARY.exec(summary);
+      if (m) {
+        totals.passed += Number(m[1]);
+        totals.failed += Number(m[2]);
+        totals.skipped += Number(m[3] ?? 0);
+      } else totals.failed += 1;
+      if (exitCode !== 0) break;
+    }
+    summary = `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`;
     if (exitCode !== 0) await page.screenshot({ path: path.join(artifacts, 'failure.png') }).then(() => lap('screenshot test-artifacts/vscode/failure.png'), () => {});
   } finally {
     await browser?.close();

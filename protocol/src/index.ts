@@ -4,6 +4,7 @@ export * from './links';
 export * from './origins';
 export * from './presence';
 export * from './prompts';
+export * from './queueRules';
 export * from './roles';
 export * from './sessionDoc';
 export * from './tokens';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TokenId } from './tokens';
 import { ApprovalId, ToolAnswerRecord } from './toolApprovals';
 
 // What prompters write into the queue room, and the statuses the host writes back into `runs`.
@@ -11,7 +12,10 @@ export const PromptId = ApprovalId;
 export const PromptRequest = z.object({
   id: PromptId,
   text: z.string().min(1, 'the prompt is empty').max(MAX_PROMPT_CHARS, `a prompt is at most ${MAX_PROMPT_CHARS} characters`),
+  /** the writer's link name (linkName of its token); the relay refuses any other */
   author: z.string().min(1).max(100),
+  /** the writer's token id (`jti`); the relay refuses any other */
+  tokenId: TokenId,
   /** ms since the epoch, as the prompter's clock says */
   createdAt: z.number().int().nonnegative(),
   /** resume: continue the shared session; new: start a session in `project` */
@@ -23,6 +27,7 @@ export type PromptRequest = z.infer<typeof PromptRequest>;
 export const CancelRequest = z.object({
   promptId: PromptId,
   author: z.string().min(1).max(100),
+  tokenId: TokenId,
   createdAt: z.number().int().nonnegative(),
 });
 export type CancelRequest = z.infer<typeof CancelRequest>;
@@ -65,6 +70,8 @@ export const RunStatus = z.object({
   /** ms since the epoch, host clock */
   updatedAt: z.number().int().nonnegative(),
   author: z.string().max(100).optional(),
+  /** the token id of the link that queued the prompt, so the host can show and revoke it */
+  tokenId: TokenId.optional(),
   kind: z.enum(['resume', 'new']).optional(),
   /** who approved: the policy or a person on the host */
   approvedBy: z.enum(['policy', 'user', 'always-allow']).optional(),

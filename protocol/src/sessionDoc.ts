@@ -2,12 +2,13 @@ import * as Y from 'yjs';
 import { z } from 'zod';
 import { CancelRequest, PromptRequest, RunStatus } from './prompts';
 import type { TxOrigin } from './origins';
+import { QUEUE_ARRAY_NAMES, type QueueArrayName } from './queueRules';
 import { ClaudeProcessStatus, PendingApproval, ToolAnswer, ToolApprovalPolicy } from './toolApprovals';
 
 // The shared document model (DESIGN.md §3). This module alone knows the Yjs key names; everything
 // else goes through the functions below. One share = two rooms (two Y.Docs):
 //   transcript room (host writes): meta, lines, side files, runs, approvals, claude process state
-//   queue room (prompters and host write): prompts, cancels, answers
+//   queue room (prompters append, host writes): the arrays of queueRules.ts (prompts, cancels, answers)
 
 const K = {
   meta: 'meta',
@@ -17,9 +18,6 @@ const K = {
   runs: 'runs',
   approvals: 'approvals',
   claudeProcess: 'claudeProcess',
-  prompts: 'prompts',
-  cancels: 'cancels',
-  answers: 'answers',
 } as const;
 
 export const SessionState = z.enum(['live', 'idle', 'ended', 'error']);
@@ -218,6 +216,12 @@ function readKeyed<T>(map: Y.Map<unknown>, schema: z.ZodType<T>, idOf: (t: T) =>
   return out;
 }
 
+/** One prompt's status, parsed (the runner reads one at a time: reading all per prompt is O(n²)). */
+export function readRun(doc: Y.Doc, promptId: string): RunStatus | undefined {
+  const r = RunStatus.safeParse(transcriptRoom(doc).runs.get(promptId));
+  return r.success && r.data.promptId === promptId ? r.data : undefined;
+}
+
 export function readRuns(doc: Y.Doc): Map<string, RunStatus> {
   return readKeyed(transcriptRoom(doc).runs, RunStatus, (r) => r.promptId);
 }
@@ -246,10 +250,31 @@ export function readClaudeProcess(doc: Y.Doc): ClaudeProcessStatus | undefined {
 
 // ---- queue room ---------------------------------------------------------------------------------
 
-export type QueueRoom = { prompts: Y.Array<unknown>; cancels: Y.Array<unknown>; answers: Y.Array<unknown> };
+export type QueueRoom = Record<QueueArrayName, Y.Array<unknown>>;
 
 export function queueRoom(doc: Y.Doc): QueueRoom {
-  return { prompts: doc.getArray<unknown>(K.prompts), cancels: doc.getArray<unknown>(K.cancels), answers: doc.getArray<unknown>(K.answers) };
+  return Object.fromEntries(QUEUE_ARRAY_NAMES.map((name) => [name, doc.getArray<unknown>(name)])) as QueueRoom;
+}
+
+/**
+ * The entries one transaction added to `arr`, without looking at the rest of the array: the new
+ * structs are the clocks between the transaction's before and after state. Call it from `arr`'s
+ * observer (or afterTransaction). Grouped by writer, in each writer's order; deleted ones skipped.
+ */
+export function addedEntries(tr: Y.Transaction, arr: Y.Array<unknown>): unknown[] {
+  const out: unknown[] = [];
+  tr.afterState.forEach((after, client) => {
+    const before = tr.beforeState.get(client) ?? 0;
+    if (after <= before) return;
+    const structs = tr.doc.store.clients.get(client) ?? [];
+    for (let i = Y.findIndexSS(structs, before); i < structs.length && structs[i].id.clock < after; i++) {
+      const s = structs[i];
+      if (!(s instanceof Y.Item) || s.deleted || s.parent !== arr || !(s.content instanceof Y.ContentAny)) continue;
+      const from = Math.max(0, before - s.id.clock);
+      out.push(...s.content.getContent().slice(from, after - s.id.clock));
+    }
+  });
+  return out;
 }
 
 export function addPrompt(doc: Y.Doc, prompt: PromptRequest, origin: TxOrigin): void {
@@ -265,22 +290,6 @@ export function addCancel(doc: Y.Doc, cancel: CancelRequest, origin: TxOrigin): 
 export function addAnswer(doc: Y.Doc, answer: ToolAnswer, origin: TxOrigin): void {
   const parsed = ToolAnswer.parse(answer);
   doc.transact(() => queueRoom(doc).answers.push([parsed]), origin);
-}
-
-/** Answers from `index` on (the array is append-only), each parsed or with its error. */
-export function readAnswersFrom(doc: Y.Doc, index: number): { index: number; answer?: ToolAnswer; error?: string }[] {
-  const arr = queueRoom(doc).answers;
-  const out: { index: number; answer?: ToolAnswer; error?: string }[] = [];
-  for (let i = index; i < arr.length; i++) {
-    const r = ToolAnswer.safeParse(arr.get(i));
-    out.push(r.success ? { index: i, answer: r.data } : { index: i, error: r.error.issues.map((x) => x.message).join('; ') });
-  }
-  return out;
-}
-
-/** How many answers the queue room holds. */
-export function answerCount(doc: Y.Doc): number {
-  return queueRoom(doc).answers.length;
 }
 
 export type QueueReading<T> = { valid: T[]; invalid: { index: number; error: string }[] };

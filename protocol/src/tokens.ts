@@ -12,6 +12,9 @@ export const SHARE_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 export const ShareId = z.string().regex(SHARE_ID_PATTERN, 'a share id is a 43-character base64url Ed25519 public key');
 export type ShareId = z.infer<typeof ShareId>;
 
+/** A token's `jti`: names one link, so it can be shown and revoked. */
+export const TokenId = z.string().min(8).max(64);
+
 export const TokenClaims = z.object({
   v: z.literal(1),
   /** share id: the public key that signed this token */
@@ -21,7 +24,7 @@ export const TokenClaims = z.object({
   iat: z.number().int().nonnegative(),
   exp: z.number().int().positive(),
   /** token id, so a single link can be revoked */
-  jti: z.string().min(8).max(64),
+  jti: TokenId,
   /** optional display name of whoever the link was made for */
   name: z.string().max(100).optional(),
 });
@@ -69,4 +72,10 @@ export function checkClaims(claims: TokenClaims, shareId: string, nowSeconds: nu
   if (claims.iat > nowSeconds + skewSeconds) return 'not-yet-valid';
   if (claims.exp <= nowSeconds) return 'expired';
   return null;
+}
+
+/** The name a link goes by wherever its holder appears (queue entries, presence): the name the host
+ *  signed into it, else its role and the start of its token id. Never chosen by the holder. */
+export function linkName(claims: Pick<TokenClaims, 'role' | 'jti' | 'name'>): string {
+  return claims.name || `${claims.role} ${claims.jti.slice(0, 6)}`;
 }

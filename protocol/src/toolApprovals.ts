@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TokenId } from './tokens';
 
 // Remote tool approvals (DESIGN.md §5). When Claude Code asks to use a tool during a replay, the host
 // publishes a pending approval in the transcript room; people answer in the queue room's `answers`;
@@ -31,9 +32,10 @@ export const ToolAnswer = z.object({
     .record(z.string(), z.unknown())
     .refine((v) => JSON.stringify(v).length <= MAX_UPDATED_INPUT, `updatedInput is at most ${MAX_UPDATED_INPUT} characters of JSON`)
     .optional(),
+  /** the writer's link name (linkName of its token); the relay refuses any other */
   author: z.string().min(1).max(100),
-  /** the answering token's id, once the relay binds entries to tokens */
-  jti: z.string().max(100).optional(),
+  /** the writer's token id (`jti`); the relay refuses any other */
+  tokenId: TokenId,
   createdAt: z.number().int().nonnegative(),
 });
 export type ToolAnswer = z.infer<typeof ToolAnswer>;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
+import { DEFAULT_MAX_PENDING_PROMPTS } from '../../protocol/src';
 import { createJsonLogger, type LogLevel } from './logger';
 import type { RelayOptions } from './relayOptions';
 
@@ -20,6 +21,7 @@ export const relayArgOptions = {
   'static-dir': { type: 'string' },
   'allow-origin': { type: 'string', multiple: true },
   'log-level': { type: 'string' },
+  'max-pending-prompts': { type: 'string' },
 } satisfies NonNullable<ParseArgsConfig['options']>;
 
 export const relayUsage = 'relay [--host 127.0.0.1] [--port 8787] [--data DIR | --memory | --redis URL] [--access-key KEY] [--tls-cert FILE --tls-key FILE]';
@@ -36,6 +38,7 @@ export const relayHelp = [
   '--static-dir DIR     browser viewer build to serve (TANDEM_RELAY_STATIC_DIR, default dist/webview)',
   '--allow-origin O     browser origin allowed to connect, repeatable, `*` suffix matches a prefix (TANDEM_RELAY_ALLOW_ORIGINS, comma-separated; vscode-webview://* always)',
   '--log-level L        debug, info, warn or error (TANDEM_RELAY_LOG_LEVEL, default info)',
+  `--max-pending-prompts N  prompts one link may have waiting for the host at once (TANDEM_RELAY_MAX_PENDING_PROMPTS, default ${DEFAULT_MAX_PENDING_PROMPTS})`,
 ];
 
 export type RelayArgValues = { [K in keyof typeof relayArgOptions]?: (typeof relayArgOptions)[K] extends { multiple: true } ? string[] : (typeof relayArgOptions)[K] extends { type: 'boolean' } ? boolean : string };
@@ -55,6 +58,8 @@ export function resolveRelayOptions(values: RelayArgValues, env: NodeJS.ProcessE
   const redisUrl = pick(values.redis, 'TANDEM_RELAY_REDIS');
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new Error(`--redis takes a redis:// or rediss:// URL, not "${redisUrl}"`);
   if (redisUrl && (values.memory || values.data)) throw new Error('--redis keeps rooms in Redis: drop --data and --memory');
+  const pendingText = pick(values['max-pending-prompts'], 'TANDEM_RELAY_MAX_PENDING_PROMPTS') ?? String(DEFAULT_MAX_PENDING_PROMPTS);
+  if (!/^[1-9]\d{0,5}$/.test(pendingText)) throw new Error(`--max-pending-prompts must be a whole number from 1 to 999999, not "${pendingText}"`);
   const dataDir = values.memory || redisUrl ? undefined : path.resolve(pick(values.data, 'TANDEM_RELAY_DATA') ?? defaultDataDir(env));
   return {
     host: pick(values.host, 'TANDEM_RELAY_HOST') ?? '127.0.0.1',
@@ -66,6 +71,7 @@ export function resolveRelayOptions(values: RelayArgValues, env: NodeJS.ProcessE
     staticDir: pick(values['static-dir'], 'TANDEM_RELAY_STATIC_DIR'),
     allowedOrigins: ['vscode-webview://*', ...origins],
     log: createJsonLogger(writeLog, level),
+    limits: { maxPendingPromptsPerToken: Number(pendingText) },
   };
 }
 

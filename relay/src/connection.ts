@@ -134,6 +134,12 @@ export class Connection implements RoomMember {
       this.outbox.control(permissionDeniedMessage(`a ${this.role} link cannot write the ${this.admitted.room} room; the update was dropped`));
       return;
     }
+    const refused = this.room.refusal(this, update);
+    if (refused) {
+      this.metrics.queueRefusals.inc({ rule: refused.rule });
+      this.outbox.control(permissionDeniedMessage(`the relay refused the update: ${refused.reason}`));
+      return;
+    }
     this.room.receive(this, update, kind === syncProtocol.messageYjsUpdate ? data : syncUpdateMessage(update));
   }
 

@@ -100,6 +100,7 @@ export class RelayMetrics {
   readonly bytes = new Counter('tandem_relay_bytes_total', 'websocket payload bytes by direction and type');
   readonly authDenials = new Counter('tandem_relay_auth_denials_total', 'upgrades refused, by reason');
   readonly writeDenials = new Counter('tandem_relay_write_denials_total', 'updates dropped because the role may not write the room');
+  readonly queueRefusals = new Counter('tandem_relay_queue_refusals_total', 'queue-room updates refused whole by the queue rules (socket kept open), by rule');
   readonly awarenessDropped = new Counter('tandem_relay_awareness_dropped_total', 'awareness entries dropped (foreign client id, too big, malformed)');
   readonly awarenessDeferred = new Counter('tandem_relay_awareness_deferred_total', 'awareness messages held back by the rate limit');
   readonly closes = new Counter('tandem_relay_closes_total', 'connections closed, by close code');
@@ -125,6 +126,7 @@ export class RelayMetrics {
       this.bytes,
       this.authDenials,
       this.writeDenials,
+      this.queueRefusals,
       this.awarenessDropped,
       this.awarenessDeferred,
       this.closes,

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_PENDING_PROMPTS } from '../../protocol/src';
 import type { Logger } from './logger';
 import type { RoomStorage } from './storage/roomStorage';
 
@@ -31,6 +32,8 @@ export type RelayLimits = {
   /** compact a room log once it is this many times the size of its last compacted form */
   compactFactor: number;
   compactMinBytes: number;
+  /** prompts one link may have waiting (no final status from the host) at once */
+  maxPendingPromptsPerToken: number;
 };
 
 export const defaultLimits: RelayLimits = {
@@ -51,6 +54,7 @@ export const defaultLimits: RelayLimits = {
   heartbeatMs: 30_000,
   compactFactor: 4,
   compactMinBytes: 1 * MiB,
+  maxPendingPromptsPerToken: DEFAULT_MAX_PENDING_PROMPTS,
 };
 
 export type RelayOptions = {

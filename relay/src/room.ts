@@ -1,12 +1,15 @@
 import * as Y from 'yjs';
-import { CloseCode, Origin, type RoomKind } from '../../protocol/src';
+import { CloseCode, Origin, type Role, type RoomKind, type TokenClaims } from '../../protocol/src';
 import { encodeStateVectorMap, encodeUpdateChunks } from '../../protocol/src/connector/updateChunks';
 import type { Logger } from './logger';
 import type { RelayMetrics } from './metrics';
 import type { OutboxSource, SyncPlan } from './outbox';
+import { bindPresenceJson } from './presenceBinding';
+import type { Refusal } from './queueWriteRules';
 import { RoomAwareness, type AwarenessLimits } from './roomAwareness';
 import type { RoomKey, RoomStorage } from './storage/roomStorage';
 import { LiveUpdate, syncUpdateMessage } from './syncMessages';
+import { deletesAreKnown } from './yjsStore';
 
 // One room: its Y.Doc, its connections, and the path every write takes:
 //   receive → storage.append (durable) → apply to the doc → forward to the other connections.
@@ -16,9 +19,18 @@ import { LiveUpdate, syncUpdateMessage } from './syncMessages';
 
 export type RoomLimits = { chunkBytes: number; compactFactor: number; compactMinBytes: number; awareness: AwarenessLimits };
 
+/** Judges a write before it is stored (the queue room's rules); null accepts it. */
+export type WriteRules = {
+  admit(from: RoomMember, update: Uint8Array): Refusal | null;
+  /** a write another node judged and stored */
+  record(update: Uint8Array): void;
+  dispose(): void;
+};
+
 /** What a room needs from a connection. */
 export interface RoomMember {
-  readonly role: string;
+  readonly role: Role;
+  readonly claims: TokenClaims;
   live(update: LiveUpdate): void;
   control(message: Buffer): void;
   close(code: number, reason: string): void;
@@ -40,6 +52,7 @@ export class Room implements OutboxSource {
   private appliedBytes = 0;
   private compactBase: number;
   private compacting = false;
+  private rules: WriteRules | null = null;
   failed: Error | null = null;
 
   private constructor(
@@ -56,7 +69,7 @@ export class Room implements OutboxSource {
     this.awareness = new RoomAwareness<RoomMember>((message) => this.members.forEach((m) => m.control(message)), limits.awareness, {
       dropped: (n) => metrics.awarenessDropped.inc({}, n),
       deferred: () => metrics.awarenessDeferred.inc(),
-    });
+    }, (m, state) => bindPresenceJson(state, m.claims));
   }
 
   static async load(
@@ -67,6 +80,7 @@ export class Room implements OutboxSource {
     metrics: RelayMetrics,
     log: Logger,
     onFailed: (room: Room) => void,
+    rules?: (state: Uint8Array) => WriteRules,
   ): Promise<Room> {
     const loaded = await storage.load(key);
     const room = new Room(key, kind, storage, limits, metrics, log, onFailed, loaded.storedBytes);
@@ -80,6 +94,7 @@ export class Room implements OutboxSource {
         }
       }
     }, Origin.storage);
+    room.rules = rules?.(room.state()) ?? null;
     return room;
   }
 
@@ -104,6 +119,11 @@ export class Room implements OutboxSource {
     return Y.encodeStateVector(this.doc);
   }
 
+  /** Why the room refuses this write from a member allowed to write it, or null (then `receive` it). */
+  refusal(from: RoomMember, update: Uint8Array): Refusal | null {
+    return this.rules?.admit(from, update) ?? null;
+  }
+
   /** A write from a member allowed to write this room. */
   receive(from: RoomMember, update: Uint8Array, message: Buffer): void {
     if (this.failed) return;
@@ -121,6 +141,7 @@ export class Room implements OutboxSource {
   /** A write another relay node stored (shared storage): applied and forwarded to every member here. */
   receiveRemote(update: Uint8Array): void {
     if (this.failed) return;
+    this.rules?.record(update);
     this.apply({ update, message: syncUpdateMessage(update), from: null, durable: true, waiters: [] });
   }
 
@@ -128,16 +149,7 @@ export class Room implements OutboxSource {
   isRedundant(update: Uint8Array): boolean {
     const { structs, ds } = Y.decodeUpdate(update);
     for (const s of structs) if (s.id.clock + s.length > Y.getState(this.doc.store, s.id.client)) return false;
-    for (const [client, items] of ds.clients) {
-      for (const item of items) {
-        for (let clock = item.clock; clock < item.clock + item.len; ) {
-          const struct = this.findStruct(client, clock);
-          if (!struct || !struct.deleted) return false;
-          clock = struct.id.clock + struct.length;
-        }
-      }
-    }
-    return true;
+    return deletesAreKnown(this.doc, ds);
   }
 
   /** Resolves once every write received so far is applied (or dropped because the room failed). */
@@ -180,6 +192,7 @@ export class Room implements OutboxSource {
 
   dispose(): void {
     this.awareness.dispose();
+    this.rules?.dispose();
     this.plans.clear();
     this.doc.destroy();
   }
@@ -240,11 +253,5 @@ export class Room implements OutboxSource {
     for (const pending of this.queue.splice(0)) for (const wake of pending.waiters) wake();
     for (const m of [...this.members]) m.close(CloseCode.tryAgainLater, 'the relay could not store an update; reconnect later');
     this.onFailed(this);
-  }
-
-  private findStruct(client: number, clock: number): Y.Item | Y.GC | null {
-    const structs = this.doc.store.clients.get(client);
-    if (!structs || clock >= Y.getState(this.doc.store, client)) return null;
-    return structs[Y.findIndexSS(structs, clock)];
   }
 }

@@ -5,7 +5,8 @@ import { TokenBucket } from './limits';
 
 // Presence for one room, bound to connections: a connection owns the first awareness client id it
 // announces and may only set or remove that one (stock y-websocket clients also echo other clients'
-// states back; those entries are dropped). States must be small JSON objects. Each connection is
+// states back; those entries are dropped). States must be small JSON objects, and are kept as `bind`
+// rewrites them (role and name bound to the connection's token). Each connection is
 // rate-limited with a token bucket; when it is over the limit its newest state is held and sent when
 // a token frees up, so peers end up with the latest state and the relay holds at most one per
 // connection. Updates go to every connection including the sender: stock clients count that echo as
@@ -28,6 +29,8 @@ export class RoomAwareness<C extends object> {
     private readonly broadcast: (message: Buffer) => void,
     private readonly limits: AwarenessLimits,
     private readonly events: AwarenessEvents,
+    /** the state to keep for what `conn` claims (bound to its token), or null to drop it */
+    private readonly bind: (conn: C, state: string) => string | null,
   ) {}
 
   join(conn: C): void {
@@ -57,7 +60,8 @@ export class RoomAwareness<C extends object> {
     let dropped = 0;
     for (let i = 0; i < count; i++) {
       const entry = { clientId: decoding.readVarUint(decoder), clock: decoding.readVarUint(decoder), state: decoding.readVarString(decoder) };
-      if (this.claim(m, entry.clientId) && this.isValidState(entry.state)) own = entry;
+      const state = this.claim(m, entry.clientId) && this.isValidState(entry.state) ? this.bind(conn, entry.state) : null;
+      if (state !== null) own = { ...entry, state };
       else dropped++;
     }
     if (dropped > 0) this.events.dropped(dropped);

@@ -3,7 +3,8 @@ import { CloseCode, RoomKind, roomName } from '../../protocol/src';
 const ROOM_KINDS = RoomKind.options;
 import type { Logger } from './logger';
 import type { RelayMetrics } from './metrics';
-import { Room, type RoomLimits } from './room';
+import { QueueWriteRules, type QueueWriteLimits } from './queueWriteRules';
+import { Room, type RoomLimits, type WriteRules } from './room';
 import type { RoomKey, RoomStorage } from './storage/roomStorage';
 
 // Rooms in memory. A room is loaded once (concurrent openers share the load) and leaves memory
@@ -17,7 +18,7 @@ export class RoomRegistry {
 
   constructor(
     private readonly storage: RoomStorage,
-    private readonly limits: RoomLimits & { idleMs: number },
+    private readonly limits: RoomLimits & { idleMs: number; queue: QueueWriteLimits },
     private readonly metrics: RelayMetrics,
     private readonly log: Logger,
   ) {}
@@ -36,7 +37,7 @@ export class RoomRegistry {
     let pending = this.loading.get(key);
     if (!pending) {
       const started = performance.now();
-      pending = Room.load(key, kind, this.storage, this.limits, this.metrics, this.log, (r) => this.evict(r)).then(
+      pending = Room.load(key, kind, this.storage, this.limits, this.metrics, this.log, (r) => this.evict(r), this.writeRules(key, kind)).then(
         (loaded) => {
           this.loading.delete(key);
           this.rooms.set(key, loaded);
@@ -54,6 +55,13 @@ export class RoomRegistry {
       this.loading.set(key, pending);
     }
     return pending;
+  }
+
+  /** A queue room's rules; they read the share's transcript room (when loaded) for finished runs. */
+  private writeRules(key: RoomKey, kind: RoomKind): ((state: Uint8Array) => WriteRules) | undefined {
+    if (kind !== 'queue') return undefined;
+    const transcriptKey = roomName(key.split('/')[0], 'transcript');
+    return (state) => new QueueWriteRules(state, this.limits.queue, () => this.rooms.get(transcriptKey)?.doc);
   }
 
   /** Starts the idle countdown if nobody is in the room. */

@@ -59,6 +59,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
       compactFactor: limits.compactFactor,
       compactMinBytes: limits.compactMinBytes,
       idleMs: limits.idleRoomMs,
+      queue: { maxPendingPrompts: limits.maxPendingPromptsPerToken },
       awareness: { perSecond: limits.awarenessPerSecond, burst: limits.awarenessBurst, maxStateBytes: limits.maxAwarenessStateBytes },
     },
     metrics,

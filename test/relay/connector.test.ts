@@ -6,7 +6,7 @@ import { RoomConnection, connectLink, type RoomStatus } from '../../protocol/src
 import { nodeSocketFactory } from '../../extension/src/core/sync/nodeSocket';
 import { signRevokeAll, signToken } from '../../extension/src/core/sync/shareKeys';
 import { waitFor } from '../helpers/waitFor';
-import { RelayFixture } from './helpers/relayFixture';
+import { RelayFixture, authorOf } from './helpers/relayFixture';
 
 describe('relay: client connector', () => {
   const f = new RelayFixture();
@@ -47,11 +47,12 @@ describe('relay: client connector', () => {
     const host = connectLink(buildLink(f.relay.url, keys.shareId, f.token(keys, 'host')), { docs: hostDocs, socket: nodeSocketFactory, awareness: { queue: hostAwareness } });
     f.onDispose(() => host.dispose());
     await host.whenSynced();
-    const viewer = connectLink(buildLink(f.relay.url, keys.shareId, f.token(keys, 'prompter')), { docs, socket: nodeSocketFactory, awareness: { queue: awareness } });
+    const prompterToken = f.token(keys, 'prompter');
+    const viewer = connectLink(buildLink(f.relay.url, keys.shareId, prompterToken), { docs, socket: nodeSocketFactory, awareness: { queue: awareness } });
     f.onDispose(() => viewer.dispose());
     await viewer.whenSynced();
     assert.equal(viewer.status.state, 'synced');
-    addPrompt(docs.queue, { id: 'prompt-0001', text: 'hello', author: 'ann', createdAt: 1, kind: 'resume' }, Origin.composer);
+    addPrompt(docs.queue, { id: 'prompt-0001', text: 'hello', ...authorOf(prompterToken), createdAt: 1, kind: 'resume' }, Origin.composer);
     await waitFor(() => readPrompts(hostDocs.queue).valid.length === 1, { what: 'the prompt at the host' });
     await waitFor(() => hostAwareness.getStates().get(awareness.clientID), { what: "the prompter's presence at the host" });
   });

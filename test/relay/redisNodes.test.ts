@@ -5,7 +5,7 @@ import { MessageType } from '../../protocol/src';
 import { revokeAllLinks } from '../../extension/src/core/sync/revokeLinks';
 import { RedisServer, hasRedisServer } from '../helpers/redisServer';
 import { waitFor } from '../helpers/waitFor';
-import { RelayFixture } from './helpers/relayFixture';
+import { RelayFixture, authorOf } from './helpers/relayFixture';
 import { closeCode, recordMessages, roomUrl } from './helpers/rawClient';
 
 // Two relay nodes (in this process) sharing rooms through a real redis-server.
@@ -51,12 +51,18 @@ describe('relay: nodes sharing rooms through Redis', function () {
     await waitFor(() => viewer.doc.getArray('lines').length === 3, { what: 'a live line from A at B' });
     assert.deepEqual(viewer.doc.getArray('lines').toArray(), ['{"n":1}', '{"n":2}', '{"n":3}']);
 
-    const prompter = b.stockClientAt(b.relay.url, keys, 'queue', b.token(keys, 'prompter'));
+    const prompterToken = b.token(keys, 'prompter');
+    const prompter = b.stockClientAt(b.relay.url, keys, 'queue', prompterToken);
     const hostQueue = a.stockClient(keys, 'queue', a.token(keys, 'host'));
     await b.synced(prompter.provider);
     await a.synced(hostQueue.provider);
-    prompter.doc.getArray('cancels').push([{ promptId: 'p1', author: 'x', createdAt: 1 }]);
-    await waitFor(() => hostQueue.doc.getArray('cancels').length === 1, { what: 'a queue write on B at the host on A' });
+    prompter.doc.getArray('prompts').push([{ id: 'prompt-0001', text: 'x', ...authorOf(prompterToken), createdAt: 1, kind: 'resume' }]);
+    await waitFor(() => hostQueue.doc.getArray('prompts').length === 1, { what: 'a queue write on B at the host on A' });
+    // node A judges later writes against what node B accepted: the prompter may cancel its own prompt there
+    const prompterOnA = a.stockClient(keys, 'queue', prompterToken);
+    await a.synced(prompterOnA.provider);
+    prompterOnA.doc.getArray('cancels').push([{ promptId: 'prompt-0001', ...authorOf(prompterToken), createdAt: 2 }]);
+    await waitFor(() => hostQueue.doc.getArray('cancels').length === 1, { what: 'the cancel, judged on A, at the host' });
     assert.equal(a.relay.metrics.render().match(/tandem_relay_redis_remote_updates_total (\d+)/)?.[1] !== undefined, true);
   });
 

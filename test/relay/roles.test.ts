@@ -1,29 +1,10 @@
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { MessageType, Origin, addPrompt, appendLines, readLines, readPrompts, replaceLinesFrom, roomName, type Role, type RoomKind } from '../../protocol/src';
 import { MemoryStorage } from '../../relay/src/storage/memoryStorage';
 import { waitFor } from '../helpers/waitFor';
-import { RelayFixture } from './helpers/relayFixture';
-import { recordMessages, roomUrl, tryUpgrade } from './helpers/rawClient';
-
-function updateMessage(update: Uint8Array, kind = 2): Buffer {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, MessageType.sync);
-  encoding.writeVarUint(e, kind);
-  encoding.writeVarUint8Array(e, update);
-  return Buffer.from(encoding.toUint8Array(e));
-}
-
-function deniedReasons(messages: Buffer[]): string[] {
-  return messages.map((m) => {
-    const d = decoding.createDecoder(m);
-    decoding.readVarUint(d); // auth
-    decoding.readVarUint(d); // permission denied
-    return decoding.readVarString(d);
-  });
-}
+import { RelayFixture, authorOf } from './helpers/relayFixture';
+import { deniedReasons, recordMessages, roomUrl, tryUpgrade, updateMessage } from './helpers/rawClient';
 
 describe('relay: roles', () => {
   const f = new RelayFixture();
@@ -75,15 +56,16 @@ describe('relay: roles', () => {
     assert.equal(f.relay.metrics.writeDenials.get({ role: 'prompter', room: 'transcript' }), 2);
 
     const hostQueue = f.stockClient(keys, 'queue', f.token(keys, 'host'));
-    const prompter = f.stockClient(keys, 'queue', f.token(keys, 'prompter'));
+    const prompterToken = f.token(keys, 'prompter');
+    const prompter = f.stockClient(keys, 'queue', prompterToken);
     await Promise.all([f.synced(hostQueue.provider), f.synced(prompter.provider)]);
-    addPrompt(prompter.doc, { id: 'prompt-0001', text: 'x'.repeat(200_000), author: 'ann', createdAt: 1, kind: 'resume' }, Origin.composer);
+    addPrompt(prompter.doc, { id: 'prompt-0001', text: 'x'.repeat(200_000), ...authorOf(prompterToken), createdAt: 1, kind: 'resume' }, Origin.composer);
     await waitFor(() => readPrompts(hostQueue.doc).valid.length === 1, { what: 'a 200 KB prompt to reach the host' });
   });
 
   it("drops an observer's writes to the queue", async () => {
     await f.start();
-    const { host } = await forbiddenWrite('observer', 'queue', (doc) => addPrompt(doc, { id: 'sneaky-01', text: 'rm -rf', author: 'eve', createdAt: 1, kind: 'resume' }, Origin.composer));
+    const { host } = await forbiddenWrite('observer', 'queue', (doc) => addPrompt(doc, { id: 'sneaky-01', text: 'rm -rf', author: 'eve', tokenId: 'eve-token', createdAt: 1, kind: 'resume' }, Origin.composer));
     assert.equal(readPrompts(host.doc).valid.length, 0);
     assert.equal(f.relay.metrics.writeDenials.get({ role: 'observer', room: 'queue' }), 2);
   });

@@ -10,7 +10,7 @@ function messyDoc(): Y.Doc {
   const other = new Y.Doc();
   Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
   for (let i = 0; i < 20; i++) setMeta(other, { title: `t${i}`, updatedAt: i }, Origin.fixture);
-  addPrompt(other, { id: 'prompt-0001', text: 'x'.repeat(5000), author: 'a', createdAt: 1, kind: 'resume' }, Origin.composer);
+  addPrompt(other, { id: 'prompt-0001', text: 'x'.repeat(5000), author: 'a', tokenId: 'a-token-1', createdAt: 1, kind: 'resume' }, Origin.composer);
   Y.applyUpdate(doc, Y.encodeStateAsUpdate(other, Y.encodeStateVector(doc)));
   replaceLinesFrom(doc, 2500, ['replaced'], Origin.fixture);
   return doc;

@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { checkClaims, parseLink, type LinkError, type PresenceState } from '../../protocol/src';
+import { boundAuthor, checkClaims, linkName, parseLink, type LinkError, type PresenceState } from '../../protocol/src';
 import { connectToShare, type ConnectionStatus } from './data/connection';
 import { SessionStore } from './data/sessionStore';
 import { App } from './ui/App';
@@ -42,9 +42,9 @@ export function startViewer(root: HTMLElement, link: string, options: ViewerOpti
   if (checkClaims(claims, parsed.link.shareId, Date.now() / 1000) === 'expired') {
     return showProblem(root, `This link expired on ${new Date(claims.exp * 1000).toLocaleString()}. Ask the host for a new link.`, options);
   }
-  const name = options.userName || claims.name || (claims.role === 'prompter' ? 'Prompter' : 'Viewer');
-  const connection = connectToShare(parsed.link, { user: { name, role: claims.role, client: options.client } });
-  const store = new SessionStore(connection, { role: claims.role, name });
+  const displayName = options.userName ? { displayName: options.userName } : {};
+  const connection = connectToShare(parsed.link, { user: { name: linkName(claims), role: claims.role, client: options.client, ...displayName } });
+  const store = new SessionStore(connection, { role: claims.role, bound: boundAuthor(claims) });
   let focus = 0;
   let last = '';
   const report = () => {

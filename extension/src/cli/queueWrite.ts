@@ -7,7 +7,14 @@ import { ExitCode, UserError } from './command';
 const CONFIRM_MS = 15_000;
 
 export async function writeToQueue(share: JoinedShare, what: string, write: () => void): Promise<void> {
-  const denied = new Promise<string>((resolve) => share.connection.queue.onDenied(resolve));
+  // set as the denial arrives: it may come in the same read as the flush's answer, which then resolves first
+  let refusal: string | undefined;
+  const denied = new Promise<void>((resolve) =>
+    share.connection.queue.onDenied((reason) => {
+      refusal ??= reason;
+      resolve();
+    }),
+  );
   try {
     write();
   } catch (e) {
@@ -17,10 +24,11 @@ export async function writeToQueue(share: JoinedShare, what: string, write: () =
   try {
     await Promise.race([
       share.connection.queue.flush(),
-      denied.then((reason) => Promise.reject(new UserError(`the relay refused the ${what}: ${reason}`, ExitCode.linkRefused))),
+      denied,
       new Promise((_, reject) => (timer = setTimeout(() => reject(new UserError(`the relay did not confirm the ${what} within ${CONFIRM_MS / 1000} s; it may not have arrived: try again`, ExitCode.unreachable)), CONFIRM_MS))),
     ]);
   } finally {
     clearTimeout(timer);
   }
+  if (refusal !== undefined) throw new UserError(`the relay refused the ${what}: ${refusal}`, ExitCode.linkRefused);
 }

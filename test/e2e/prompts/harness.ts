@@ -84,11 +84,11 @@ export async function makeHarness(): Promise<Harness> {
     },
     queue(text, extra = {}) {
       const id = `p-${crypto.randomBytes(6).toString('hex')}`;
-      addPrompt(queueDoc, { id, text, author: 'ana', createdAt: Date.now(), kind: 'resume', ...extra }, Origin.composer);
+      addPrompt(queueDoc, { id, text, author: 'ana', tokenId: 'ana-token', createdAt: Date.now(), kind: 'resume', ...extra }, Origin.composer);
       return id;
     },
     cancel(promptId, author = 'ana') {
-      addCancel(queueDoc, { promptId, author, createdAt: Date.now() }, Origin.composer);
+      addCancel(queueDoc, { promptId, author, tokenId: `${author}-token`, createdAt: Date.now() }, Origin.composer);
     },
     run: (promptId) => readRuns(transcriptDoc).get(promptId),
     waitForState(promptId, states, timeoutMs = 20_000) {

@@ -65,7 +65,7 @@ describe('prompt runner: cancelling, stopping and host restarts', function () {
     assert.match(run!.error!, /it is not run again/);
 
     const next = 'p-after-restart';
-    addPrompt(relayQueue, { id: next, text: 'after restart', author: 'ana', createdAt: Date.now(), kind: 'resume' }, Origin.composer);
+    addPrompt(relayQueue, { id: next, text: 'after restart', author: 'ana', tokenId: 'ana-token', createdAt: Date.now(), kind: 'resume' }, Origin.composer);
     await waitFor(() => readRuns(relayTranscript).get(next)?.state === 'done', { timeoutMs: 20_000, what: 'the next prompt to run' });
     assert.equal(h.requestsWith('long job').length, 1, 'the interrupted prompt reached claude once');
   });

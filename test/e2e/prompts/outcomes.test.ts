@@ -76,15 +76,15 @@ describe('prompt runner: what a run reports', function () {
     const prompts = queueRoom(h.queueDoc).prompts;
     const good = 'p-good-one';
     h.queueDoc.transact(() => {
-      prompts.push([{ id: 'p-empty-text', text: '', author: 'mallory', createdAt: 1, kind: 'resume' }, 42, { id: '../../etc' }]);
+      prompts.push([{ id: 'p-empty-text', text: '', author: 'mallory', tokenId: 'mallory-token', createdAt: 1, kind: 'resume' }, 42, { id: '../../etc' }]);
       // a malformed copy of a good prompt's id, ahead of it, must not get the good one refused
-      prompts.push([{ id: good, text: '', author: 'mallory', createdAt: 1, kind: 'resume' }]);
-      prompts.push([{ id: good, text: 'good one', author: 'ana', createdAt: 2, kind: 'resume' }]);
+      prompts.push([{ id: good, text: '', author: 'mallory', tokenId: 'mallory-token', createdAt: 1, kind: 'resume' }]);
+      prompts.push([{ id: good, text: 'good one', author: 'ana', tokenId: 'ana-token', createdAt: 2, kind: 'resume' }]);
     }, Origin.composer);
 
     assert.match((await h.waitForState('p-empty-text', 'rejected')).error!, /could not read this prompt: the prompt is empty/);
     await h.waitForState(good, 'done');
-    assert.equal(h.logs.filter((l) => l.level === 'warn' && /queue entry #\d ignored/.test(l.message)).length, 2);
+    assert.equal(h.logs.filter((l) => l.level === 'warn' && /queue entry was ignored/.test(l.message)).length, 2);
   });
 
   it('drops Claude Code variables inherited from the host (a host running inside Claude Code)', async () => {

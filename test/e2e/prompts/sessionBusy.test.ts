@@ -93,7 +93,7 @@ describe('prompt runner: never two writers on one session', function () {
     await h.start({ transcriptDoc: otherTranscript, queueDoc: otherQueue, processPool });
 
     const mine = h.queue('from share one [[delay: 300]]');
-    addPrompt(otherQueue, { id: 'p-share-two', text: 'from share two [[delay: 300]]', author: 'bob', createdAt: Date.now(), kind: 'resume' }, Origin.composer);
+    addPrompt(otherQueue, { id: 'p-share-two', text: 'from share two [[delay: 300]]', author: 'bob', tokenId: 'bob-token', createdAt: Date.now(), kind: 'resume' }, Origin.composer);
     await h.waitForState(mine, 'done');
     await waitFor(() => readRuns(otherTranscript).get('p-share-two')?.state === 'done', { timeoutMs: 20_000, what: 'the other share\'s prompt' });
     assert.equal(h.fake.maxInFlight, 1, 'the two claude runs never overlapped');

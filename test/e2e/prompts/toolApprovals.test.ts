@@ -24,7 +24,8 @@ describe('prompt runner: remote tool approvals and the warm process', function (
 
   function answer(requestId: string, decision: ToolAnswer['decision'], extra: Partial<ToolAnswer> = {}): string {
     const id = `a-${crypto.randomBytes(6).toString('hex')}`;
-    addAnswer(h.queueDoc, { id, requestId, decision, author: 'ana', createdAt: Date.now(), ...extra }, Origin.composer);
+    const author = extra.author ?? 'ana';
+    addAnswer(h.queueDoc, { id, requestId, decision, author, tokenId: `${author}-token`, createdAt: Date.now(), ...extra }, Origin.composer);
     return id;
   }
 
@@ -158,7 +159,7 @@ describe('prompt runner: remote tool approvals and the warm process', function (
     const other = await h.env.createSession(h.cwd, 'another session');
     const docs = { transcriptDoc: new Y.Doc(), queueDoc: new Y.Doc() };
     await h.start({ ...docs, sessionId: other, processPool });
-    addPrompt(docs.queueDoc, { id: 'p-other-share', text: 'other share', author: 'bob', createdAt: Date.now(), kind: 'resume' }, Origin.composer);
+    addPrompt(docs.queueDoc, { id: 'p-other-share', text: 'other share', author: 'bob', tokenId: 'bob-token', createdAt: Date.now(), kind: 'resume' }, Origin.composer);
     await waitFor(() => /Claude Code processes the host allows are busy/.test(readRuns(docs.transcriptDoc).get('p-other-share')?.waiting ?? ''), { what: 'the other prompt to wait for a slot' });
     assert.equal(processPool.inUse, 1);
     answer((await pending(holder)).id, 'allow');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Origin, addPrompt, joinLines, readLines, readMeta, readRuns } from '../../../protocol/src';
+import { Origin, addPrompt, boundAuthor, joinLines, readLines, readMeta, readRuns } from '../../../protocol/src';
 import { joinShare } from '../../../extension/src/core/sync/joinShare';
 import { silentLogger } from '../../../relay/src/logger';
 import { startRelay, type RelayHandle } from '../../../relay/src/startRelay';
@@ -63,7 +63,7 @@ describe('e2e: handoff loop (laptop → desktop → laptop)', function () {
 
       // a prompt through the same prompter link now runs on the desktop
       const prompter = await joinShare(links.prompter);
-      addPrompt(prompter.docs.queue, { id: 'p-on-desktop', text: 'continue on the desktop', author: 'ann', createdAt: Date.now(), kind: 'resume' }, Origin.composer);
+      addPrompt(prompter.docs.queue, { id: 'p-on-desktop', text: 'continue on the desktop', ...boundAuthor(prompter.link.claims), createdAt: Date.now(), kind: 'resume' }, Origin.composer);
       await waitFor(() => readRuns(prompter.docs.transcript).get('p-on-desktop')?.state === 'done', { timeoutMs: 60_000, what: 'the prompt to run on the desktop' }).catch((e: Error) => {
         throw new Error(`${e.message}: last status ${JSON.stringify(readRuns(prompter.docs.transcript).get('p-on-desktop'))}; desktop said: ${second.stderr.slice(-1500)}`);
       });

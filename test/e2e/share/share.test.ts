@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Origin, addPrompt, joinLines, readLines, readPrompts, readRuns, type RunStatus } from '../../../protocol/src';
+import { Origin, addPrompt, boundAuthor, joinLines, readLines, readPrompts, readRuns, type RunStatus } from '../../../protocol/src';
 import { joinShare, type JoinedShare } from '../../../extension/src/core/sync/joinShare';
 import { startRelay, type RelayHandle } from '../../../relay/src/startRelay';
 import { silentLogger } from '../../../relay/src/logger';
@@ -37,7 +37,7 @@ function transcriptOf(w: World, sessionId: string): string {
 async function queue(link: string, text: string): Promise<{ share: JoinedShare; id: string }> {
   const share = await joinShare(link);
   const id = `p-${Math.random().toString(36).slice(2, 12)}`;
-  addPrompt(share.docs.queue, { id, text, author: 'tester', createdAt: Date.now(), kind: 'resume' }, Origin.composer);
+  addPrompt(share.docs.queue, { id, text, ...boundAuthor(share.link.claims), createdAt: Date.now(), kind: 'resume' }, Origin.composer);
   return { share, id };
 }
 
@@ -120,7 +120,7 @@ describe('e2e: tandem share, open and prompt', function () {
     viewers.push(share);
     const ids = ['p-first-0001', 'p-second-002'];
     share.docs.queue.transact(() => {
-      for (const id of ids) addPrompt(share.docs.queue, { id, text: `[[delay: 300]] ${id}`, author: 'tester', createdAt: Date.now(), kind: 'resume' }, Origin.composer);
+      for (const id of ids) addPrompt(share.docs.queue, { id, text: `[[delay: 300]] ${id}`, ...boundAuthor(share.link.claims), createdAt: Date.now(), kind: 'resume' }, Origin.composer);
     }, Origin.composer);
     const [a, b] = [await finalRun(share, ids[0]), await finalRun(share, ids[1])];
     assert.equal(a.state, 'done');
@@ -134,7 +134,7 @@ describe('e2e: tandem share, open and prompt', function () {
     assert.equal(r.code, 3);
     assert.match(r.stderr, /observer link/);
     // a stock client does send the write; the relay must drop it
-    await deniedStockWrite(links.observer, (doc) => addPrompt(doc, { id: 'p-observer-1', text: 'sneaky', author: 'eve', createdAt: Date.now(), kind: 'resume' }, Origin.composer));
+    await deniedStockWrite(links.observer, (doc) => addPrompt(doc, { id: 'p-observer-1', text: 'sneaky', author: 'eve', tokenId: 'forged-token', createdAt: Date.now(), kind: 'resume' }, Origin.composer));
     const fresh = await joinShare(links.prompter);
     viewers.push(fresh);
     assert.deepEqual(readPrompts(fresh.docs.queue).valid.map((p) => p.id).filter((id) => id === 'p-observer-1'), []);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Origin, addAnswer, readApprovals, readRuns, type PendingApproval } from '../../../protocol/src';
-import { joinShare, type JoinedShare } from '../../../extension/src/core/sync/joinShare';
+import { Origin, addAnswer, linkName, readApprovals, readRuns, type PendingApproval } from '../../../protocol/src';
+import { joinShare, parseShareLink, type JoinedShare } from '../../../extension/src/core/sync/joinShare';
 import { startRelay, type RelayHandle } from '../../../relay/src/startRelay';
 import { silentLogger } from '../../../relay/src/logger';
 import { CliProcess, runCliCaptured, shareLinks } from '../../helpers/cli';
@@ -58,23 +58,24 @@ describe('e2e: remote tool approvals through the relay', function () {
 
   it('prompt --wait prints the request with its id; an observer\'s answer is dropped by the relay; `tandem approve` from the prompter link is taken', async () => {
     const links = await shareLinks(host());
-    const waiting = runCliCaptured(['prompt', links.prompter, 'make it [[bash: touch marker.txt]]', '--wait', '--author', 'ana'], { env });
+    const waiting = runCliCaptured(['prompt', links.prompter, 'make it [[bash: touch marker.txt]]', '--wait'], { env });
     const { share, request } = await pendingOn(links.observer);
 
     // a stock client sends an observer's write anyway: the relay drops it
-    await deniedStockWrite(links.observer, (doc) => addAnswer(doc, { id: 'a-observer-1', requestId: request.id, decision: 'allow', author: 'eve', createdAt: Date.now() }, Origin.composer));
+    await deniedStockWrite(links.observer, (doc) => addAnswer(doc, { id: 'a-observer-1', requestId: request.id, decision: 'allow', author: 'eve', tokenId: 'forged-token', createdAt: Date.now() }, Origin.composer));
     const refusedCli = await runCliCaptured(['approve', links.observer, 'allow'], { env });
     assert.equal(refusedCli.code, 3);
     assert.match(refusedCli.stderr, /observer link: answering tool requests needs a prompter link/);
     assert.equal(readApprovals(share.docs.transcript).get(request.id)?.state, 'pending', 'the observer answered nothing');
     assert.ok(!fs.existsSync(path.join(cwd, 'marker.txt')));
 
-    const approved = await runCliCaptured(['approve', links.prompter, 'allow', '--author', 'bob'], { env });
+    const prompter = linkName(parseShareLink(links.prompter).claims);
+    const approved = await runCliCaptured(['approve', links.prompter, 'allow'], { env });
     assert.equal(approved.code, 0, approved.stderr);
     assert.match(approved.stdout, /the host took your answer/);
     const late = await runCliCaptured(['approve', links.prompter, request.id, 'deny'], { env });
     assert.equal(late.code, 1);
-    assert.match(late.stderr, /is allowed \(by bob\)/);
+    assert.ok(late.stderr.includes(`is allowed (by ${prompter})`), late.stderr);
 
     const result = await waiting;
     assert.equal(result.code, 0, result.stderr);
@@ -82,13 +83,13 @@ describe('e2e: remote tool approvals through the relay', function () {
     assert.match(result.stdout, /touch marker\.txt/);
     assert.ok(fs.existsSync(path.join(cwd, 'marker.txt')));
     const run = await waitFor(() => [...readRuns(share.docs.transcript).values()].find((r) => r.state === 'done'), { what: 'the viewer to see the run done' });
-    assert.equal(run.toolAnswers?.[0].by, 'bob');
+    assert.equal(run.toolAnswers?.[0].by, prompter, 'the answer is under the link\'s bound name');
   });
 
   it('kill -9 of the host while a request is pending: the run is interrupted after a restart and the tool never runs', async () => {
     const first = host();
     const links = await shareLinks(first);
-    void runCliCaptured(['prompt', links.prompter, 'make it [[bash: touch marker.txt]]', '--author', 'ana'], { env });
+    void runCliCaptured(['prompt', links.prompter, 'make it [[bash: touch marker.txt]]'], { env });
     const { share, request } = await pendingOn(links.observer);
     first.kill('SIGKILL');
     await first.exited;

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { MessageType, roomName, websocketBase, type RoomKind } from '../../../protocol/src';
 
 // A bare `ws` client for the cases stock clients cannot express: refused upgrades (HTTP status),
@@ -34,4 +35,23 @@ export function recordMessages(ws: WebSocket): { all: Buffer[]; ofType(t: Messag
 
 export function closeCode(ws: WebSocket): Promise<{ code: number; reason: string }> {
   return new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+}
+
+/** A y-websocket sync message carrying `update` (kind 2: update, 1: SyncStep2). */
+export function updateMessage(update: Uint8Array, kind = 2): Buffer {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MessageType.sync);
+  encoding.writeVarUint(e, kind);
+  encoding.writeVarUint8Array(e, update);
+  return Buffer.from(encoding.toUint8Array(e));
+}
+
+/** The reasons of permission-denied (auth) messages. */
+export function deniedReasons(messages: Buffer[]): string[] {
+  return messages.map((m) => {
+    const d = decoding.createDecoder(m);
+    decoding.readVarUint(d); // auth
+    decoding.readVarUint(d); // permission denied
+    return decoding.readVarString(d);
+  });
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { roomName, websocketBase, type Role, type RoomKind } from '../../../protocol/src';
+import { boundAuthor, decodeToken, roomName, websocketBase, type BoundEntry, type Role, type RoomKind } from '../../../protocol/src';
 import { generateShareKeys, signToken, type ShareKeys } from '../../../extension/src/core/sync/shareKeys';
 import { startRelay, type RelayHandle } from '../../../relay/src/startRelay';
 import { createJsonLogger, type Logger } from '../../../relay/src/logger';
@@ -13,6 +13,13 @@ import { waitFor } from '../../helpers/waitFor';
 
 // A real relay on port 0 plus helpers to make shares, tokens and stock y-websocket clients.
 // Everything created is disposed by `dispose()` (call it in afterEach).
+
+/** The author and token id the relay expects in queue entries written with `token`. */
+export function authorOf(token: string): BoundEntry {
+  const decoded = decodeToken(token);
+  if (!decoded) throw new Error('not a token');
+  return boundAuthor(decoded.claims);
+}
 
 export type LogLine = { level: string; msg: string; [k: string]: unknown };
 

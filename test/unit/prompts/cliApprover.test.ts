@@ -15,7 +15,7 @@ function terminal(isTTY: boolean) {
   return { input, output, onInterrupt, interrupts, shown: () => shown, questions: () => shown.split('for this share: ').length - 1 };
 }
 
-const prompt = (text: string, extra: Partial<PromptRequest> = {}): PromptRequest => ({ id: 'p-00000001', text, author: 'bob', createdAt: 1, kind: 'resume', ...extra });
+const prompt = (text: string, extra: Partial<PromptRequest> = {}): PromptRequest => ({ id: 'p-00000001', text, author: 'bob', tokenId: 'bob-token', createdAt: 1, kind: 'resume', ...extra });
 
 describe('prompts: the CLI host asks in the terminal', () => {
   it('shows author, project and text, and reads y / n / a (asking again on anything else)', async () => {

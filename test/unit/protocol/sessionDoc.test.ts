@@ -95,15 +95,15 @@ describe('protocol: session document', () => {
 
   it('parses queue entries: invalid ones reported, duplicate ids keep the first', () => {
     const doc = new Y.Doc();
-    addPrompt(doc, { id: 'p-00000001', text: 'hello', author: 'ann', createdAt: 1, kind: 'resume' }, Origin.composer);
-    queueRoom(doc).prompts.push([{ id: 'p-00000001', text: 'dup', author: 'eve', createdAt: 2, kind: 'resume' }]);
+    addPrompt(doc, { id: 'p-00000001', text: 'hello', author: 'ann', tokenId: 'ann-token', createdAt: 1, kind: 'resume' }, Origin.composer);
+    queueRoom(doc).prompts.push([{ id: 'p-00000001', text: 'dup', author: 'eve', tokenId: 'eve-token', createdAt: 2, kind: 'resume' }]);
     queueRoom(doc).prompts.push([{ id: 'x', text: '', author: '', createdAt: -1, kind: 'rm -rf' }]);
     queueRoom(doc).prompts.push(['just a string']);
     const r = readPrompts(doc);
     assert.deepEqual(r.valid.map((p) => p.text), ['hello']);
     assert.deepEqual(r.invalid.map((i) => i.index), [2, 3]);
-    assert.throws(() => addPrompt(doc, { id: 'p-00000002', text: 'x'.repeat(300_000), author: 'a', createdAt: 1, kind: 'resume' }, Origin.composer));
-    addCancel(doc, { promptId: 'p-00000001', author: 'ann', createdAt: 3 }, Origin.composer);
+    assert.throws(() => addPrompt(doc, { id: 'p-00000002', text: 'x'.repeat(300_000), author: 'a', tokenId: 'a-token-1', createdAt: 1, kind: 'resume' }, Origin.composer));
+    addCancel(doc, { promptId: 'p-00000001', author: 'ann', tokenId: 'ann-token', createdAt: 3 }, Origin.composer);
     assert.equal(readCancels(doc).valid[0].promptId, 'p-00000001');
   });
 

@@ -123,9 +123,10 @@ describe('transcripts: session catalog', () => {
     });
 
     it('marks a session live when it was written within two minutes', async () => {
-      const fresh = scratch.session(SID.a, [userLine(SID.a, 'now')]);
-      const old = scratch.session(SID.b, [userLine(SID.b, 'then')]);
       const hourAgo = new Date(Date.now() - 3600_000);
+      const fresh = scratch.session(SID.a, [userLine(SID.a, 'now')]);
+      // an hour old by its file and by its newest line ("latest" goes by the newest line, then the file)
+      const old = scratch.session(SID.b, [userLine(SID.b, 'then', { timestamp: hourAgo.toISOString() })]);
       fs.utimesSync(old, hourAgo, hourAgo);
       const { sessions } = await listSessions({ claudeDir: scratch.dir });
       assert.deepEqual(Object.fromEntries(sessions.map((s) => [s.sessionId, s.live])), { [SID.a]: true, [SID.b]: false });

@@ -51,7 +51,7 @@ describe('ui model: parts', () => {
   });
 
   it('joins queued prompts with the host\'s run statuses and pending cancels', () => {
-    const p = (id: string) => ({ id, text: 't', author: 'ana', createdAt: 1, kind: 'resume' as const });
+    const p = (id: string) => ({ id, text: 't', author: 'ana', tokenId: 'ana-token', createdAt: 1, kind: 'resume' as const });
     const rows = queueRows([p('prompt-001'), p('prompt-002'), p('prompt-003')], new Map([['prompt-002', { promptId: 'prompt-002', state: 'done' as const, updatedAt: 2 }]]), new Set(['prompt-003']));
     assert.deepEqual(rows.map((r) => [r.state, r.canCancel, r.cancelRequested]), [
       ['queued', true, false],

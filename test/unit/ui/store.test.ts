@@ -31,7 +31,7 @@ describe('ui store: what the viewer reads and writes', () => {
   it('reads the transcript once the rooms have synced, and follows it live', () => {
     const c = localConnection();
     appendLines(c.transcript, [prompt('before sync')], Origin.fixture);
-    const store = new SessionStore(c, { role: 'observer', name: 'Olu' });
+    const store = new SessionStore(c, { role: 'observer', bound: { author: 'Olu', tokenId: 'Olu-token' } });
     assert.equal(store.snapshot().feed.items.length, 0, 'nothing is built from a half-synced document');
     c.setStatus({ kind: 'synced' });
     assert.equal(store.snapshot().feed.items.length, 1);
@@ -46,7 +46,7 @@ describe('ui store: what the viewer reads and writes', () => {
     c.queue.on('afterTransaction', (tr: Y.Transaction) => {
       if (tr.changed.size > 0) origins.push(tr.origin as TxOrigin);
     });
-    const prompter = new SessionStore(c, { role: 'prompter', name: 'Ana' });
+    const prompter = new SessionStore(c, { role: 'prompter', bound: { author: 'Ana', tokenId: 'Ana-token' } });
     assert.equal(prompter.queuePrompt('   '), 'Write a prompt first.');
     assert.equal(prompter.queuePrompt('  run the tests  '), null);
     assert.equal(prompter.queuePrompt('start over', '/home/ana/other'), null);
@@ -64,7 +64,7 @@ describe('ui store: what the viewer reads and writes', () => {
     prompter.cancel(queued[0].id);
     assert.equal(prompter.snapshot().queue[0].cancelRequested, true);
 
-    const observer = new SessionStore(c, { role: 'observer', name: 'Olu' });
+    const observer = new SessionStore(c, { role: 'observer', bound: { author: 'Olu', tokenId: 'Olu-token' } });
     assert.match(observer.queuePrompt('sneaky') ?? '', /can only watch/);
     observer.cancel(queued[1].id);
     assert.equal(readPrompts(c.queue).valid.length, 2);
@@ -79,7 +79,7 @@ describe('ui store: what the viewer reads and writes', () => {
     const other = new Awareness(new Y.Doc());
     other.setLocalState({ user: { name: 'x'.repeat(500), role: 'god', client: 'browser' } });
     c.awareness.states.set(other.clientID, other.getLocalState()!);
-    const store = new SessionStore(c, { role: 'prompter', name: 'Ana' });
+    const store = new SessionStore(c, { role: 'prompter', bound: { author: 'Ana', tokenId: 'Ana-token' } });
     assert.deepEqual(store.snapshot().watchers.map((w) => [w.name, w.self]), [['Ana', true]]);
     store.dispose();
     other.destroy();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describePrompt } from '../../../extension/src/vscode/prompts/describePrompt';
 
 const request = (text: string, author = 'Ana Lima', kind: 'resume' | 'new' = 'resume') => ({
-  prompt: { id: 'prompt-0001', text, author, createdAt: 0, kind },
+  prompt: { id: 'prompt-0001', text, author, tokenId: 'ana-token', createdAt: 0, kind },
   project: '/home/ada/src/app',
 });
 

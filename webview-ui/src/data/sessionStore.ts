@@ -15,6 +15,7 @@ import {
   readPrompts,
   readRuns,
   transcriptRoom,
+  type BoundEntry,
   type PendingApproval,
   type Role,
   type SessionMeta,
@@ -47,7 +48,8 @@ export type ViewerState = {
   sideVersion: number;
 };
 
-export type Identity = { role: Role; name: string };
+/** Who this viewer writes as: the link's role, and the author and token id the relay binds to its entries. */
+export type Identity = { role: Role; bound: BoundEntry };
 
 // Until the transcript room has synced the viewer shows nothing rather than building a model line by
 // line from a big first sync (it arrives in chunks); once synced the feed reads it tail first.
@@ -127,7 +129,7 @@ export class SessionStore {
     if (trimmed.length > MAX_PROMPT_CHARS) return `The prompt is ${trimmed.length} characters; the limit is ${MAX_PROMPT_CHARS}.`;
     addPrompt(
       this.connection.queue,
-      { id: newPromptId(), text: trimmed, author: this.identity.name, createdAt: Date.now(), kind: project ? 'new' : 'resume', ...(project ? { project } : {}) },
+      { id: newPromptId(), text: trimmed, ...this.identity.bound, createdAt: Date.now(), kind: project ? 'new' : 'resume', ...(project ? { project } : {}) },
       Origin.composer,
     );
     return null;
@@ -135,13 +137,13 @@ export class SessionStore {
 
   cancel(promptId: string): void {
     if (!this.state.canPrompt) return;
-    addCancel(this.connection.queue, { promptId, author: this.identity.name, createdAt: Date.now() }, Origin.composer);
+    addCancel(this.connection.queue, { promptId, ...this.identity.bound, createdAt: Date.now() }, Origin.composer);
   }
 
   /** Answers a tool request (the host decides whether it takes the answer). */
   answerTool(requestId: string, decision: ToolDecision, message?: string): void {
     if (!this.state.canPrompt) return;
-    addAnswer(this.connection.queue, { id: newPromptId(), requestId, decision, ...(message ? { message } : {}), author: this.identity.name, createdAt: Date.now() }, Origin.composer);
+    addAnswer(this.connection.queue, { id: newPromptId(), requestId, decision, ...(message ? { message } : {}), ...this.identity.bound, createdAt: Date.now() }, Origin.composer);
   }
 
   /** The subagent's transcript lines in the document, if the host has shared them yet. */

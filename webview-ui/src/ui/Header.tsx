@@ -69,12 +69,13 @@ export function Header({ state, onVerbose }: { state: ViewerState; onVerbose: (v
 
 function Watchers({ watchers }: { watchers: Watcher[] }) {
   if (watchers.length === 0) return null;
-  const names = watchers.map((w) => `${w.name}${w.self ? ' (you)' : ''} · ${w.role} · ${w.client}`).join('\n');
+  // name and role are bound to the link by the relay; a display name is the person's own claim
+  const names = watchers.map((w) => `${w.name}${w.self ? ' (you)' : ''} · ${w.role} link · ${w.client}${w.displayName ? ` · says they are "${w.displayName}"` : ''}`).join('\n');
   const shown = watchers.slice(0, 4);
   return (
-    <span class="watchers" title={names} aria-label={`${watchers.length} watching: ${watchers.map((w) => w.name).join(', ')}`}>
+    <span class="watchers" title={names} aria-label={`${watchers.length} watching: ${watchers.map((w) => `${w.name} (${w.role})`).join(', ')}`}>
       {shown.map((w) => (
-        <span key={w.id} class={`avatar ${w.self ? 'self' : ''}`} aria-hidden="true" style={{ background: `hsl(${hue(w.name)} 55% 45%)` }}>
+        <span key={w.id} class={`avatar ${w.self ? 'self' : ''}`} data-role={w.role} aria-hidden="true" style={{ background: `hsl(${hue(w.name)} 55% 45%)` }}>
           {initials(w.name)}
         </span>
       ))}

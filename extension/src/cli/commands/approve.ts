@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
-import os from 'node:os';
 import type * as Y from 'yjs';
-import { Origin, addAnswer, readApprovals, readMeta, transcriptRoom, type PendingApproval, type ToolAnswer } from '../../../../protocol/src';
+import { Origin, addAnswer, boundAuthor, readApprovals, readMeta, transcriptRoom, type PendingApproval, type ToolAnswer } from '../../../../protocol/src';
 import { describeToolRequest, printable } from '../../core/prompts';
 import { ExitCode, UserError, type Command } from '../command';
 import { joinForCli, parseLinkForCli } from '../joinErrors';
@@ -16,16 +15,16 @@ const TAKEN_MS = 15_000;
 export const approveCommand: Command = {
   name: 'approve',
   summary: 'answer a tool request of a remote prompt (needs a prompter link): allow or deny',
-  usage: 'approve LINK [REQUEST_ID] allow|deny [--always] [--message TEXT] [--author NAME]',
+  usage: 'approve LINK [REQUEST_ID] allow|deny [--always] [--message TEXT]',
   help: [
     'REQUEST_ID      the request to answer, as `tandem prompt --wait` prints it; may be left out when exactly one is pending',
     'allow|deny      let the tool run once, or refuse it',
     '--always        with allow: also allow what Claude Code suggested for the rest of this session',
     '--message TEXT  with deny: what Claude is told',
-    '--author NAME   the name the host sees (default: your user name)',
+    'The host sees the answer as given by the link: the name it was made for, else "prompter" and the start of its token id.',
     'Exit codes: 0 the host took the answer, 1 it did not (answered already, not pending, not allowed), 2 usage, 3 link refused, 4 relay unreachable.',
   ],
-  options: { always: { type: 'boolean' }, message: { type: 'string' }, author: { type: 'string' } },
+  options: { always: { type: 'boolean' }, message: { type: 'string' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
     const [link, ...rest] = positionals;
@@ -46,7 +45,7 @@ export const approveCommand: Command = {
         requestId: request.id,
         decision: verb === 'deny' ? 'deny' : values.always ? 'allow-session' : 'allow',
         ...(values.message ? { message: String(values.message) } : {}),
-        author: (values.author as string | undefined) ?? os.userInfo().username,
+        ...boundAuthor(parsed.claims),
         createdAt: Date.now(),
       };
       io.stdout.write(describeToolRequest(request));

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
-import os from 'node:os';
 import type * as Y from 'yjs';
-import { Origin, addPrompt, isTerminal, readApprovals, readRuns, transcriptRoom, type PromptRequest, type RunStatus } from '../../../../protocol/src';
+import { Origin, addPrompt, boundAuthor, isTerminal, readApprovals, readRuns, transcriptRoom, type PromptRequest, type RunStatus } from '../../../../protocol/src';
 import { describeToolRequest } from '../../core/prompts';
 import { ExitCode, UserError, type CliIo, type Command } from '../command';
 import { joinForCli, parseLinkForCli } from '../joinErrors';
@@ -14,17 +13,17 @@ import { writeToQueue } from '../queueWrite';
 export const promptCommand: Command = {
   name: 'prompt',
   summary: 'queue a prompt on a shared session (needs a prompter link); --wait for its result',
-  usage: 'prompt LINK "TEXT" [--new --project PATH] [--wait] [--author NAME]',
+  usage: 'prompt LINK "TEXT" [--new --project PATH] [--wait]',
   help: [
     'TEXT            the prompt; - reads it from stdin',
     '--new           start a new session in --project instead of continuing this one (if the host allows it)',
     '--project PATH  with --new: the host project folder to start in',
     '--wait          wait for the run to end and print its status and each tool request Claude Code makes, with its id',
     '                (exit 0 when done, 1 otherwise)',
-    '--author NAME   the name the host sees (default: your user name)',
+    'The host sees the prompt as written by the link: the name it was made for, else "prompter" and the start of its token id.',
     'Exit codes: 0 ok, 1 the run did not succeed (--wait), 2 usage, 3 link refused or not a prompter link, 4 relay unreachable.',
   ],
-  options: { new: { type: 'boolean' }, project: { type: 'string' }, wait: { type: 'boolean' }, author: { type: 'string' } },
+  options: { new: { type: 'boolean' }, project: { type: 'string' }, wait: { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
     const [link, textArg, ...rest] = positionals;
@@ -37,7 +36,7 @@ export const promptCommand: Command = {
     const prompt: PromptRequest = {
       id: crypto.randomBytes(9).toString('base64url'),
       text,
-      author: (values.author as string | undefined) ?? os.userInfo().username,
+      ...boundAuthor(parsed.claims),
       createdAt: Date.now(),
       kind: values.new ? 'new' : 'resume',
       ...(values.project ? { project: String(values.project) } : {}),

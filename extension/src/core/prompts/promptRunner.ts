@@ -3,18 +3,19 @@ import os from 'node:os';
 import path from 'node:path';
 import type * as Y from 'yjs';
 import {
+  CancelRequest,
   Origin,
   PromptId,
+  PromptRequest,
+  addedEntries,
   canTransition,
   queueRoom,
-  readCancels,
-  readPrompts,
+  readRun,
   readRuns,
   setClaudeProcess,
   setRun,
   type ClaudeProcessState,
   type PermissionDenial,
-  type PromptRequest,
   type RunState,
   type RunStatus,
   type ToolAnswerRecord,
@@ -43,6 +44,10 @@ import { ToolApprovals, type HostToolAsker } from './toolApprovals';
 // another `claude` has the session open. A prompt runs at most once: a run found `approved` or
 // `running` when the runner starts (the host stopped or crashed) becomes `interrupted`. Every tool
 // Claude Code asks about becomes a shared approval (toolApprovals.ts); who answered is in the status.
+//
+// Work per queue change is proportional to the change: the runner reads the whole queue once when it
+// starts, then only the entries each transaction adds (addedEntries), keeps the prompts still to run
+// in a FIFO, and reads one status at a time.
 
 export type SessionSwitch = {
   promptId: string;
@@ -126,7 +131,6 @@ export class PromptRunner {
   private disposing?: Promise<void>;
   private loop: Promise<void> = Promise.resolve();
   private ownMark?: FileMark;
-  private readonly reportedInvalid = new Set<number>();
   private readonly now: () => number;
   private readonly approvals: ToolApprovals;
   private readonly pool: ProcessPool;
@@ -136,7 +140,14 @@ export class PromptRunner {
     sessionId: () => this.warm?.session.sessionId,
     evict: () => this.retire(),
   };
-  private readonly onQueueUpdate = () => this.sync();
+  /** every prompt id seen in the queue; the first entry with an id is the one that counts */
+  private readonly seen = new Set<string>();
+  /** prompts given `queued`, in queue order; the loop takes them from the front */
+  private readonly pending: PromptRequest[] = [];
+  /** cancel requests for prompts the queue has not shown yet */
+  private readonly earlyCancels = new Map<string, CancelRequest>();
+  private readonly onPrompts = (_e: unknown, tr: Y.Transaction) => this.take(addedEntries(tr, queueRoom(this.opts.queueDoc).prompts), []);
+  private readonly onCancels = (_e: unknown, tr: Y.Transaction) => this.take([], addedEntries(tr, queueRoom(this.opts.queueDoc).cancels));
 
   /** Starts a runner: settles statuses a previous host left unfinished, then follows the queue. */
   static async start(opts: PromptRunnerOptions): Promise<PromptRunner> {
@@ -171,7 +182,9 @@ export class PromptRunner {
   dispose(): Promise<void> {
     if (!this.disposing) {
       this.disposed = true;
-      this.opts.queueDoc.off('update', this.onQueueUpdate);
+      const queue = queueRoom(this.opts.queueDoc);
+      queue.prompts.unobserve(this.onPrompts);
+      queue.cancels.unobserve(this.onCancels);
       this.active?.cancel.abort();
       this.wake?.();
       this.disposing = this.loop.then(async () => {
@@ -186,7 +199,11 @@ export class PromptRunner {
   private async recover(): Promise<void> {
     const started = this.opts.journalPath ? await readStarted(this.opts.journalPath) : new Set<string>();
     const runs = readRuns(this.opts.transcriptDoc);
-    const prompts = new Map(readPrompts(this.opts.queueDoc).valid.map((p) => [p.id, p]));
+    const prompts = new Map<string, PromptRequest>();
+    for (const raw of queueRoom(this.opts.queueDoc).prompts.toArray()) {
+      const p = PromptRequest.safeParse(raw);
+      if (p.success && !prompts.has(p.data.id)) prompts.set(p.data.id, p.data);
+    }
     this.opts.transcriptDoc.transact(() => {
       for (const run of runs.values()) {
         if (run.state === 'running' || run.state === 'approved' || (run.state === 'queued' && started.has(run.promptId))) {
@@ -203,54 +220,68 @@ export class PromptRunner {
   }
 
   private follow(): void {
-    this.opts.queueDoc.on('update', this.onQueueUpdate);
-    this.sync();
+    const queue = queueRoom(this.opts.queueDoc);
+    queue.prompts.observe(this.onPrompts);
+    queue.cancels.observe(this.onCancels);
+    this.take(queue.prompts.toArray(), queue.cancels.toArray());
     this.loop = this.runLoop().catch((e: unknown) => this.opts.log.error('prompt runner: stopped following the queue', e));
   }
 
-  /** Gives every new prompt a status, refuses malformed ones, applies cancels, wakes the loop. */
-  private sync(): void {
+  /** New queue entries: every new prompt gets a status, malformed ones are refused, cancels applied. */
+  private take(prompts: readonly unknown[], cancels: readonly unknown[]): void {
     if (this.disposed) return;
-    const { transcriptDoc, queueDoc } = this.opts;
-    const { valid, invalid } = readPrompts(queueDoc);
-    transcriptDoc.transact(() => {
-      const runs = readRuns(transcriptDoc);
-      for (const prompt of valid) {
-        if (!runs.has(prompt.id)) this.write({ ...base(prompt, this.now()), state: 'queued' });
-      }
-      const known = readRuns(transcriptDoc);
-      for (const bad of invalid) this.refuseInvalid(bad.index, bad.error, known);
-      const queued = new Set([...known.values()].filter((r) => r.state === 'queued').map((r) => r.promptId));
-      for (const cancel of readCancels(queueDoc).valid) {
-        if (this.active?.prompt.id === cancel.promptId) {
-          this.active.cancelledBy ??= cancel.author;
-          this.active.cancel.abort();
-        } else if (queued.has(cancel.promptId)) {
-          this.update(cancel.promptId, { state: 'cancelled', error: `Cancelled by ${cancel.author} before it ran.`, endedAt: this.now() });
-        }
+    // valid prompts first: a malformed entry must not claim the id of a good one next to it
+    const parsed = prompts.map((raw) => ({ raw, prompt: PromptRequest.safeParse(raw) }));
+    this.opts.transcriptDoc.transact(() => {
+      for (const { prompt } of parsed) if (prompt.success) this.takePrompt(prompt.data);
+      for (const { raw, prompt } of parsed) if (!prompt.success) this.refuseInvalid(raw, issues(prompt.error));
+      for (const raw of cancels) {
+        const cancel = CancelRequest.safeParse(raw);
+        if (cancel.success) this.applyCancel(cancel.data);
+        else this.opts.log.warn(`prompt runner: a cancel request was ignored, it is malformed: ${issues(cancel.error)}`);
       }
     }, Origin.runner);
     this.wake?.();
   }
 
-  /** A malformed entry with an id nobody used gets a `rejected` status saying why; others are logged
-   *  once. (`runs` includes the valid prompts' statuses, so a malformed copy never overrides one.) */
-  private refuseInvalid(index: number, error: string, runs: Map<string, RunStatus>): void {
-    const raw = queueRoom(this.opts.queueDoc).prompts.get(index) as { id?: unknown } | undefined;
-    const id = PromptId.safeParse(raw?.id);
-    if (id.success && !runs.has(id.data)) {
-      const status: RunStatus = { promptId: id.data, state: 'rejected', updatedAt: this.now(), error: `The host could not read this prompt: ${error}`.slice(0, TEXT_MAX) };
-      this.write(status);
-      runs.set(id.data, status);
-    } else if (!id.success && !this.reportedInvalid.has(index)) {
-      this.reportedInvalid.add(index);
-      this.opts.log.warn(`prompt runner: queue entry #${index} ignored, it is not a prompt: ${error}`);
+  private takePrompt(prompt: PromptRequest): void {
+    if (this.seen.has(prompt.id)) return;
+    this.seen.add(prompt.id);
+    const run = readRun(this.opts.transcriptDoc, prompt.id);
+    if (!run) this.write({ ...base(prompt, this.now()), state: 'queued' });
+    if (!run || run.state === 'queued') this.pending.push(prompt);
+    const early = this.earlyCancels.get(prompt.id);
+    if (early) this.applyCancel(early);
+  }
+
+  private applyCancel(cancel: CancelRequest): void {
+    if (this.active?.prompt.id === cancel.promptId) {
+      this.active.cancelledBy ??= cancel.author;
+      this.active.cancel.abort();
+    } else if (!this.seen.has(cancel.promptId)) {
+      this.earlyCancels.set(cancel.promptId, cancel);
+    } else if (readRun(this.opts.transcriptDoc, cancel.promptId)?.state === 'queued') {
+      this.update(cancel.promptId, { state: 'cancelled', error: `Cancelled by ${cancel.author} before it ran.`, endedAt: this.now() });
+    }
+  }
+
+  /** A malformed entry with an id nobody used gets a `rejected` status saying why; others are logged. */
+  private refuseInvalid(raw: unknown, error: string): void {
+    const id = PromptId.safeParse((raw as { id?: unknown } | null)?.id);
+    if (id.success && !this.seen.has(id.data) && !readRun(this.opts.transcriptDoc, id.data)) {
+      this.seen.add(id.data);
+      this.write({ promptId: id.data, state: 'rejected', updatedAt: this.now(), error: `The host could not read this prompt: ${error}`.slice(0, TEXT_MAX) });
+    } else if (!id.success) {
+      this.opts.log.warn(`prompt runner: a queue entry was ignored, it is not a prompt: ${error}`);
     }
   }
 
   private nextQueued(): PromptRequest | undefined {
-    const runs = readRuns(this.opts.transcriptDoc);
-    return readPrompts(this.opts.queueDoc).valid.find((p) => runs.get(p.id)?.state === 'queued');
+    while (this.pending.length > 0) {
+      const next = this.pending.shift() as PromptRequest;
+      if (readRun(this.opts.transcriptDoc, next.id)?.state === 'queued') return next;
+    }
+    return undefined;
   }
 
   private async runLoop(): Promise<void> {
@@ -398,8 +429,9 @@ export class PromptRunner {
     if (cancel.signal.aborted) stop();
     else cancel.signal.addEventListener('abort', stop, { once: true });
     const outcome = await session.turn(prompt.text, onPermission).finally(() => cancel.signal.removeEventListener('abort', stop));
-    const file = await this.transcriptOf(outcome.sessionId ?? resume);
-    if (file && outcome.status === 'ok') await this.untilWritten(file, session.leaf);
+    const sessionId = outcome.sessionId ?? resume;
+    if (outcome.status === 'ok') await this.untilWritten(sessionId, session.leaf);
+    const file = await this.transcriptOf(sessionId);
     this.ownMark = file ? await fileMark(file) : undefined;
     // a new session's process belongs to that session, not to the shared one
     if (outcome.status !== 'ok' || !resume) await this.retire();
@@ -449,10 +481,15 @@ export class PromptRunner {
     return sessionId ? findTranscript(this.opts.claudeDir, sessionId) : undefined;
   }
 
-  /** Claude Code reports a turn before its last lines are in the transcript: wait for them (bounded). */
-  private async untilWritten(file: string, leaf: string | undefined): Promise<void> {
+  /** Claude Code reports a turn before its last lines are in the transcript (a new session's file may not
+   *  exist yet): wait for them (bounded), so stopping the process does not lose them. */
+  private async untilWritten(sessionId: string | undefined, leaf: string | undefined): Promise<void> {
     const until = Date.now() + WRITE_WAIT_MS;
-    while (leaf && (await leafUuid(file)) !== leaf && Date.now() < until) await pause(20);
+    while (leaf && Date.now() < until) {
+      const file = await this.transcriptOf(sessionId);
+      if (file && (await leafUuid(file)) === leaf) return;
+      await pause(20);
+    }
   }
 
   private async retire(): Promise<void> {
@@ -507,7 +544,7 @@ export class PromptRunner {
 
   /** Moves a run to a new state if the state machine allows it; false when it does not. */
   private update(promptId: string, patch: Patch): boolean {
-    const current = readRuns(this.opts.transcriptDoc).get(promptId);
+    const current = readRun(this.opts.transcriptDoc, promptId);
     if (!current) return false;
     if (current.state !== patch.state && !canTransition(current.state, patch.state)) {
       this.opts.log.debug(`prompt runner: prompt ${promptId} stays ${current.state} (not ${patch.state})`);
@@ -530,7 +567,11 @@ function sessionKey(cwd: string, sessionId: string): string {
 }
 
 function base(prompt: PromptRequest, now: number): Omit<RunStatus, 'state'> {
-  return { promptId: prompt.id, updatedAt: now, author: prompt.author, kind: prompt.kind };
+  return { promptId: prompt.id, updatedAt: now, author: prompt.author, tokenId: prompt.tokenId, kind: prompt.kind };
+}
+
+function issues(error: { issues: ReadonlyArray<{ message: string }> }): string {
+  return error.issues.map((i) => i.message).join('; ');
 }
 
 function interruptedBecause(state: RunState): string {

@@ -2,13 +2,13 @@ import crypto from 'node:crypto';
 import type * as Y from 'yjs';
 import {
   Origin,
-  answerCount,
-  readAnswersFrom,
+  ToolAnswer,
+  addedEntries,
+  queueRoom,
   readApprovals,
   setApproval,
   type PendingApproval,
   type RefusedAnswer,
-  type ToolAnswer,
   type ToolAnswerRecord,
   type ToolApprovalPolicy,
   type ToolDecision,
@@ -64,15 +64,13 @@ const INPUT_TOOLS: Record<string, readonly string[]> = { AskUserQuestion: ['answ
 export class ToolApprovals {
   private readonly open = new Map<string, Open>();
   private readonly seenAnswers = new Set<string>();
-  private answersRead = 0;
   private readonly now: () => number;
-  private readonly onQueueUpdate = () => this.readAnswers();
+  private readonly onAnswers = (_e: unknown, tr: Y.Transaction) => this.takeAnswers(addedEntries(tr, queueRoom(this.opts.queueDoc).answers));
 
   constructor(private readonly opts: ToolApprovalOptions) {
     this.now = opts.now ?? Date.now;
-    // answers from before this host started belong to requests it never made
-    this.answersRead = answerCount(opts.queueDoc);
-    opts.queueDoc.on('update', this.onQueueUpdate);
+    // only the answers each change adds: the ones from before this host started belong to requests it never made
+    queueRoom(opts.queueDoc).answers.observe(this.onAnswers);
   }
 
   /** Requests a previous host left pending can no longer be answered: its Claude Code is gone. */
@@ -127,26 +125,23 @@ export class ToolApprovals {
         (a) => a && settle({ ...a, by: 'the host' }),
         (e: Error) => this.opts.log.warn(`tool approvals: the host's own question failed: ${e.message}`),
       );
-      // an answer may already be in the queue room (it raced the publication)
-      this.readAnswers();
     });
   }
 
   dispose(): void {
-    this.opts.queueDoc.off('update', this.onQueueUpdate);
+    queueRoom(this.opts.queueDoc).answers.unobserve(this.onAnswers);
     for (const o of [...this.open.values()]) o.settle({ decision: 'withdrawn', message: 'The host stopped before this request was answered; the tool did not run.' });
   }
 
-  private readAnswers(): void {
-    const fresh = readAnswersFrom(this.opts.queueDoc, this.answersRead);
-    if (!fresh.length) return;
-    this.answersRead = fresh[fresh.length - 1].index + 1;
+  private takeAnswers(values: readonly unknown[]): void {
+    if (!values.length) return;
     this.opts.transcriptDoc.transact(() => {
-      for (const { index, answer, error } of fresh) {
-        if (!answer) this.opts.log.warn(`tool approvals: answer #${index} ignored, it is not an answer: ${error}`);
-        else if (!this.seenAnswers.has(answer.id)) {
-          this.seenAnswers.add(answer.id);
-          this.take(answer);
+      for (const value of values) {
+        const answer = ToolAnswer.safeParse(value);
+        if (!answer.success) this.opts.log.warn(`tool approvals: a queue entry was ignored, it is not an answer: ${answer.error.issues.map((i) => i.message).join('; ')}`);
+        else if (!this.seenAnswers.has(answer.data.id)) {
+          this.seenAnswers.add(answer.data.id);
+          this.take(answer.data);
         }
       }
     }, Origin.runner);
