@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { hasChromium, launchChromium } from './chromium';
+import { artifactPath, hasChromium, launchChromium } from './chromium';
 import { CORPUS, claudeDirWith, corpusMainTranscripts } from './corpusSessions';
 import { startHost, type TestHost } from './host';
 import { startTestRelay, type TestRelay } from './relay';
@@ -86,6 +86,13 @@ describe('browser: every corpus session at every width', function () {
           await page.close();
           pages.delete(size.width);
           continue;
+        }
+        if (share.name.includes('354b2588') && size.width !== 560) {
+          for (const colorScheme of ['light', 'dark'] as const) {
+            await page.emulateMedia({ colorScheme });
+            await page.screenshot({ path: artifactPath(`viewer-${size.width < 500 ? 'phone' : 'desktop'}-${colorScheme}.png`) });
+          }
+          await page.emulateMedia({ colorScheme: null });
         }
         if (size.width !== 560) continue;
         for (const width of SWEEP) {
