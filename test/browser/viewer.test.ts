@@ -238,7 +238,7 @@ describe('browser: the session viewer in Chromium', function () {
 
     const revoked = await fetch(`${relay.url}/revoke`, { method: 'POST', body: keys.revokeAll() });
     assert.equal(revoked.status, 200, await revoked.text());
-    await page.getByText('The relay no longer accepts this link: the host revoked this link. Ask the host for a new link.').waitFor({ timeout: 10_000 });
+    await page.getByText('The host stopped sharing this session or withdrew this link. Ask the host for a new link.').waitFor({ timeout: 10_000 });
     assert.match(await page.locator('.pill[role="status"]').innerText(), /revoked/i);
     await page.screenshot({ path: artifactPath('viewer-revoked.png') });
 
@@ -247,6 +247,6 @@ describe('browser: the session viewer in Chromium', function () {
     await expired.goto(`${relay.url}/s/${keys.shareId}#t=${keys.token('prompter', { ttlSeconds: -60 })}`);
     await expired.getByText(/This link expired on/).waitFor({ timeout: 10_000 });
     await expired.goto(`${relay.url}/s/${keys.shareId}#t=garbage`);
-    await expired.getByText(/access token is damaged/).waitFor({ timeout: 10_000 });
+    await expired.getByText(/This link is damaged/).waitFor({ timeout: 10_000 });
   });
 });
