@@ -56,6 +56,36 @@ const scrollFrames = ([selector, frames, px]: readonly [string, number, number])
     requestAnimationFrame(tick);
   });
 
+/** Layout passes the list ran in each frame (VirtualList counts them in `data-layout-passes`) while
+ *  `frames` frames each scroll by `px` and change the page width (a resize sweep over `widths`). */
+const passesPerFrame = ([frames, px, widths]: readonly [number, number, readonly number[]]) =>
+  new Promise<number[]>((resolve) => {
+    const el = document.querySelector('.vlist') as HTMLElement;
+    const app = document.getElementById('app')!;
+    const count = () => Number(el.dataset.layoutPasses ?? 0);
+    const out: number[] = [];
+    let before = count();
+    let n = 0;
+    const tick = () => {
+      out.push(count() - before);
+      before = count();
+      if (++n > frames) {
+        app.style.width = '';
+        return resolve(out.slice(1));
+      }
+      el.scrollTop += n % 2 ? px : -px / 2;
+      app.style.width = `${widths[n % widths.length]}px`;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+
+const LONG_TASKS = 'window.__longest = 0; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: "longtask", buffered: true });';
+const longestTask = () => (window as unknown as { __longest: number }).__longest;
+const SWEEP = Array.from({ length: 12 }, (_, i) => 360 + i * 80);
+/** MAX_PASSES_PER_FRAME in VirtualList.tsx, plus the pass of a row that resized on its own */
+const PASS_TARGET = 7;
+
 export async function run(): Promise<BenchRow[]> {
   const lines = session();
   const bytes = lines.reduce((n, l) => n + l.length, 0);
@@ -76,11 +106,14 @@ export async function run(): Promise<BenchRow[]> {
     let ourFrames: number[] = [];
     let ourJumps: number[] = [];
     let rowsInDom = 0;
+    let passes: number[] = [];
+    let ourLongest = 0;
     for (let r = 0; r < ROUNDS; r++) {
       const page = await browser.newPage({ viewport: VIEWPORT });
       page.on('console', (m) => process.stderr.write(`  page: ${m.text()}\n`));
       // tsx keeps function names with a helper the page does not have
       await page.addInitScript('window.__name = (f) => f');
+      await page.addInitScript(LONG_TASKS);
       page.on('pageerror', (e) => process.stderr.write(`  page error: ${e.message}\n`));
       await page.goto(keys.link(relay.url, 'observer'));
       await page.waitForFunction(() => performance.getEntriesByName('tandem:rows').length > 0, undefined, { timeout: 60_000, polling: 50 });
@@ -97,6 +130,8 @@ export async function run(): Promise<BenchRow[]> {
         ourFrames = await page.evaluate(scrollFrames, ['.vlist', SCROLL_FRAMES, SCROLL_PX] as const);
         ourJumps = await page.evaluate(scrollFrames, ['.vlist', SCROLL_FRAMES, 0] as const);
         rowsInDom = await page.evaluate(() => document.querySelectorAll('.vrow').length);
+        passes = await page.evaluate(passesPerFrame, [SCROLL_FRAMES, SCROLL_PX * 4, SWEEP] as const);
+        ourLongest = await page.evaluate(longestTask);
       }
       await page.close();
     }
@@ -115,6 +150,9 @@ export async function run(): Promise<BenchRow[]> {
       { metric: 'scroll 60 px/frame: longest frame', value: Math.max(...ourFrames), unit: 'ms', peer: peer((p) => `<pre>: ${Math.max(...p.frames).toFixed(0)} ms`) },
       { metric: 'jump through the whole session: frame p95', value: percentile(ourJumps, 95), unit: 'ms', peer: peer((p) => `<pre>: p95 ${percentile(p.jumps, 95).toFixed(1)} ms`), ratio: ratio(percentile(ourJumps, 95), (p) => percentile(p.jumps, 95)) },
       { metric: 'rows in the DOM while scrolling', value: rowsInDom, unit: 'rows', peer: `${LINES} lines` },
+      { metric: 'layout passes per frame, scrolling + resize sweep: mean', value: passes.reduce((a, b) => a + b, 0) / passes.length, unit: 'passes' },
+      { metric: 'layout passes per frame, scrolling + resize sweep: max', value: Math.max(...passes), unit: 'passes', target: `1–${PASS_TARGET}`, ok: Math.max(...passes) >= 1 && Math.max(...passes) <= PASS_TARGET },
+      { metric: 'longest task (open, build, scroll, resize)', value: ourLongest, unit: 'ms', peer: peer((p) => `<pre>: ${p.longest.toFixed(0)} ms`), ratio: ratio(ourLongest, (p) => p.longest) },
     ];
   } finally {
     await browser.close();
@@ -123,14 +161,15 @@ export async function run(): Promise<BenchRow[]> {
   }
 }
 
-type PreResult = { paint: number[]; frames: number[]; jumps: number[] };
+type PreResult = { paint: number[]; frames: number[]; jumps: number[]; longest: number };
 
 /** The peer: the same lines as one plain <pre>, painted ROUNDS times, scrolled in the last round. */
 async function measurePre(browser: Browser, text: string): Promise<PreResult> {
-  const out: PreResult = { paint: [], frames: [], jumps: [] };
+  const out: PreResult = { paint: [], frames: [], jumps: [], longest: 0 };
   for (let r = 0; r < ROUNDS; r++) {
     const page = await browser.newPage({ viewport: VIEWPORT });
     await page.setContent('<pre id="peer" style="height:100vh;margin:0;overflow:auto;white-space:pre-wrap"></pre>');
+    await page.evaluate(LONG_TASKS);
     await page.evaluate('window.__name = (f) => f');
     await page.evaluate((t) => ((window as unknown as { text: string }).text = t), text);
     out.paint.push(
@@ -146,6 +185,7 @@ async function measurePre(browser: Browser, text: string): Promise<PreResult> {
     if (r === ROUNDS - 1) {
       out.frames = await page.evaluate(scrollFrames, ['#peer', SCROLL_FRAMES, SCROLL_PX] as const);
       out.jumps = await page.evaluate(scrollFrames, ['#peer', SCROLL_FRAMES, 0] as const);
+      out.longest = await page.evaluate(longestTask);
     }
     await page.close();
   }

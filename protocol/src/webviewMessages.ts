@@ -5,7 +5,7 @@ import { z } from 'zod';
 // script runs; the host answers with `init` (and again whenever the panel should show another
 // share). The viewer then connects to the relay by itself, exactly as the browser tab does.
 
-const ViewerConnection = z.enum(['connecting', 'synced', 'offline', 'expired', 'revoked', 'refused']);
+const ViewerConnection = z.enum(['connecting', 'synced', 'offline', 'unreachable', 'expired', 'revoked', 'damaged', 'refused']);
 export type ViewerConnection = z.infer<typeof ViewerConnection>;
 
 export const HostToWebview = z.discriminatedUnion('type', [

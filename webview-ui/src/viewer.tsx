@@ -1,9 +1,10 @@
 import { render } from 'preact';
 import { boundAuthor, checkClaims, linkName, parseLink, type LinkError, type PresenceState } from '../../protocol/src';
-import { connectToShare, type ConnectionStatus } from './data/connection';
+import { DAMAGED, connectToShare, expiredText, type ConnectionStatus } from './data/connection';
 import { SessionStore } from './data/sessionStore';
 import { App } from './ui/App';
 import { sessionTitle } from './ui/Header';
+import { FullState, notice, type Notice } from './ui/StateNotice';
 import './ui/styles.css';
 
 // Starts the viewer for one share link in a root element; both hosts (browser tab, VS Code webview)
@@ -31,17 +32,15 @@ const linkProblems: Record<LinkError, string> = {
   'not-a-url': 'This is not a Tandem link. Open the link the host shared with you.',
   'not-a-share-link': 'This page needs a share link (…/s/<share id>#t=<token>). Open the link the host shared with you.',
   'no-token': 'The link has no access token (the part after #t=). Copy the whole link the host shared with you.',
-  'bad-token': 'The link\'s access token is damaged. Copy the whole link again, or ask the host for a new one.',
+  'bad-token': DAMAGED,
   'token-for-other-share': 'The link\'s token belongs to another share. Ask the host for a new link.',
 };
 
 export function startViewer(root: HTMLElement, link: string, options: ViewerOptions): ViewerHandle {
   const parsed = parseLink(link);
-  if (!parsed.ok) return showProblem(root, linkProblems[parsed.error], options);
+  if (!parsed.ok) return showProblem(root, notice('damaged', linkProblems[parsed.error]), options);
   const { claims } = parsed.link;
-  if (checkClaims(claims, parsed.link.shareId, Date.now() / 1000) === 'expired') {
-    return showProblem(root, `This link expired on ${new Date(claims.exp * 1000).toLocaleString()}. Ask the host for a new link.`, options);
-  }
+  if (checkClaims(claims, parsed.link.shareId, Date.now() / 1000) === 'expired') return showProblem(root, notice('expired', expiredText(claims.exp)), options);
   const displayName = options.userName ? { displayName: options.userName } : {};
   const connection = connectToShare(parsed.link, { user: { name: linkName(claims), role: claims.role, client: options.client, ...displayName } });
   const store = new SessionStore(connection, { role: claims.role, bound: boundAuthor(claims) });
@@ -77,14 +76,8 @@ export function startViewer(root: HTMLElement, link: string, options: ViewerOpti
   };
 }
 
-function showProblem(root: HTMLElement, message: string, options: ViewerOptions): ViewerHandle {
-  render(
-    <div class="problem" role="alert">
-      <h1>Tandem can't open this session</h1>
-      <p>{message}</p>
-    </div>,
-    root,
-  );
-  options.onStatus?.({ connection: { kind: 'refused', detail: message }, title: 'Tandem' });
+function showProblem(root: HTMLElement, problem: Notice, options: ViewerOptions): ViewerHandle {
+  render(<FullState notice={problem} />, root);
+  options.onStatus?.({ connection: { kind: problem.kind === 'expired' ? 'expired' : 'damaged', detail: problem.detail }, title: 'Tandem' });
   return { focusComposer: () => undefined, dispose: () => render(null, root) };
 }

@@ -13,8 +13,10 @@ const connectionText: Record<ConnectionStatus['kind'], string> = {
   connecting: 'Connecting…',
   synced: 'Connected',
   offline: 'Offline · retrying',
+  unreachable: 'Relay unreachable',
   expired: 'Link expired',
   revoked: 'Link revoked',
+  damaged: 'Link damaged',
   refused: 'Refused',
 };
 
@@ -23,7 +25,11 @@ export function Header({ state, onVerbose }: { state: ViewerState; onVerbose: (v
   const cwd = meta.cwd || state.feed.model.cwd;
   // a detached checkout records "HEAD", which says nothing to a reader
   const branch = [meta.gitBranch, state.feed.model.gitBranch].find((b) => b && b !== 'HEAD');
-  const sessionState = meta.state ?? 'idle';
+  // what the document says holds while connected (or just lost); a link that stopped working shows no
+  // stale session state or watchers, and a session that ended does not also say the relay went away
+  const connected = connection.kind === 'synced' || connection.kind === 'offline';
+  const sessionState = meta.state === 'ended' || (connected && meta.state) ? meta.state : null;
+  const ended = meta.state === 'ended' && (connection.kind === 'offline' || connection.kind === 'unreachable');
   return (
     <header class="header">
       <div class="header-main">
@@ -51,14 +57,18 @@ export function Header({ state, onVerbose }: { state: ViewerState; onVerbose: (v
         </div>
       </div>
       <div class="header-side">
-        <span class={`pill state-${sessionState}`} title={meta.error ?? `The session is ${sessionState}`}>
-          <span class="pill-dot" aria-hidden="true" />
-          {sessionState}
-        </span>
-        <span class={`pill conn-${connection.kind}`} role="status" aria-live="polite">
-          {connectionText[connection.kind]}
-        </span>
-        <Watchers watchers={state.watchers} />
+        {sessionState && (
+          <span class={`pill state-${sessionState}`} title={meta.error ?? `The session is ${sessionState}`}>
+            <span class="pill-dot" aria-hidden="true" />
+            {sessionState}
+          </span>
+        )}
+        {!ended && (
+          <span class={`pill conn-${connection.kind}`} role="status" aria-live="polite">
+            {connectionText[connection.kind]}
+          </span>
+        )}
+        {connection.kind === 'synced' && <Watchers watchers={state.watchers} />}
         <button type="button" class="button ghost small" aria-pressed={state.verbose} onClick={() => onVerbose(!state.verbose)} title="Show hooks, snapshots and other metadata lines">
           {state.verbose ? 'Hide details' : 'Details'}
         </button>

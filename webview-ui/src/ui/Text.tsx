@@ -27,7 +27,7 @@ export function LongText({ id, text, lines, mono = true, tone }: { id: string; t
       <pre class={mono ? 'mono' : 'plain'}>{open || !collapsible ? text : preview}</pre>
       {collapsible && (
         <button type="button" class="link-button" aria-expanded={open} onClick={toggle}>
-          {open ? 'Show less' : hidden > 1 ? `Show ${hidden} more lines` : `Show all ${Math.ceil(text.length / 1024)} KB`}
+          {open ? 'Show less' : hidden > 1 ? `Show all ${all.length} lines` : `Show all ${Math.ceil(text.length / 1024)} KB`}
         </button>
       )}
     </div>
@@ -47,5 +47,15 @@ export function Disclosure({ id, summary, children, className }: { id: string; s
       </button>
       {open && <div class="disclosure-body">{children()}</div>}
     </div>
+  );
+}
+
+/** System reminders Claude Code added for the model: dimmed and closed, opened on request. */
+export function Reminders({ id, reminders }: { id: string; reminders: readonly string[] }) {
+  if (reminders.length === 0) return null;
+  return (
+    <Disclosure id={id} summary={reminders.length === 1 ? 'System reminder' : `${reminders.length} system reminders`} className="quiet reminder">
+      {() => <pre class="plain">{reminders.join('\n\n')}</pre>}
+    </Disclosure>
   );
 }

@@ -3,7 +3,7 @@ import { useContext } from 'preact/hooks';
 import { imageSrc } from '../model/images';
 import type { DiffLine, SafeImage, SubagentRef, ToolCall, ToolResult, ToolView } from '../model/items';
 import { baseToolName } from '../model/toolView';
-import { Disclosure, LongText } from './Text';
+import { Disclosure, LongText, Reminders } from './Text';
 import { useExpanded } from './expanded';
 
 // One tool call as Claude Code draws it: `⏺ Name(argument)`, the input a reader needs (command,
@@ -154,6 +154,7 @@ export function ResultView({ result, tool, id }: { result: ToolResult; tool: str
           !result.images.length && <span class="muted">(no output)</span>
         )}
         <Images images={result.images} />
+        <Reminders id={`${id}:rem`} reminders={result.reminders} />
       </div>
     </div>
   );
