@@ -9,4 +9,5 @@ export * from './roles';
 export * from './sessionDoc';
 export * from './tokens';
 export * from './transcript';
+export * from './visibleText';
 export * from './webviewMessages';

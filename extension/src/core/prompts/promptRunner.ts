@@ -16,13 +16,13 @@ import {
   type PermissionDenial,
   type RunState,
   type RunStatus,
+  visibleText,
 } from '../../../../protocol/src';
 import { isSessionId } from '../handoff/sessionId';
 import type { Approver, Decision } from './approval';
-import { printable } from './cliApprover';
 import { ClaudeProcess, type ClaudeOutcome, type ClaudeSettings } from './claudeProcess';
 import type { Logger } from './logger';
-import { mentionOutsideProject } from './fileMentions';
+import { mentionRefusal } from './fileMentions';
 import { checkNewSessionProject } from './newSessionProject';
 import { fileMark, sessionBusyReason, type FileMark } from './sessionActivity';
 import { acquireSessionLock, pause, type SessionLock } from './sessionLock';
@@ -279,13 +279,8 @@ export class PromptRunner {
   private async target(prompt: PromptRequest): Promise<{ ok: true; cwd: string; resume?: string } | { ok: false; state: 'rejected' | 'failed'; reason: string }> {
     const target = prompt.kind === 'resume' ? { ok: true as const, cwd: this.cwd, resume: this.sessionId } : await checkNewSessionProject(prompt.project, this.opts.newSessionProjects ?? []);
     if (!target.ok) return target;
-    const outside = await mentionOutsideProject(prompt.text, target.cwd, (this.opts.baseEnv ?? process.env).HOME);
-    if (!outside) return target;
-    return {
-      ok: false,
-      state: 'rejected',
-      reason: `The prompt mentions ${outside}, outside the project ${target.cwd}. Claude Code would attach it without asking and the transcript is shared, so remote prompts may only mention files inside the project.`,
-    };
+    const refusal = await mentionRefusal(prompt.text, target.cwd, (this.opts.baseEnv ?? process.env).HOME);
+    return refusal ? { ok: false, state: 'rejected', reason: refusal } : target;
   }
 
   /** True when approved; otherwise the final status is written. */
@@ -353,7 +348,7 @@ export class PromptRunner {
     const { prompt, cancel } = active;
     if (this.opts.journalPath) await noteStarted(this.opts.journalPath, prompt.id);
     this.update(prompt.id, { state: 'running', startedAt: this.now() });
-    this.opts.log.info(`prompt runner: running prompt ${prompt.id} from ${printable(prompt.author)} (${resume ? `resume ${resume}` : 'new session'} in ${cwd})`);
+    this.opts.log.info(`prompt runner: running prompt ${prompt.id} from ${visibleText(prompt.author)} (${resume ? `resume ${resume}` : 'new session'} in ${cwd})`);
     let claude: ClaudeProcess;
     try {
       claude = ClaudeProcess.start({ settings: this.opts.claude, baseEnv: this.opts.baseEnv ?? process.env, claudeDir: this.opts.claudeDir, cwd, resume, prompt: prompt.text, log: this.opts.log });
