@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { Origin, addPrompt, isTerminal, readRuns, type RunStatus } from '../../../protocol/src';
+import { Origin, addPrompt, boundAuthor, isTerminal, readRuns, type RunStatus } from '../../../protocol/src';
 import { joinShare, type JoinedShare } from '../../../extension/src/core/sync/joinShare';
 import { CliProcess, shareLinks } from '../../helpers/cli';
 import { makeClaudeEnv, type ClaudeTestEnv } from '../../helpers/claudeEnv';
@@ -44,7 +44,7 @@ describe('e2e: @-mentions in remote prompts never attach files outside the proje
     const inside = insideSpellings(world).slice(0, 2);
     const queued = [...outside, ...inside].map((s, i) => {
       const id = `p-mention-${i}`;
-      addPrompt(prompter.docs.queue, { id, text: s.text, author: 'mallory', createdAt: Date.now(), kind: 'resume' }, Origin.composer);
+      addPrompt(prompter.docs.queue, { id, text: s.text, ...boundAuthor(prompter.link.claims), createdAt: Date.now(), kind: 'resume' }, Origin.composer);
       return { ...s, id };
     });
     const leaks = () => fake.requests.filter((r) => r.body.includes(world.secret) || r.body.includes(world.secretName)).map((r) => r.lastUserText.slice(0, 120));
