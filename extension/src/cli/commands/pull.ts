@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { readMeta, visibleText } from '../../../../protocol/src';
 import { HandoffError, chooseProjectDir, rememberProjectDir, describeCandidate, describePull, materialiseSession, resumeCommand, type ProjectCandidate, type PullResult } from '../../core/handoff';
 import type { JoinedShare } from '../../core/sync/joinShare';
-import { tandemHome } from '../../core/sync/shareStore';
+import { openTandemHome } from '../../core/state/tandemHome';
 import { resolveClaudeDir } from '../../core/transcripts/claudeDir';
 import { ExitCode, UserError, type CliIo, type Command } from '../command';
 import { joinForCli, parseLinkForCli } from '../joinErrors';
@@ -53,7 +53,7 @@ export const pullCommand: Command = {
       return ExitCode.error;
     }
     if (result.outcome === 'no-transcript') return ExitCode.notFound;
-    await rememberProjectDir(tandemHome(io.env), result.sessionId, result.projectDir);
+    await rememberProjectDir(await openTandemHome(io.env), result.sessionId, result.projectDir);
     const resume = resumeCommand(result.projectDir, result.sessionId);
     if (!values.resume) {
       io.stdout.write(`Continue with:\n  ${resume.display}\n`);

@@ -4,8 +4,9 @@ import { buildLink, decodeToken, readMeta, visibleText, type RunStatus } from '.
 import { PERMISSION_MODES, PROMPT_POLICIES, approverFor, createCliApprover, type PermissionMode, type PromptPolicy } from '../../core/prompts';
 import { localProjectDir } from '../../core/handoff';
 import { ShareHost } from '../../core/sync/shareHost';
+import { openTandemHome } from '../../core/state/tandemHome';
 import { HostLease, HostLeaseTaken } from '../../core/sync/hostLease';
-import { LINK_ROLES, ShareStore, tandemHome } from '../../core/sync/shareStore';
+import { LINK_ROLES, ShareStore } from '../../core/sync/shareStore';
 import { ClaudeDirError, listSessions, newestSession, type SessionSummary } from '../../core/transcripts/catalog';
 import { createCliLogger } from '../cliLogger';
 import { ExitCode, UserError, type CliIo, type Command } from '../command';
@@ -66,7 +67,7 @@ export const shareCommand: Command = {
     const port = values.port === undefined ? DEFAULT_RELAY_PORT : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError('--port must be a port number', ExitCode.usage);
     const log = createCliLogger(io.stderr, { verbose: Boolean(values.verbose) });
-    const home = tandemHome(io.env);
+    const home = await openTandemHome(io.env);
     const claudeDirOption = values['claude-dir'] as string | undefined;
 
     if (values.link) return takeOver(String(values.link), { positionals, values, io, policy, permissionMode, log, home, claudeDirOption });

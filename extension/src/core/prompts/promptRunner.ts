@@ -1,6 +1,4 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type * as Y from 'yjs';
 import {
   CancelRequest,
@@ -19,6 +17,7 @@ import {
   visibleText,
 } from '../../../../protocol/src';
 import { isSessionId } from '../handoff/sessionId';
+import { lockFolder } from '../state/tandemHome';
 import type { Approver, Decision } from './approval';
 import { ClaudeProcess, type ClaudeOutcome, type ClaudeSettings } from './claudeProcess';
 import type { Logger } from './logger';
@@ -67,7 +66,7 @@ export type PromptRunnerOptions = {
   newSessionProjects?: readonly string[];
   /** the session's transcript file, when the host knows it; enables the "written just now" wait */
   transcriptPath?: () => string | undefined;
-  /** where session lock files live; default <tmpdir>/tandem-locks-<uid> */
+  /** where session lock files live; default <Tandem folder>/locks (see state/tandemHome.ts) */
   lockDir?: string;
   /** a local file noting each prompt before it starts (see startedJournal.ts); recommended */
   journalPath?: string;
@@ -318,10 +317,11 @@ export class PromptRunner {
   private async waitForSession(active: Active, sessionId: string): Promise<SessionLock | undefined> {
     const { signal } = active.cancel;
     const pollMs = this.opts.pollMs ?? 250;
-    const lockDir = this.opts.lockDir ?? path.join(os.tmpdir(), `tandem-locks-${process.getuid?.() ?? 'user'}`);
+    const lockDir = this.opts.lockDir ?? lockFolder(this.opts.baseEnv ?? process.env);
     let lock: SessionLock | undefined;
     try {
-      lock = await acquireSessionLock(lockDir, sessionId, { signal, pollMs });
+      const onWait = (why: string) => this.update(active.prompt.id, { state: 'approved', waiting: why });
+      lock = await acquireSessionLock(lockDir, sessionId, { signal, pollMs, onWait });
       for (let shown: string | undefined; ; ) {
         const busy = await sessionBusyReason({
           claudeDir: this.opts.claudeDir,
