@@ -73,6 +73,7 @@ describe('e2e: network text never reaches the terminal raw', function () {
     watcher.awareness.setLocalState({ user: { name: `eve ${EVIL}`, role: 'observer', client: 'browser' } });
     // the relay binds presence names to tokens now, so the name may not arrive: what arrives must be neutral
     await waitFor(() => host.stderr.includes('watching'), { timeoutMs: 15_000, what: 'the host to list the watcher' });
+    outputs.push({ what: 'tandem shares', out: await runCliCaptured(['shares'], { env: cliEnv }) });
 
     const done = await runCliCaptured(['prompt', links.prompter, 'ESCAPE-ME please', '--wait'], { env: cliEnv });
     outputs.push({ what: 'tandem prompt --wait (done)', out: done });
