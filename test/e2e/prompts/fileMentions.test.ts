@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { Origin, addPrompt, boundAuthor, isTerminal, readRuns, type RunStatus } from '../../../protocol/src';
+import { DEFAULT_MAX_PENDING_PROMPTS, Origin, addPrompt, boundAuthor, isTerminal, readRuns, type RunStatus } from '../../../protocol/src';
 import { joinShare, type JoinedShare } from '../../../extension/src/core/sync/joinShare';
 import { CliProcess, shareLinks } from '../../helpers/cli';
 import { makeClaudeEnv, type ClaudeTestEnv } from '../../helpers/claudeEnv';
@@ -12,6 +12,8 @@ import { waitFor } from '../../helpers/waitFor';
 // as a real process, the real relay, and the real `claude` CLI against the fake API. Every spelling
 // of a mention outside the project is queued; none may get a secret's content (or an outside folder's
 // listing) into any request the API receives. Mentions inside the project still attach their file.
+
+const BATCH = DEFAULT_MAX_PENDING_PROMPTS - 5;
 
 describe('e2e: @-mentions in remote prompts never attach files outside the project', function () {
   this.timeout(180_000);
@@ -42,21 +44,23 @@ describe('e2e: @-mentions in remote prompts never attach files outside the proje
     const outside = outsideSpellings(world);
     // two inside prompts: each run waits for the transcript to be still, so more would only add time
     const inside = insideSpellings(world).slice(0, 2);
-    const queued = [...outside, ...inside].map((s, i) => {
-      const id = `p-mention-${i}`;
-      addPrompt(prompter.docs.queue, { id, text: s.text, ...boundAuthor(prompter.link.claims), createdAt: Date.now(), kind: 'resume' }, Origin.composer);
-      return { ...s, id };
-    });
+    const queued = [...outside, ...inside].map((s, i) => ({ ...s, id: `p-mention-${i}` }));
     const leaks = () => fake.requests.filter((r) => r.body.includes(world.secret) || r.body.includes(world.secretName)).map((r) => r.lastUserText.slice(0, 120));
-    const runs = await waitFor(
-      () => {
-        // a leak fails the test at once, naming the prompt that carried it
-        if (leaks().length) throw new Error(`outside content reached the API with: ${leaks().map((t) => JSON.stringify(t)).join(', ')}`);
-        const all = readRuns(prompter.docs.transcript);
-        return queued.every((q) => isTerminal(all.get(q.id)?.state ?? 'queued')) ? all : undefined;
-      },
-      { timeoutMs: 170_000, what: `final statuses of ${queued.length} prompts` },
-    );
+    // in batches below the relay's cap on prompts one link may have pending (DEFAULT_MAX_PENDING_PROMPTS)
+    let runs = readRuns(prompter.docs.transcript);
+    for (let start = 0; start < queued.length; start += BATCH) {
+      const batch = queued.slice(start, start + BATCH);
+      for (const q of batch) addPrompt(prompter.docs.queue, { id: q.id, text: q.text, ...boundAuthor(prompter.link.claims), createdAt: Date.now(), kind: 'resume' }, Origin.composer);
+      runs = await waitFor(
+        () => {
+          // a leak fails the test at once, naming the prompt that carried it
+          if (leaks().length) throw new Error(`outside content reached the API with: ${leaks().map((t) => JSON.stringify(t)).join(', ')}`);
+          const all = readRuns(prompter.docs.transcript);
+          return batch.every((q) => isTerminal(all.get(q.id)?.state ?? 'queued')) ? all : undefined;
+        },
+        { timeoutMs: 60_000, what: `final statuses of prompts ${start}–${start + batch.length - 1}` },
+      );
+    }
     const state = (id: string): RunStatus => runs.get(id)!;
 
     const ran = queued.slice(0, outside.length).filter((q) => state(q.id).state !== 'rejected');
