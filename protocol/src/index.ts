@@ -10,4 +10,5 @@ export * from './sessionDoc';
 export * from './tokens';
 export * from './transcript';
 export * from './userMarkup';
+export * from './visibleText';
 export * from './webviewMessages';

@@ -228,6 +228,28 @@ describe('browser: the session viewer in Chromium', function () {
     assert.deepEqual(errors, []);
   });
 
+  it('shows bidi controls in names, authors and queue text escaped: "evil" with U+202E never reads as "live"', async () => {
+    const claudeDir = tempClaudeDir(fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-ui-')));
+    const folder = path.join(claudeDir, 'projects', '-work-app');
+    fs.mkdirSync(folder, { recursive: true });
+    const sessionFile = path.join(folder, `${SESSION}.jsonl`);
+    fs.writeFileSync(sessionFile, line({ type: 'user', uuid: 'u-1', message: { role: 'user', content: 'hello' } }));
+    await publish(sessionFile, claudeDir);
+    const page = await browser.newPage({ viewport: { width: 1000, height: 760 } });
+    cleanups.push(() => page.close());
+    await page.goto(keys.link(relay.url, 'prompter', 'mal\u202elive'));
+    await page.waitForSelector('.vrow .msg', { timeout: 15_000 });
+    await page.fill('.composer textarea', 'run \u2066this\u2069 \u202eevil');
+    await page.keyboard.press('Control+Enter');
+    const row = page.locator('.queue-row').first();
+    await row.waitFor({ timeout: 5_000 });
+    assert.equal(await row.locator('.queue-author').innerText(), 'mal\\u202elive');
+    assert.equal(await row.locator('.queue-text').innerText(), 'run \\u2066this\\u2069 \\u202eevil');
+    assert.match((await page.locator('.watchers').getAttribute('aria-label')) ?? '', /mal\\u202elive/);
+    const text = await page.evaluate(() => document.body.innerText + Array.from(document.querySelectorAll('[title],[aria-label]')).map((e) => `${e.getAttribute('title')}${e.getAttribute('aria-label')}`).join(''));
+    assert.doesNotMatch(text, /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/, 'a raw bidi control reached the page');
+  });
+
   it('shows no composer to an observer link; explains a link the host revokes, an expired link and a damaged one', async () => {
     const { claudeDir, sessionFile } = claudeDirWith(path.join(CORPUS, 'Jason-liu-0219-my-claude/projects', PROJECT, `${SESSION}.jsonl`), SESSION);
     await publish(sessionFile, tempClaudeDir(claudeDir));

@@ -1,5 +1,4 @@
-import { classifyUserMarkup, contentBlocks, parseLine, splitReminders, type ContentBlock } from '../../../protocol/src';
-import { printable } from '../core/prompts/cliApprover';
+import { classifyUserMarkup, contentBlocks, parseLine, splitReminders, visibleText, type ContentBlock } from '../../../protocol/src';
 
 // `tandem open` without --raw: the transcript as a person reads it in a terminal. One raw line
 // gives zero or more text lines; what carries nothing to read (snapshots, metadata) gives none.
@@ -119,5 +118,5 @@ function prefixed(prefix: string, text: string): string[] {
 
 /** Transcript text comes from tools and web pages: no terminal escape sequences reach the screen. */
 function clean(text: string): string {
-  return printable(text.replace(/\r\n/g, '\n').replace(/\t/g, '  '));
+  return visibleText(text.replace(/\r\n/g, '\n').replace(/\t/g, '  '));
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { TandemApi } from './api';
+import { sharedLinkWithoutToken, withoutToken, type TandemApi } from './api';
 import { registerCommands } from './commands';
 import { DisposableStore } from './lifecycle';
 import { createLog } from './log';
@@ -88,9 +88,14 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
     sessions: () => sessionsTree.projects(),
     sessionsMessage: () => sessionsTree.view.message,
     refreshSessions: () => localSessions.refresh(),
-    sharedWithMe: () => sharedLinks.all,
+    sharedWithMe: () => sharedLinks.all.map(sharedLinkWithoutToken),
     pendingApprovals: () => approver.pending.map(({ request }) => ({ author: request.prompt.author, project: request.project, text: request.prompt.text })),
-    viewer: { status: () => viewer.status, link: () => viewer.currentLink, onDidChangeStatus: viewer.onDidChangeStatus, tabs: () => panels.all },
+    viewer: {
+      status: () => viewer.status,
+      link: () => withoutToken(viewer.currentLink),
+      onDidChangeStatus: viewer.onDidChangeStatus,
+      tabs: () => panels.all.map((t) => ({ ...t, link: withoutToken(t.link) })),
+    },
   };
   // Deactivation awaits this: shares disconnect; the local relay (the agent) stays for other windows and viewers.
   const shutdown = () => shareService.disconnectAll();

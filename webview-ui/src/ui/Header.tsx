@@ -1,6 +1,6 @@
 import type { ConnectionStatus } from '../data/connection';
 import type { ViewerState, Watcher } from '../data/sessionStore';
-import { baseName } from '../model/format';
+import { baseName, shownName } from '../model/format';
 
 // Title, where the session lives (project, branch, host), its state, our connection, who is watching.
 
@@ -33,8 +33,8 @@ export function Header({ state, onVerbose }: { state: ViewerState; onVerbose: (v
   return (
     <header class="header">
       <div class="header-main">
-        <h1 class="title" title={sessionTitle(state)}>
-          {sessionTitle(state)}
+        <h1 class="title" title={shownName(sessionTitle(state))}>
+          {shownName(sessionTitle(state))}
         </h1>
         <div class="facts">
           {cwd && (
@@ -53,7 +53,7 @@ export function Header({ state, onVerbose }: { state: ViewerState; onVerbose: (v
               {branch}
             </span>
           )}
-          {meta.hostLabel && <span class="fact">on {meta.hostLabel}</span>}
+          {meta.hostLabel && <span class="fact">on {shownName(meta.hostLabel)}</span>}
         </div>
       </div>
       <div class="header-side">
@@ -77,8 +77,9 @@ export function Header({ state, onVerbose }: { state: ViewerState; onVerbose: (v
   );
 }
 
-function Watchers({ watchers }: { watchers: Watcher[] }) {
-  if (watchers.length === 0) return null;
+function Watchers({ watchers: present }: { watchers: Watcher[] }) {
+  if (present.length === 0) return null;
+  const watchers = present.map((w) => ({ ...w, name: shownName(w.name), displayName: w.displayName === undefined ? undefined : shownName(w.displayName) }));
   // name and role are bound to the link by the relay; a display name is the person's own claim
   const names = watchers.map((w) => `${w.name}${w.self ? ' (you)' : ''} · ${w.role} link · ${w.client}${w.displayName ? ` · says they are "${w.displayName}"` : ''}`).join('\n');
   const shown = watchers.slice(0, 4);

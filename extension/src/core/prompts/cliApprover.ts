@@ -1,8 +1,10 @@
 import readline from 'node:readline/promises';
+import { visibleText } from '../../../../protocol/src';
 import type { Approver, ApprovalRequest, Decision } from './approval';
 
 // The `ask` policy of the CLI host: a y/n question in the terminal that shows who sent the prompt,
-// where it would run and what it says. Questions are asked one at a time.
+// where it would run and what it says (prompt text and author come from the network, so they go
+// through visibleText: no escape sequence can fake the question). Questions are asked one at a time.
 
 export type Terminal = {
   input: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -15,20 +17,15 @@ export type Terminal = {
 
 const SHOW_CHARS = 2000;
 
-/** Prompt text and author come from the network: control characters could move the cursor or
- *  recolour the terminal to fake the question, so they are shown as visible escapes. */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 export function describeRequest({ prompt, project }: ApprovalRequest): string {
   const text = prompt.text.length > SHOW_CHARS ? `${prompt.text.slice(0, SHOW_CHARS)}\n… (${prompt.text.length - SHOW_CHARS} more characters)` : prompt.text;
-  const body = printable(text)
+  const body = visibleText(text)
     .split('\n')
     .map((l) => `  │ ${l}`)
     .join('\n');
   const what = prompt.kind === 'new' ? 'a new session' : 'this session';
-  return `\nPrompt from ${printable(prompt.author)} for ${what} in ${printable(project)}:\n${body}\n`;
+  return `\nPrompt from ${visibleText(prompt.author)} for ${what} in ${visibleText(project)}:\n${body}\n`;
 }
 
 export function parseAnswer(answer: string): Decision | undefined {
@@ -44,7 +41,7 @@ export function createCliApprover(terminal: Terminal): Approver {
   const ask = async (request: ApprovalRequest, signal: AbortSignal): Promise<Decision> => {
     if (!terminal.input.isTTY) {
       terminal.output.write(
-        `Rejected a prompt from ${printable(request.prompt.author)}: the prompt policy is "ask" but there is no terminal to ask in; ` +
+        `Rejected a prompt from ${visibleText(request.prompt.author)}: the prompt policy is "ask" but there is no terminal to ask in; ` +
           'use --prompts auto or --prompts never when stdin is not a terminal.\n',
       );
       return 'reject';

@@ -1,6 +1,4 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type * as Y from 'yjs';
 import {
   CancelRequest,
@@ -16,13 +14,14 @@ import {
   type PermissionDenial,
   type RunState,
   type RunStatus,
+  visibleText,
 } from '../../../../protocol/src';
 import { isSessionId } from '../handoff/sessionId';
+import { lockFolder } from '../state/tandemHome';
 import type { Approver, Decision } from './approval';
-import { printable } from './cliApprover';
 import { ClaudeProcess, type ClaudeOutcome, type ClaudeSettings } from './claudeProcess';
 import type { Logger } from './logger';
-import { mentionOutsideProject } from './fileMentions';
+import { mentionRefusal } from './fileMentions';
 import { checkNewSessionProject } from './newSessionProject';
 import { fileMark, sessionBusyReason, type FileMark } from './sessionActivity';
 import { acquireSessionLock, pause, type SessionLock } from './sessionLock';
@@ -67,7 +66,7 @@ export type PromptRunnerOptions = {
   newSessionProjects?: readonly string[];
   /** the session's transcript file, when the host knows it; enables the "written just now" wait */
   transcriptPath?: () => string | undefined;
-  /** where session lock files live; default <tmpdir>/tandem-locks-<uid> */
+  /** where session lock files live; default <Tandem folder>/locks (see state/tandemHome.ts) */
   lockDir?: string;
   /** a local file noting each prompt before it starts (see startedJournal.ts); recommended */
   journalPath?: string;
@@ -279,13 +278,8 @@ export class PromptRunner {
   private async target(prompt: PromptRequest): Promise<{ ok: true; cwd: string; resume?: string } | { ok: false; state: 'rejected' | 'failed'; reason: string }> {
     const target = prompt.kind === 'resume' ? { ok: true as const, cwd: this.cwd, resume: this.sessionId } : await checkNewSessionProject(prompt.project, this.opts.newSessionProjects ?? []);
     if (!target.ok) return target;
-    const outside = await mentionOutsideProject(prompt.text, target.cwd, (this.opts.baseEnv ?? process.env).HOME);
-    if (!outside) return target;
-    return {
-      ok: false,
-      state: 'rejected',
-      reason: `The prompt mentions ${outside}, outside the project ${target.cwd}. Claude Code would attach it without asking and the transcript is shared, so remote prompts may only mention files inside the project.`,
-    };
+    const refusal = await mentionRefusal(prompt.text, target.cwd, (this.opts.baseEnv ?? process.env).HOME);
+    return refusal ? { ok: false, state: 'rejected', reason: refusal } : target;
   }
 
   /** True when approved; otherwise the final status is written. */
@@ -323,10 +317,11 @@ export class PromptRunner {
   private async waitForSession(active: Active, sessionId: string): Promise<SessionLock | undefined> {
     const { signal } = active.cancel;
     const pollMs = this.opts.pollMs ?? 250;
-    const lockDir = this.opts.lockDir ?? path.join(os.tmpdir(), `tandem-locks-${process.getuid?.() ?? 'user'}`);
+    const lockDir = this.opts.lockDir ?? lockFolder(this.opts.baseEnv ?? process.env);
     let lock: SessionLock | undefined;
     try {
-      lock = await acquireSessionLock(lockDir, sessionId, { signal, pollMs });
+      const onWait = (why: string) => this.update(active.prompt.id, { state: 'approved', waiting: why });
+      lock = await acquireSessionLock(lockDir, sessionId, { signal, pollMs, onWait });
       for (let shown: string | undefined; ; ) {
         const busy = await sessionBusyReason({
           claudeDir: this.opts.claudeDir,
@@ -353,7 +348,7 @@ export class PromptRunner {
     const { prompt, cancel } = active;
     if (this.opts.journalPath) await noteStarted(this.opts.journalPath, prompt.id);
     this.update(prompt.id, { state: 'running', startedAt: this.now() });
-    this.opts.log.info(`prompt runner: running prompt ${prompt.id} from ${printable(prompt.author)} (${resume ? `resume ${resume}` : 'new session'} in ${cwd})`);
+    this.opts.log.info(`prompt runner: running prompt ${prompt.id} from ${visibleText(prompt.author)} (${resume ? `resume ${resume}` : 'new session'} in ${cwd})`);
     let claude: ClaudeProcess;
     try {
       claude = ClaudeProcess.start({ settings: this.opts.claude, baseEnv: this.opts.baseEnv ?? process.env, claudeDir: this.opts.claudeDir, cwd, resume, prompt: prompt.text, log: this.opts.log });
