@@ -18,8 +18,13 @@ export type RelayLimits = {
   lowWaterBytes: number;
   /** a socket that makes no progress catching up for this long is closed with 1013 */
   lagTimeoutMs: number;
+  /** new connections (upgrades and /check calls) per second and per client address */
   upgradesPerSecond: number;
   upgradeBurst: number;
+  /** sockets per client address that have not finished sending their request headers */
+  maxPendingPerIp: number;
+  /** a socket that has not sent its request headers within this long is closed */
+  headersTimeoutMs: number;
   maxConnectionsPerIp: number;
   maxConnectionsPerToken: number;
   awarenessPerSecond: number;
@@ -45,6 +50,8 @@ export const defaultLimits: RelayLimits = {
   lagTimeoutMs: 30_000,
   upgradesPerSecond: 100,
   upgradeBurst: 200,
+  maxPendingPerIp: 32,
+  headersTimeoutMs: 10_000,
   maxConnectionsPerIp: 256,
   maxConnectionsPerToken: 128,
   awarenessPerSecond: 5,

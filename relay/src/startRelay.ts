@@ -8,6 +8,7 @@ import { Revocations } from './auth/revocations';
 import { TokenVerifier } from './auth/tokenVerifier';
 import { createHttpHandler } from './httpRoutes';
 import { createJsonLogger, type Logger } from './logger';
+import { capPendingSockets } from './pendingSockets';
 import { RelayMetrics } from './metrics';
 import { defaultLimits, type RelayLimits, type RelayOptions } from './relayOptions';
 import { RoomRegistry } from './roomRegistry';
@@ -95,7 +96,10 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     port: () => port,
   });
   let port = 0;
-  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
+  // Node checks its timeouts every connectionsCheckingInterval; a half-sent request lasts at most about headersTimeoutMs.
+  const timeouts = { headersTimeout: limits.headersTimeoutMs, requestTimeout: 3 * limits.headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs / 4) };
+  const server = options.tls ? https.createServer({ ...timeouts, cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(timeouts, handler);
+  capPendingSockets(server, limits.maxPendingPerIp, () => metrics.pendingRefusals.inc());
   server.on('upgrade', (req, socket, head) => void ups.handle(req, socket, head));
   server.on('clientError', (e, socket) => socket.destroy(e));
 
