@@ -20,6 +20,7 @@ export const relayArgOptions = {
   'tls-key': { type: 'string' },
   'static-dir': { type: 'string' },
   'allow-origin': { type: 'string', multiple: true },
+  'public-url': { type: 'string' },
   'log-level': { type: 'string' },
   'max-pending-prompts': { type: 'string' },
 } satisfies NonNullable<ParseArgsConfig['options']>;
@@ -37,6 +38,7 @@ export const relayHelp = [
   '--tls-key FILE       PEM private key (TANDEM_RELAY_TLS_KEY)',
   '--static-dir DIR     browser viewer build to serve (TANDEM_RELAY_STATIC_DIR, default dist/webview)',
   '--allow-origin O     browser origin allowed to connect, repeatable, `*` suffix matches a prefix (TANDEM_RELAY_ALLOW_ORIGINS, comma-separated; vscode-webview://* always)',
+  '--public-url URL     the URL clients reach this relay at, if not its --host (behind a proxy or DNS name; TANDEM_RELAY_PUBLIC_URL); it answers no other name',
   '--log-level L        debug, info, warn or error (TANDEM_RELAY_LOG_LEVEL, default info)',
   `--max-pending-prompts N  prompts one link may have waiting for the host at once (TANDEM_RELAY_MAX_PENDING_PROMPTS, default ${DEFAULT_MAX_PENDING_PROMPTS})`,
 ];
@@ -55,6 +57,8 @@ export function resolveRelayOptions(values: RelayArgValues, env: NodeJS.ProcessE
   const keyFile = pick(values['tls-key'], 'TANDEM_RELAY_TLS_KEY');
   if (Boolean(certFile) !== Boolean(keyFile)) throw new Error('--tls-cert and --tls-key go together: pass both or neither');
   const origins = values['allow-origin'] ?? (env.TANDEM_RELAY_ALLOW_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const publicUrl = pick(values['public-url'], 'TANDEM_RELAY_PUBLIC_URL');
+  if (publicUrl !== undefined && !/^https?:\/\/[^/?#]+\/?$/i.test(publicUrl)) throw new Error(`--public-url must be an http(s) URL with no path, like https://relay.example, not "${publicUrl}"`);
   const redisUrl = pick(values.redis, 'TANDEM_RELAY_REDIS');
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new Error(`--redis takes a redis:// or rediss:// URL, not "${redisUrl}"`);
   if (redisUrl && (values.memory || values.data)) throw new Error('--redis keeps rooms in Redis: drop --data and --memory');
@@ -70,6 +74,7 @@ export function resolveRelayOptions(values: RelayArgValues, env: NodeJS.ProcessE
     tls: certFile && keyFile ? { cert: readPem(certFile, '--tls-cert'), key: readPem(keyFile, '--tls-key') } : undefined,
     staticDir: pick(values['static-dir'], 'TANDEM_RELAY_STATIC_DIR'),
     allowedOrigins: ['vscode-webview://*', ...origins],
+    publicUrl,
     log: createJsonLogger(writeLog, level),
     limits: { maxPendingPromptsPerToken: Number(pendingText) },
   };

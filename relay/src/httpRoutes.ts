@@ -37,6 +37,8 @@ export type HttpDeps = {
 };
 
 const MAX_BODY = 64 * 1024;
+/** Probes carry no data, and load balancers send them under any name. */
+const UNGUARDED = new Set(['/healthz', '/readyz']);
 
 export function createHttpHandler(deps: HttpDeps): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   const revokeRate = new TokenBucket(5, 20);
@@ -68,6 +70,10 @@ export function createHttpHandler(deps: HttpDeps): (req: http.IncomingMessage, r
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://relay');
     const method = req.method ?? 'GET';
+    if (!deps.policy.hosts.allows(req.headers.host) && !UNGUARDED.has(url.pathname)) {
+      deps.metrics.hostRefusals.inc();
+      return json(res, 421, { ok: false, reason: deps.policy.hosts.refusal() });
+    }
     for (const [m, pattern, handler] of routes) {
       const match = pattern.exec(url.pathname);
       if (!match || m !== method) continue;

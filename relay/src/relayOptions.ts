@@ -79,6 +79,8 @@ export type RelayOptions = {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** browser viewer build to serve at / and /s/<share id>; default dist/webview next to the bundle */
   staticDir?: string;
+  /** the URL clients reach the relay at when it is not its bind address (behind a proxy, a DNS name) */
+  publicUrl?: string;
   /** browser origins allowed besides the relay's own; default VS Code webviews */
   allowedOrigins?: string[];
   log?: Logger;

@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { CloseCode } from '../../protocol/src';
 import type { AdmissionPolicy } from './admission';
+import { HostNames } from './auth/hostNames';
 import { DEFAULT_ALLOWED_ORIGINS } from './auth/originPolicy';
 import { Revocations } from './auth/revocations';
 import { TokenVerifier } from './auth/tokenVerifier';
@@ -70,9 +71,10 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
   const verifier = new TokenVerifier();
   const revocations = new Revocations(storage, verifier);
   const policy: AdmissionPolicy = {
-    origins: { allowed: options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS },
+    origins: { allowed: [...(options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS), ...(options.publicUrl ? [new URL(options.publicUrl).origin] : [])] },
     tls: options.tls !== undefined,
     accessKey: options.accessKey || undefined,
+    hosts: new HostNames(),
   };
   const ups = new Upgrades(policy, limits, verifier, revocations, registry, metrics, log);
   upgrades = ups;
@@ -111,6 +113,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     });
   });
   port = (server.address() as AddressInfo).port;
+  policy.hosts.own(host, port, policy.tls, options.publicUrl);
 
   // Sweep: close sockets stuck catching up (1013) or whose link expired (4401).
   const sweep = setInterval(() => {
