@@ -30,6 +30,10 @@ export type RelayLimits = {
   awarenessPerSecond: number;
   awarenessBurst: number;
   maxAwarenessStateBytes: number;
+  /** bytes one share's transcript room may hold; a write past it closes the writer with 4413 */
+  transcriptQuotaBytes: number;
+  /** bytes one share's queue room may hold (prompts, cancels, answers) */
+  queueQuotaBytes: number;
   /** a room with no connections leaves memory after this long */
   idleRoomMs: number;
   /** ping interval; a socket that missed one pong is dropped */
@@ -57,6 +61,11 @@ export const defaultLimits: RelayLimits = {
   awarenessPerSecond: 5,
   awarenessBurst: 10,
   maxAwarenessStateBytes: 4096,
+  // A long real session is 100-200 MB of transcript; 1 GiB leaves room for that and its side files
+  // while bounding what one share can make the relay hold in memory and on disk.
+  transcriptQuotaBytes: 1024 * MiB,
+  // A prompt is at most a few hundred KB and usually a few KB: 8 MiB is thousands of prompts.
+  queueQuotaBytes: 8 * MiB,
   idleRoomMs: 30_000,
   heartbeatMs: 30_000,
   compactFactor: 4,

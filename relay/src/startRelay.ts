@@ -60,6 +60,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
       chunkBytes: limits.chunkBytes,
       compactFactor: limits.compactFactor,
       compactMinBytes: limits.compactMinBytes,
+      quotaBytes: { transcript: limits.transcriptQuotaBytes, queue: limits.queueQuotaBytes },
       idleMs: limits.idleRoomMs,
       queue: { maxPendingPrompts: limits.maxPendingPromptsPerToken },
       awareness: { perSecond: limits.awarenessPerSecond, burst: limits.awarenessBurst, maxStateBytes: limits.maxAwarenessStateBytes },

@@ -27,6 +27,10 @@ describe('relay: http endpoints', () => {
       'tandem_relay_lagging_sockets 0',
       'tandem_relay_event_loop_delay_seconds{quantile="0.99"}',
       'tandem_relay_memory_bytes{kind="rss"}',
+      '# TYPE tandem_relay_coalesced_replies_total counter',
+      '# TYPE tandem_relay_pending_socket_refusals_total counter',
+      '# TYPE tandem_relay_host_refusals_total counter',
+      '# TYPE tandem_relay_quota_refusals_total counter',
     ]) {
       assert.ok(metrics.includes(name), `metrics lack ${name}`);
     }
