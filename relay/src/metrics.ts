@@ -105,6 +105,7 @@ export class RelayMetrics {
   readonly awarenessDeferred = new Counter('tandem_relay_awareness_deferred_total', 'awareness messages held back by the rate limit');
   readonly closes = new Counter('tandem_relay_closes_total', 'connections closed, by close code');
   readonly storageErrors = new Counter('tandem_relay_storage_errors_total', 'storage operations that failed');
+  readonly corruptLogs = new Counter('tandem_relay_corrupt_logs_total', 'room logs found damaged on load (a copy kept, intact records recovered)');
   readonly compactions = new Counter('tandem_relay_compactions_total', 'room logs compacted');
   readonly stalledCloses = new Counter('tandem_relay_stalled_closes_total', 'sockets closed with 1013 because they stopped reading');
   readonly coalescedReplies = new Counter('tandem_relay_coalesced_replies_total', 'replies merged into one already owed, or small messages dropped while a send buffer was full, by kind');
@@ -136,6 +137,7 @@ export class RelayMetrics {
       this.closes,
       this.storageErrors,
       this.compactions,
+      this.corruptLogs,
       this.lagEvents,
       this.coalescedReplies,
       this.pendingRefusals,

@@ -89,6 +89,7 @@ export class Room implements OutboxSource {
     rules?: (state: Uint8Array) => WriteRules,
   ): Promise<Room> {
     const loaded = await storage.load(key);
+    if (loaded.corruptBytes > 0) metrics.corruptLogs.inc();
     const loadedBytes = loaded.updates.reduce((n, u) => n + u.length, 0);
     const room = new Room(key, kind, storage, limits, metrics, log, onFailed, loaded.storedBytes, loadedBytes);
     room.doc.transact(() => {
