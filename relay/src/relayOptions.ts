@@ -84,6 +84,8 @@ export type RelayOptions = {
   redisUrl?: string;
   /** when set, opening a share that is not on the relay yet needs this key (host connections only) */
   accessKey?: string;
+  /** a relay listening beyond loopback without an access key refuses to start unless this says anyone may open shares */
+  allowAnyoneToShare?: boolean;
   /** PEM certificate and key: serve https/wss */
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** browser viewer build to serve at / and /s/<share id>; default dist/webview next to the bundle */

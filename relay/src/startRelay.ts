@@ -39,8 +39,13 @@ export type RelayHandle = {
 export async function startRelay(options: RelayOptions = {}): Promise<RelayHandle> {
   const log = options.log ?? createJsonLogger((line) => process.stderr.write(line));
   const limits: RelayLimits = { ...defaultLimits, ...options.limits };
-  const storage: RoomStorage = options.storage ?? (await openStorage(options, log));
   const host = options.host ?? '127.0.0.1';
+  if (!options.accessKey && !isLoopback(host) && !options.allowAnyoneToShare) {
+    throw new Error(
+      `it would listen on ${host} with no access key, so anyone who can reach it could open shares on it: pass --access-key KEY (or TANDEM_RELAY_ACCESS_KEY), or --allow-anyone-to-share (TANDEM_RELAY_ALLOW_ANYONE_TO_SHARE=1) if anyone may`,
+    );
+  }
+  const storage: RoomStorage = options.storage ?? (await openStorage(options, log));
   let upgrades: Upgrades | null = null;
   const metrics: RelayMetrics = new RelayMetrics({
     connections: () => {
@@ -146,7 +151,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     accessKey: policy.accessKey ? 'required to open shares' : 'not set',
   });
   if (!policy.accessKey && !isLoopback(host)) {
-    log.warn('the relay listens on a public interface without an access key: anyone can open shares on it; set --access-key');
+    log.warn('the relay listens beyond loopback without an access key, as --allow-anyone-to-share says: anyone who can reach it can open shares on it');
   }
 
   let closing: Promise<void> | null = null;
@@ -201,5 +206,5 @@ async function waitForSockets(ups: Upgrades, ms: number): Promise<void> {
 }
 
 function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+  return host === 'localhost' || host === '::1' || host.startsWith('127.') || host.startsWith('::ffff:127.');
 }
