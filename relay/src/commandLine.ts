@@ -28,7 +28,7 @@ export const relayArgOptions = {
   'max-pending-prompts': { type: 'string' },
 } satisfies NonNullable<ParseArgsConfig['options']>;
 
-export const relayUsage = 'relay [--host 127.0.0.1] [--port 8787] [--data DIR | --memory | --redis URL] [--access-key KEY] [--tls-cert FILE --tls-key FILE]';
+export const relayUsage = 'relay [--host 127.0.0.1] [--port 8787] [--data DIR | --memory | --redis URL] [--access-key KEY | --allow-anyone-to-share] [--public-url URL] [--tls-cert FILE --tls-key FILE]';
 
 export const relayHelp = [
   '--host ADDR          interface to listen on (TANDEM_RELAY_HOST, default 127.0.0.1)',
