@@ -157,6 +157,7 @@ export class Room implements OutboxSource {
   receiveRemote(update: Uint8Array): void {
     if (this.failed) return;
     this.rules?.record(update);
+    this.size += update.length;
     this.apply({ update, message: syncUpdateMessage(update), from: null, durable: true, waiters: [] });
   }
 
