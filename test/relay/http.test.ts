@@ -99,10 +99,12 @@ describe('relay: answers only for its own names (DNS rebinding)', () => {
     for (const [method, pathname] of [['POST', '/revoke'], ['GET', '/'], ['GET', `/s/${keys.shareId}`], ['GET', '/metrics'], ['OPTIONS', `/check/ws/${keys.shareId}/queue`]]) {
       assert.equal((await request(relay, method, pathname, { host: evil, origin: `http://${evil}` })).status, 421, `${method} ${pathname}`);
     }
-    assert.equal((await request(relay, 'GET', '/', { host: `localhost:${relay.port + 1}` })).status, 421, 'a loopback name with another port');
+    for (const name of ['127.0.0.1.evil.example', 'localhost.evil.example', 'evil.example']) {
+      assert.equal((await request(relay, 'GET', '/', { host: `${name}:${relay.port}` })).status, 421, name);
+    }
     assert.equal((await request(relay, 'GET', '/healthz', { host: evil })).status, 200, 'probes answer under any name');
-    for (const name of ['localhost', '127.0.0.1', '[::1]', 'LOCALHOST']) {
-      assert.equal((await request(relay, 'GET', '/', { host: `${name}:${relay.port}` })).status, 200, name);
+    for (const name of [`localhost:${relay.port}`, `127.0.0.1:${relay.port}`, `[::1]:${relay.port}`, 'LOCALHOST:1234', '10.1.2.3:8443']) {
+      assert.equal((await request(relay, 'GET', '/', { host: name })).status, 200, `${name}: names no page can rebind, on any port (port forwarding)`);
     }
     const own = await tryUpgrade(roomUrl(relay.url, keys.shareId, 'queue'), { protocols: [`tandem.${f.token(keys, 'host')}`], headers: { origin: `http://127.0.0.1:${relay.port}` } });
     assert.ok(own.opened, 'its own name and origin are let in');
