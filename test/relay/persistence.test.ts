@@ -162,6 +162,11 @@ describe('relay: persistence', function () {
     assert.equal(f.relay.metrics.corruptLogs.get(), 1);
     assert.ok(f.logs.some((l) => l.level === 'error' && /corrupt records/.test(l.msg)), 'logged at error level');
     assert.ok(fs.statSync(file).size < original.length, 'the log was rewritten with the intact records');
+    await f.relay.close();
+    const again = await FileStorage.open(dataDir, silentLogger);
+    await again.remove(key);
+    await again.close();
+    assert.deepEqual(fs.readdirSync(path.join(dataDir, 'rooms')), [], 'removing the room removes the kept copy too');
   });
 
   it('keeps its data folder 0700 and files 0600 whatever the umask, and tightens an existing install', async () => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { FILE_MODE, FOLDER_MODE, RoomLog, writeDurably } from './roomLog';
+import { FILE_MODE, FOLDER_MODE, RoomLog, syncFolder, writeDurably } from './roomLog';
 import type { LoadedRoom, RoomKey, RoomStorage } from './roomStorage';
 import type { Logger } from '../logger';
 
@@ -74,7 +74,11 @@ export class FileStorage implements RoomStorage {
 
   async remove(key: RoomKey): Promise<void> {
     await this.release(key);
-    await fs.rm(this.roomFile(key), { force: true });
+    const file = this.roomFile(key);
+    await fs.rm(file, { force: true });
+    // copies kept of a damaged log hold the same share's content
+    const copies = (await fs.readdir(path.dirname(file))).filter((n) => n.startsWith(`${path.basename(file)}.corrupt-`));
+    for (const copy of copies) await fs.rm(path.join(path.dirname(file), copy), { force: true });
     await syncFolder(path.join(this.dir, 'rooms'));
   }
 
