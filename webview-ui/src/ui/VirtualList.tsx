@@ -19,7 +19,11 @@ export type VirtualListProps<T extends object> = {
   label: string;
   /** shown above the first row (e.g. "reading older messages…") */
   header?: ComponentChildren;
+  /** filled with the list's commands while it is mounted */
+  handle?: { current: VirtualListHandle | null };
 };
+
+export type VirtualListHandle = { scrollToIndex(index: number): void };
 
 const OVERSCAN_PX = 800;
 const BOTTOM_SLACK_PX = 24;
@@ -138,6 +142,20 @@ export function VirtualList<T extends object>(props: VirtualListProps<T>) {
     resize.observe(el);
     return () => resize.disconnect();
   }, []);
+
+  useEffect(() => {
+    if (!props.handle) return;
+    props.handle.current = {
+      scrollToIndex(index) {
+        const el = scroller.current;
+        if (!el || index < 0 || index >= items.length) return;
+        followRef.current = false;
+        props.onFollowChange(false);
+        el.scrollTop = Math.max(0, tops[index] - 8);
+        setViewport({ top: el.scrollTop, height: el.clientHeight });
+      },
+    };
+  });
 
   const rows: ComponentChildren[] = [];
   for (let i = first; i < last; i++) {
