@@ -45,6 +45,7 @@ describe('browser: reading tools (find, copy, timestamps, new rows, zoom, names)
   let keys: ShareKeys;
   let host: ShareConnection;
   let docs: { transcript: Y.Doc; queue: Y.Doc };
+  const lines = session();
   const contexts: BrowserContext[] = [];
 
   before(async function () {
@@ -55,7 +56,7 @@ describe('browser: reading tools (find, copy, timestamps, new rows, zoom, names)
     docs = { transcript: new Y.Doc(), queue: new Y.Doc() };
     host = await connectAsHost(relay.url, keys.shareId, keys.token('host'), docs);
     setMeta(docs.transcript, { title: 'Reading tools', state: 'live', hostLabel: 'ana-laptop' }, Origin.fixture);
-    appendLines(docs.transcript, session(), Origin.fixture);
+    appendLines(docs.transcript, lines, Origin.fixture);
     await host.transcript.flush();
   });
   after(async () => {
@@ -97,7 +98,7 @@ describe('browser: reading tools (find, copy, timestamps, new rows, zoom, names)
     const first = page.getByText('The first prompt mentions zebrafish-needle once.');
     await first.waitFor({ timeout: 5_000 });
     assert.ok(await first.isVisible(), 'the first hit, 2,000 rows up, is scrolled into view');
-    assert.equal(await page.evaluate(() => CSS.highlights.get('tandem-search-current')?.size), 1, 'the current hit is highlighted');
+    assert.equal(await page.evaluate(() => (CSS.highlights as unknown as Map<string, Set<Range>>).get('tandem-search-current')?.size), 1, 'the current hit is highlighted');
     await page.screenshot({ path: artifactPath('viewer-search-first-hit.png') });
 
     await input.press('Enter');
@@ -119,6 +120,68 @@ describe('browser: reading tools (find, copy, timestamps, new rows, zoom, names)
     await waitFor(async () => (await countText(page)) === 'No results', { what: 'No results' });
     await input.press('Escape');
     await waitFor(async () => (await page.locator('.search-bar').count()) === 0, { what: 'Esc to close the bar' });
+    assert.deepEqual(errors, []);
+  });
+  it('copies a Bash command, a whole tool output and a code block; highlights the code block once its chunk loads', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 860 }, colorScheme: 'light', permissions: ['clipboard-read', 'clipboard-write'] });
+    contexts.push(context);
+    const chunks: string[] = [];
+    context.on('request', (r) => {
+      if (/highlighter-[\w]+\.js$/.test(r.url())) chunks.push(r.url());
+    });
+    const { page, errors } = await open({ context });
+    const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+
+    const tool = page.locator('.tool', { hasText: 'npm run build && cat build.log' });
+    await tool.locator('.tool-head').hover();
+    await tool.getByRole('button', { name: 'Copy command' }).click();
+    await waitFor(async () => (await clipboard()) === 'npm run build && cat build.log', { what: 'the command on the clipboard' });
+    await tool.locator('.result-body').hover();
+    await tool.getByRole('button', { name: 'Copy output' }).click();
+    await waitFor(async () => (await clipboard()).split('\n').length === 40, { what: 'all 40 lines of the output (the preview shows 6)' });
+    assert.match(await clipboard(), /line 30: ZEBRAFISH-NEEDLE/);
+
+    const code = page.locator('.md pre', { hasText: 'const answer' });
+    await code.locator('.hljs-keyword', { hasText: 'const' }).waitFor({ timeout: 10_000 });
+    assert.equal(chunks.length, 1, 'the highlighter is one chunk, fetched once');
+    await code.hover();
+    await page.screenshot({ path: artifactPath('viewer-code-highlighted-light.png') });
+    await code.getByRole('button', { name: 'Copy code' }).click();
+    await waitFor(async () => (await clipboard()) === 'const answer: number = 42; // zebrafish-needle\n', { what: 'the code block on the clipboard' });
+    await code.getByRole('button', { name: 'Copy code' }).filter({ hasText: 'Copied' }).waitFor();
+    assert.deepEqual(errors, []);
+  });
+
+  it('shows each row\'s time (relative, exact on hover) and opens an image large, closing on Esc', async () => {
+    const { page, errors } = await open({ viewport: { width: 390, height: 844 }, colorScheme: 'light' });
+    const row = page.locator('.row', { hasText: 'Here is a screenshot' });
+    const stamp = row.locator('time.stamp');
+    const expected = JSON.parse(lines.at(-1)!).timestamp as string;
+    assert.equal(await stamp.getAttribute('datetime'), expected, 'the time is the line\'s own timestamp');
+    assert.match(await stamp.innerText(), /^(\d+ (min|h|d) ago|just now|[A-Z][a-z]{2} \d+, \d{4})$/);
+    assert.match((await stamp.getAttribute('title')) ?? '', /2026/);
+
+    await row.getByRole('button', { name: /Attached image 1 .*view larger/ }).click();
+    const dialog = page.locator('dialog.zoom[open]');
+    await dialog.waitFor();
+    assert.ok(await dialog.locator('img.zoom-image').isVisible());
+    await page.screenshot({ path: artifactPath('viewer-image-zoom-phone-light.png') });
+    await page.keyboard.press('Escape');
+    await waitFor(async () => (await page.locator('dialog.zoom').count()) === 0, { what: 'Esc to close the image' });
+    assert.deepEqual(errors, []);
+  });
+
+  it('counts rows that arrive while the reader is scrolled up ("3 new") and jumps to them', async () => {
+    const { page, errors } = await open();
+    await page.evaluate(() => document.querySelector('.vlist')!.scrollTo({ top: 0 }));
+    const jump = page.locator('button.jump');
+    await waitFor(async () => (await jump.innerText()) === '↓ Jump to latest', { what: 'the jump button' });
+    appendLines(docs.transcript, [user('new row one'), user('new row two'), user('new row three')], Origin.tail);
+    await waitFor(async () => (await jump.innerText()) === '↓ 3 new', { timeoutMs: 10_000, what: '"↓ 3 new"' });
+    await page.screenshot({ path: artifactPath('viewer-new-rows.png') });
+    await jump.click();
+    await page.getByText('new row three').waitFor({ timeout: 5_000 });
+    await waitFor(async () => (await jump.count()) === 0, { what: 'the button to go once following again' });
     assert.deepEqual(errors, []);
   });
 });

@@ -4,6 +4,7 @@ import { connectToShare, type ConnectionStatus } from './data/connection';
 import { SessionStore } from './data/sessionStore';
 import { App } from './ui/App';
 import { sessionTitle } from './ui/Header';
+import { ImageZoomHost } from './ui/ImageZoom';
 import './ui/styles.css';
 
 // Starts the viewer for one share link in a root element; both hosts (browser tab, VS Code webview)
@@ -57,7 +58,13 @@ export function startViewer(root: HTMLElement, link: string, options: ViewerOpti
     }
   };
   const unsubscribe = store.subscribe(report);
-  const draw = () => render(<App store={store} focusSignal={focus} />, root);
+  const draw = () =>
+    render(
+      <ImageZoomHost>
+        <App store={store} focusSignal={focus} />
+      </ImageZoomHost>,
+      root,
+    );
   draw();
   report();
   let disposed = false;
