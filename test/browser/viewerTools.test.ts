@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import * as Y from 'yjs';
 import { Origin, appendLines, setMeta } from '../../protocol/src';
-import type { ShareConnection } from '../../protocol/src/connector';
+import { Awareness } from 'y-protocols/awareness';
+import { ShareConnection } from '../../protocol/src/connector';
+import { nodeSocketFactory } from '../../extension/src/core/sync/nodeSocket';
 import { artifactPath, hasChromium, launchChromium } from './chromium';
 import { connectAsHost } from './host';
 import { startTestRelay, type TestRelay } from './relay';
@@ -60,14 +62,15 @@ describe('browser: reading tools (find, copy, timestamps, new rows, zoom, names)
     await host.transcript.flush();
   });
   after(async () => {
-    for (const c of contexts) await c.close();
     await browser?.close();
     host?.dispose();
     await relay?.close();
   });
   afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    for (const [i, p] of contexts.flatMap((c) => c.pages()).entries()) await p.screenshot({ path: artifactPath(`failed-tools-${i}.png`) });
+    if (this.currentTest?.state === 'failed') {
+      for (const [i, p] of contexts.flatMap((c) => c.pages()).entries()) await p.screenshot({ path: artifactPath(`failed-tools-${i}.png`) });
+    }
+    for (const c of contexts.splice(0)) await c.close();
   });
 
   async function open(opts: { viewport?: { width: number; height: number }; colorScheme?: 'dark' | 'light'; context?: BrowserContext; name?: string } = {}): Promise<{ page: Page; errors: string[] }> {
@@ -183,5 +186,33 @@ describe('browser: reading tools (find, copy, timestamps, new rows, zoom, names)
     await page.getByText('new row three').waitFor({ timeout: 5_000 });
     await waitFor(async () => (await jump.count()) === 0, { what: 'the button to go once following again' });
     assert.deepEqual(errors, []);
+  });
+  it('lets a viewer set a display name once (kept locally), shows it as self-chosen, counts one person\'s two tabs once, and cleans a hostile name', async () => {
+    const mallory = new Awareness(new Y.Doc());
+    mallory.setLocalState({ user: { name: 'Viewer', role: 'observer', client: 'cli', viewerId: 'mallory-0001', displayName: `\u202Egnp.exe\u0007\u2066 ${'x'.repeat(300)}` } });
+    const malloryConn = new ShareConnection({ relayUrl: relay.url, shareId: keys.shareId, token: keys.token('observer'), docs: { transcript: mallory.doc, queue: new Y.Doc() }, awareness: { transcript: mallory }, socket: nodeSocketFactory });
+    try {
+      const ana = await open();
+      await ana.page.getByRole('button', { name: 'Set your name' }).click();
+      await ana.page.getByRole('textbox', { name: 'Your name, as others watching see it' }).fill('Ana\u202E Lima');
+      await ana.page.keyboard.press('Enter');
+      await ana.page.getByRole('button', { name: 'You: Ana Lima' }).waitFor();
+      const context = ana.page.context();
+      const second = await open({ context });
+      await second.page.getByRole('button', { name: 'You: Ana Lima' }).waitFor({ timeout: 5_000 });
+
+      const olu = await open({ colorScheme: 'light', viewport: { width: 390, height: 844 } });
+      const watching = olu.page.locator('.watchers');
+      const label = () => watching.getAttribute('aria-label');
+      await waitFor(async () => /^3 watching: /.test((await label()) ?? ''), { timeoutMs: 10_000, what: 'three watchers (Ana once for two tabs, Olu, Mallory)' });
+      const text = (await label())!;
+      assert.match(text, /Ana Lima \(observer link [\w-]{6}\)/, 'a display name is shown as self-chosen');
+      assert.match(text, /gnp\.exe x{52}/, 'a hostile name is shown cleaned and bounded');
+      assert.doesNotMatch(text, /[\u202E\u2066\u0007]|x{53}/);
+      await olu.page.screenshot({ path: artifactPath('viewer-display-names-phone-light.png') });
+      assert.deepEqual([...ana.errors, ...second.errors, ...olu.errors], []);
+    } finally {
+      malloryConn.dispose();
+    }
   });
 });

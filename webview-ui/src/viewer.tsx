@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { boundAuthor, checkClaims, linkName, parseLink, type LinkError, type PresenceState } from '../../protocol/src';
 import { connectToShare, type ConnectionStatus } from './data/connection';
 import { SessionStore } from './data/sessionStore';
+import type { IdentityStore } from './data/viewerIdentity';
 import { App } from './ui/App';
 import { sessionTitle } from './ui/Header';
 import { ImageZoomHost } from './ui/ImageZoom';
@@ -25,6 +26,8 @@ export type ViewerHandle = { focusComposer(): void; dispose(): void };
 export type ViewerOptions = {
   client: PresenceState['user']['client'];
   userName?: string;
+  /** this viewer's id and self-chosen name, kept by the host (localStorage, VS Code's global state) */
+  identity: IdentityStore;
   onStatus?: (status: { connection: ConnectionStatus; title: string }) => void;
 };
 
@@ -43,13 +46,16 @@ export function startViewer(root: HTMLElement, link: string, options: ViewerOpti
   if (checkClaims(claims, parsed.link.shareId, Date.now() / 1000) === 'expired') {
     return showProblem(root, `This link expired on ${new Date(claims.exp * 1000).toLocaleString()}. Ask the host for a new link.`, options);
   }
-  const displayName = options.userName ? { displayName: options.userName } : {};
-  const connection = connectToShare(parsed.link, { user: { name: linkName(claims), role: claims.role, client: options.client, ...displayName } });
+  const me = options.identity.load();
+  const displayName = me.displayName || options.userName;
+  const connection = connectToShare(parsed.link, { user: { name: linkName(claims), role: claims.role, client: options.client, viewerId: me.viewerId, ...(displayName ? { displayName } : {}) } });
   const store = new SessionStore(connection, { role: claims.role, bound: boundAuthor(claims) });
   let focus = 0;
   let last = '';
+  let savedName = store.snapshot().displayName;
   const report = () => {
     const state = store.snapshot();
+    if (state.displayName !== savedName) options.identity.saveDisplayName((savedName = state.displayName));
     const status = { connection: state.connection, title: sessionTitle(state) };
     const key = JSON.stringify(status);
     if (key !== last) {

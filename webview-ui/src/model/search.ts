@@ -3,7 +3,7 @@ import type { Item, Part, ToolCall, ToolView } from './items';
 // Search over the display items, not the DOM: the list is virtualised, so most rows (and every
 // collapsed tool output) are not in the page. Each item's searchable text is a list of fields; a
 // field hidden behind a collapsible names that collapsible's id (the ids the row renderers give
-// `useExpanded`), so going to a hit can open it. Lower-cased fields are cached per item and rev.
+// `useExpanded`), so going to a hit can open it.
 
 export type SearchField = { text: string; /** the collapsible that shows this text, when collapsed by default */ expand?: string };
 
@@ -55,52 +55,44 @@ function partFields(part: Part, id: string): SearchField[] {
   }
 }
 
+/** What ToolCallView draws: `Name(label)`, the input parts the label does not already show, the result. */
 function toolFields(call: ToolCall, id: string): SearchField[] {
   const head = { text: `${call.name} ${call.label}` };
   const result = call.result ? [{ text: call.result.text, expand: `${id}:r` }] : [];
-  return [head, ...viewFields(call.view, id), ...result];
+  return [head, ...viewFields(call.view, call.label, id), ...result];
 }
 
-function viewFields(view: ToolView, id: string): SearchField[] {
+function viewFields(view: ToolView, label: string, id: string): SearchField[] {
   switch (view.kind) {
     case 'command':
-      return [{ text: view.description ?? '' }, { text: view.command, expand: `${id}:cmd` }];
+      return [{ text: view.description ?? '' }, ...(view.command.includes('\n') || view.command.length > label.length ? [{ text: view.command, expand: `${id}:cmd` }] : [])];
     case 'diff':
-      return [{ text: view.path }, { text: view.hunks.map((h) => h.map((l) => l.text).join('\n')).join('\n'), expand: `${id}:diff` }];
+      return [{ text: view.hunks.map((h) => h.map((l) => l.text).join('\n')).join('\n'), expand: `${id}:diff` }];
     case 'summary':
-      return [{ text: view.text }];
+      return view.text === label ? [] : [{ text: view.text }];
     case 'todos':
       return [{ text: view.todos.map((t) => t.text).join('\n') }];
     case 'agent':
-      return [{ text: `${view.agentType} ${view.description}` }, { text: view.prompt, expand: `${id}:prompt` }];
+      return [{ text: view.agentType }, { text: view.prompt, expand: `${id}:prompt` }];
     case 'json':
       return [{ text: view.json, expand: `${id}:in` }];
   }
 }
 
-type Folded = { rev: number; fields: { text: string; expand?: string }[] };
-const folded = new WeakMap<Item, Folded>();
-
-function foldedFields(item: Item): Folded['fields'] {
-  const cached = folded.get(item);
-  if (cached && cached.rev === item.rev) return cached.fields;
-  const fields = searchFields(item)
-    .filter((f) => f.text)
-    .map((f) => ({ text: f.text.toLowerCase(), expand: f.expand }));
-  folded.set(item, { rev: item.rev, fields });
-  return fields;
-}
-
-/** Every occurrence of `query` (case-insensitive) in `items`, in list order, at most `limit`. */
+/** Every occurrence of `query` (case-insensitive) in `items`, in list order, at most `limit`. A
+ *  case-insensitive regex over each field as it is: no lower-cased copy of a 50 MB session is made. */
 export function searchItems(items: readonly Item[], query: string, limit = MAX_HITS): SearchResult {
-  const needle = query.slice(0, MAX_QUERY_CHARS).toLowerCase();
+  const needle = query.slice(0, MAX_QUERY_CHARS);
   const hits: SearchHit[] = [];
   if (!needle) return { hits, capped: false };
+  const pattern = new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi');
   for (let index = 0; index < items.length; index++) {
     const item = items[index];
     let nth = 0;
-    for (const field of foldedFields(item)) {
-      for (let at = field.text.indexOf(needle); at !== -1; at = field.text.indexOf(needle, at + needle.length)) {
+    for (const field of searchFields(item)) {
+      if (!field.text) continue;
+      pattern.lastIndex = 0;
+      while (pattern.exec(field.text)) {
         if (hits.length === limit) return { hits, capped: true };
         hits.push({ index, key: item.key, nth: nth++, expand: field.expand });
       }

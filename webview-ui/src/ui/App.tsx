@@ -33,7 +33,7 @@ export function App({ store, focusSignal = 0 }: AppProps) {
     <Expanded.Provider value={expanded}>
       <OpenSubagent.Provider value={setSubagent}>
         <div class="app">
-          <Header state={state} onVerbose={onVerbose} />
+          <Header state={state} onVerbose={onVerbose} onDisplayName={(name) => store.setDisplayName(name)} />
           {permanent && (
             <div class="banner error" role="alert">
               {permanent}
