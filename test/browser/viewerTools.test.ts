@@ -125,6 +125,15 @@ describe('browser: reading tools (find, copy, timestamps, new rows, zoom, names)
     await waitFor(async () => (await page.locator('.search-bar').count()) === 0, { what: 'Esc to close the bar' });
     assert.deepEqual(errors, []);
   });
+
+  it('gives the tab an icon the relay serves', async () => {
+    const { page } = await open();
+    const href = await page.locator('link[rel="icon"]').evaluate((l) => (l as HTMLLinkElement).href);
+    const icon = await fetch(href);
+    assert.equal(icon.status, 200);
+    assert.equal(icon.headers.get('content-type'), 'image/svg+xml');
+    assert.match(await icon.text(), /^<svg [^>]*stroke="#d97757"/);
+  });
   it('copies a Bash command, a whole tool output and a code block; highlights the code block once its chunk loads', async () => {
     const context = await browser.newContext({ viewport: { width: 1200, height: 860 }, colorScheme: 'light', permissions: ['clipboard-read', 'clipboard-write'] });
     contexts.push(context);
