@@ -117,6 +117,7 @@ describe('browser: the VS Code webview build', function () {
       await page.keyboard.press('Control+f');
       await page.getByRole('searchbox', { name: 'Find in transcript' }).fill('greet');
       await waitFor(async () => (await page.locator('.search-count').innerText()) === '1 of 1', { what: 'find in the webview build' });
+      assert.equal(await page.locator('button.jump').count(), 0, 'a hit the page already shows does not leave follow mode');
       await page.screenshot({ path: artifactPath('vscode-webview-highlight-find-light.png') });
     } finally {
       await page.close();

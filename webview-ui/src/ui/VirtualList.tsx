@@ -149,9 +149,12 @@ export function VirtualList<T extends object>(props: VirtualListProps<T>) {
       scrollToIndex(index) {
         const el = scroller.current;
         if (!el || index < 0 || index >= items.length) return;
-        followRef.current = false;
-        props.onFollowChange(false);
         el.scrollTop = Math.max(0, tops[index] - 8);
+        // a row the tail already shows keeps follow mode; any other leaves it, or the next line would scroll away
+        if (el.scrollHeight - el.scrollTop - el.clientHeight > BOTTOM_SLACK_PX) {
+          followRef.current = false;
+          props.onFollowChange(false);
+        }
         setViewport({ top: el.scrollTop, height: el.clientHeight });
       },
     };
