@@ -30,7 +30,7 @@ export type PresenceState = z.infer<typeof PresenceState>;
 
 /** What a client may claim; everything else in its state is replaced or dropped. */
 const Claimed = z.object({
-  user: z.looseObject({ name: z.string().max(100).optional(), client: Client, displayName: z.string().optional(), viewerId: z.unknown() }),
+  user: z.looseObject({ name: z.string().max(100).optional(), client: Client, displayName: z.string().optional(), viewerId: z.unknown().optional() }),
 });
 
 // C0/C1 controls, bidi embeddings/overrides/isolates and marks, zero-width characters, line/paragraph separators

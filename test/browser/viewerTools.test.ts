@@ -73,13 +73,13 @@ describe('browser: reading tools (find, copy, timestamps, new rows, zoom, names)
     for (const c of contexts.splice(0)) await c.close();
   });
 
-  async function open(opts: { viewport?: { width: number; height: number }; colorScheme?: 'dark' | 'light'; context?: BrowserContext; name?: string } = {}): Promise<{ page: Page; errors: string[] }> {
+  async function open(opts: { viewport?: { width: number; height: number }; colorScheme?: 'dark' | 'light'; context?: BrowserContext; name?: string; link?: string } = {}): Promise<{ page: Page; errors: string[] }> {
     const context = opts.context ?? (await browser.newContext({ viewport: opts.viewport ?? { width: 1200, height: 860 }, colorScheme: opts.colorScheme ?? 'dark' }));
     if (!opts.context) contexts.push(context);
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(keys.link(relay.url, 'observer', opts.name));
+    await page.goto(opts.link ?? keys.link(relay.url, 'observer', opts.name));
     await page.waitForSelector('.vrow .msg', { timeout: 15_000 });
     // the whole session in the model (the tail is shown first)
     await waitFor(async () => (await page.locator('.vheader').count()) === 0, { timeoutMs: 15_000, what: 'the full model' });
@@ -207,13 +207,13 @@ describe('browser: reading tools (find, copy, timestamps, new rows, zoom, names)
       await ana.page.keyboard.press('Enter');
       await ana.page.getByRole('button', { name: 'You: Ana Lima' }).waitFor();
       const context = ana.page.context();
-      const second = await open({ context });
+      const second = await open({ context, link: ana.page.url() });
       await second.page.getByRole('button', { name: 'You: Ana Lima' }).waitFor({ timeout: 5_000 });
 
       const olu = await open({ colorScheme: 'light', viewport: { width: 390, height: 844 } });
       const watching = olu.page.locator('.watchers');
       const label = () => watching.getAttribute('aria-label');
-      await waitFor(async () => /^3 watching: /.test((await label()) ?? ''), { timeoutMs: 10_000, what: 'three watchers (Ana once for two tabs, Olu, Mallory)' });
+      await waitFor(async () => /^3 watching: /.test((await label()) ?? ''), { timeoutMs: 10_000, what: 'three watchers (Ana once for two tabs of her link, Olu, Mallory)' });
       const text = (await label())!;
       assert.match(text, /Ana Lima \(observer link [\w-]{6}\)/, 'a display name is shown as self-chosen');
       assert.match(text, /gnp\.exe x{52}/, 'a hostile name is shown cleaned and bounded');
