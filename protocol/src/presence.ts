@@ -4,8 +4,9 @@ import { linkName, type TokenClaims } from './tokens';
 
 // Awareness state each client publishes: who is watching, from where. The relay binds it to the
 // connection (bindPresence): `role` is the token's role and `name` its link name (a host keeps the
-// label it chose: it signs the links), whatever the client claimed. The one field a client chooses
-// are `displayName`, shown as self-chosen, and `viewerId` (one person's tabs count once); the relay bounds it and strips control and bidi characters.
+// label it chose: it signs the links), whatever the client claimed. The fields a client chooses are
+// `displayName`, shown as self-chosen (the relay bounds it and strips control and bidi characters),
+// and `viewerId`, a random id kept on the person's device (one person's tabs count once).
 // Viewers still parse every state: a state that did not come through the relay is not trusted.
 
 export const MAX_DISPLAY_NAME = 60;
