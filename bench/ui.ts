@@ -16,7 +16,7 @@ import type { BenchRow } from './harness/types';
 // against the same lines drawn as one plain <pre> in the same browser. Scrolling: frame times while
 // the whole transcript is scrolled through, against the <pre>. Median of ROUNDS page loads.
 
-export const description = 'viewer first paint and scrolling of a 50k-line session in Chromium (vs the same lines in a <pre>)';
+export const description = 'viewer first paint, scrolling and find in a 50k-line session in Chromium (vs the same lines in a <pre>, and indexOf over them)';
 
 const LINES = Number(process.env.TANDEM_BENCH_UI_LINES ?? 50_000);
 /** lines are capped at 4 KB (median ~1 KB as surveyed) so the <pre> peer can paint: the bench is about
@@ -30,11 +30,42 @@ const SCROLL_FRAMES = 150;
 const SCROLL_PX = 60;
 const VIEWPORT = { width: 1280, height: 900 };
 
+/** find's query: one prompt half way down holds it (the search still reads every item to count hits) */
+const NEEDLE = 'qzxv-bench-needle';
+
 function session(): string[] {
   const rnd = seededRandom(11);
   const text = wordText(rnd, 2 * 1024 * 1024);
-  return Array.from({ length: LINES }, (_, i) => syntheticLine(rnd, text, '0b0b0b0b-0000-4000-8000-000000000002', i, Math.min(lineSize(rnd), MAX_LINE_BYTES)));
+  const lines = Array.from({ length: LINES }, (_, i) => syntheticLine(rnd, text, '0b0b0b0b-0000-4000-8000-000000000002', i, Math.min(lineSize(rnd), MAX_LINE_BYTES)));
+  const middle = JSON.parse(lines[LINES >> 1]) as Record<string, unknown>;
+  lines[LINES >> 1] = JSON.stringify({ ...middle, type: 'user', message: { role: 'user', content: `The bench looks for ${NEEDLE} here.` } });
+  return lines;
 }
+
+/** Opens find, types NEEDLE and presses Enter; ms from Enter to "1 of 1" shown, and to the hit painted in its row. */
+const findFirstHit = (needle: string) =>
+  new Promise<{ counted: number; painted: number }>((resolve, reject) => {
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'f', ctrlKey: true }));
+    const started = performance.now();
+    const waitInput = () => {
+      const input = document.querySelector<HTMLInputElement>('.search-input');
+      if (!input) return performance.now() - started > 5000 ? reject(new Error('find did not open')) : requestAnimationFrame(waitInput);
+      input.value = needle;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      const t0 = performance.now();
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+      let counted = 0;
+      const poll = () => {
+        if (!counted && document.querySelector('.search-count')?.textContent === '1 of 1') counted = performance.now() - t0;
+        const current = (CSS.highlights as unknown as Map<string, Set<Range>>).get('tandem-search-current');
+        if (counted && current?.size === 1) return resolve({ counted, painted: performance.now() - t0 });
+        if (performance.now() - t0 > 10_000) return reject(new Error(`find did not show its hit: ${document.querySelector('.search-count')?.textContent}`));
+        setTimeout(poll, 0);
+      };
+      poll();
+    };
+    waitInput();
+  });
 
 /** Scrolls `selector` one step per frame (`step` px, or 0 to cross the whole list in `frames` steps),
  *  starting half way down; returns frame times in ms. */
@@ -108,6 +139,7 @@ export async function run(): Promise<BenchRow[]> {
     let rowsInDom = 0;
     let passes: number[] = [];
     let ourLongest = 0;
+    let find = { counted: 0, painted: 0 };
     for (let r = 0; r < ROUNDS; r++) {
       const page = await browser.newPage({ viewport: VIEWPORT });
       page.on('console', (m) => process.stderr.write(`  page: ${m.text()}\n`));
@@ -132,10 +164,16 @@ export async function run(): Promise<BenchRow[]> {
         rowsInDom = await page.evaluate(() => document.querySelectorAll('.vrow').length);
         passes = await page.evaluate(passesPerFrame, [SCROLL_FRAMES, SCROLL_PX * 4, SWEEP] as const);
         ourLongest = await page.evaluate(longestTask);
+        find = await page.evaluate(findFirstHit, NEEDLE);
       }
       await page.close();
     }
 
+    const raw = lines.join('\n');
+    const t0 = performance.now();
+    const peerAt = raw.indexOf(NEEDLE);
+    const peerFind = performance.now() - t0;
+    if (peerAt < 0) throw new Error('the bench needle is not in the session');
     const pre = await withTimeout(measurePre(browser, lines.join('\n')), PEER_TIMEOUT_MS);
     const late = `<pre> did not paint within ${PEER_TIMEOUT_MS / 1000} s`;
     const ourPaint = median(paint);
@@ -153,6 +191,8 @@ export async function run(): Promise<BenchRow[]> {
       { metric: 'layout passes per frame, scrolling + resize sweep: mean', value: passes.reduce((a, b) => a + b, 0) / passes.length, unit: 'passes' },
       { metric: 'layout passes per frame, scrolling + resize sweep: max', value: Math.max(...passes), unit: 'passes', target: `1–${PASS_TARGET}`, ok: Math.max(...passes) >= 1 && Math.max(...passes) <= PASS_TARGET },
       { metric: 'longest task (open, build, scroll, resize)', value: ourLongest, unit: 'ms', peer: peer((p) => `<pre>: ${p.longest.toFixed(0)} ms`), ratio: ratio(ourLongest, (p) => p.longest) },
+      { metric: `find: first hit counted, ${LINES} lines (cold)`, value: find.counted, unit: 'ms', peer: `indexOf over the raw lines: ${peerFind.toFixed(1)} ms`, ratio: find.counted / Math.max(peerFind, 0.01), target: '≤ 200 ms', ok: find.counted <= 200 },
+      { metric: 'find: hit scrolled to and painted', value: find.painted, unit: 'ms' },
     ];
   } finally {
     await browser.close();

@@ -2,9 +2,11 @@ import { render } from 'preact';
 import { boundAuthor, checkClaims, linkName, parseLink, type LinkError, type PresenceState } from '../../protocol/src';
 import { DAMAGED, connectToShare, expiredText, type ConnectionStatus } from './data/connection';
 import { SessionStore } from './data/sessionStore';
+import type { IdentityStore } from './data/viewerIdentity';
 import { App } from './ui/App';
 import { sessionTitle } from './ui/Header';
 import { FullState, notice, type Notice } from './ui/StateNotice';
+import { ImageZoomHost } from './ui/ImageZoom';
 import './ui/styles.css';
 
 // Starts the viewer for one share link in a root element; both hosts (browser tab, VS Code webview)
@@ -25,6 +27,8 @@ export type ViewerHandle = { focusComposer(): void; dispose(): void };
 export type ViewerOptions = {
   client: PresenceState['user']['client'];
   userName?: string;
+  /** this viewer's id and self-chosen name, kept by the host (localStorage, VS Code's global state) */
+  identity: IdentityStore;
   onStatus?: (status: { connection: ConnectionStatus; title: string }) => void;
 };
 
@@ -41,13 +45,16 @@ export function startViewer(root: HTMLElement, link: string, options: ViewerOpti
   if (!parsed.ok) return showProblem(root, notice('damaged', linkProblems[parsed.error]), options);
   const { claims } = parsed.link;
   if (checkClaims(claims, parsed.link.shareId, Date.now() / 1000) === 'expired') return showProblem(root, notice('expired', expiredText(claims.exp)), options);
-  const displayName = options.userName ? { displayName: options.userName } : {};
-  const connection = connectToShare(parsed.link, { user: { name: linkName(claims), role: claims.role, client: options.client, ...displayName } });
+  const me = options.identity.load();
+  const displayName = me.displayName || options.userName;
+  const connection = connectToShare(parsed.link, { user: { name: linkName(claims), role: claims.role, client: options.client, viewerId: me.viewerId, ...(displayName ? { displayName } : {}) } });
   const store = new SessionStore(connection, { role: claims.role, bound: boundAuthor(claims) });
   let focus = 0;
   let last = '';
+  let savedName = store.snapshot().displayName;
   const report = () => {
     const state = store.snapshot();
+    if (state.displayName !== savedName) options.identity.saveDisplayName((savedName = state.displayName));
     const status = { connection: state.connection, title: sessionTitle(state) };
     const key = JSON.stringify(status);
     if (key !== last) {
@@ -56,7 +63,13 @@ export function startViewer(root: HTMLElement, link: string, options: ViewerOpti
     }
   };
   const unsubscribe = store.subscribe(report);
-  const draw = () => render(<App store={store} focusSignal={focus} />, root);
+  const draw = () =>
+    render(
+      <ImageZoomHost>
+        <App store={store} focusSignal={focus} />
+      </ImageZoomHost>,
+      root,
+    );
   draw();
   report();
   let disposed = false;

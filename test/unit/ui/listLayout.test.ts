@@ -145,12 +145,31 @@ describe('ui list layout: settles at every width (property test)', () => {
       list.append(200 + Math.floor(rnd() * 400));
       list.settle();
       const i = Math.floor(rnd() * list.rows.length);
-      list.layout.scrollToIndex(i);
+      const before = list.scrollTop;
+      const moved = list.layout.scrollToIndex(i);
       assert.ok(list.settle() <= MAX_PASSES);
+      if (!moved) {
+        // a row already wholly in view: nothing moves and follow mode stays on
+        assert.equal(list.layout.follow, true, `seed ${seed}`);
+        assert.equal(list.scrollTop, before, `seed ${seed}`);
+        assert.ok(list.layout.top(i) >= before && list.layout.top(i) <= before + list.height, `seed ${seed}: row ${i} was in view`);
+        continue;
+      }
       assert.equal(list.layout.follow, false);
       const max = Math.max(0, list.layout.total() - list.height);
       assert.equal(list.scrollTop, Math.min(max, list.layout.top(i)), `seed ${seed}: row ${i} at the top (or the list at its end)`);
     }
+  });
+
+  it('scrollToIndex to a row already in view keeps follow mode', () => {
+    const list = new SimulatedList(seededRandom(77), true);
+    list.width = 800;
+    list.append(300);
+    list.settle();
+    assert.equal(list.layout.scrollToIndex(list.rows.length - 1), false);
+    assert.equal(list.layout.follow, true);
+    assert.equal(list.layout.scrollToIndex(0), true);
+    assert.equal(list.layout.follow, false);
   });
 
   it('reuses the heights measured at a width when the list returns to it', () => {

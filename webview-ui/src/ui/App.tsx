@@ -35,7 +35,7 @@ export function App({ store, focusSignal = 0 }: AppProps) {
     <Expanded.Provider value={expanded}>
       <OpenSubagent.Provider value={setSubagent}>
         <div class="app">
-          <Header state={state} onVerbose={onVerbose} />
+          <Header state={state} onVerbose={onVerbose} onDisplayName={(name) => store.setDisplayName(name)} />
           {notice && hasRows && <NoticeBanner notice={notice} />}
           <main class="main">
             {notice && !hasRows ? <FullState notice={notice} /> : <TranscriptView feed={state.feed} label={`Transcript: ${title}`} />}

@@ -1,5 +1,7 @@
 import type { ConnectionStatus } from '../data/connection';
-import type { ViewerState, Watcher } from '../data/sessionStore';
+import type { ViewerState } from '../data/sessionStore';
+import type { Watcher } from '../model/watchers';
+import { DisplayNameButton } from './DisplayNameButton';
 import { baseName, shownName } from '../model/format';
 
 // Title, where the session lives (project, branch, host), its state, our connection, who is watching.
@@ -20,7 +22,7 @@ const connectionText: Record<ConnectionStatus['kind'], string> = {
   refused: 'Refused',
 };
 
-export function Header({ state, onVerbose }: { state: ViewerState; onVerbose: (v: boolean) => void }) {
+export function Header({ state, onVerbose, onDisplayName }: { state: ViewerState; onVerbose: (v: boolean) => void; onDisplayName: (name: string) => void }) {
   const { meta, connection } = state;
   const cwd = meta.cwd || state.feed.model.cwd;
   // a detached checkout records "HEAD", which says nothing to a reader
@@ -69,6 +71,7 @@ export function Header({ state, onVerbose }: { state: ViewerState; onVerbose: (v
           </span>
         )}
         {connection.kind === 'synced' && <Watchers watchers={state.watchers} />}
+        <DisplayNameButton name={state.displayName} onSave={onDisplayName} />
         <button type="button" class="button ghost small" aria-pressed={state.verbose} onClick={() => onVerbose(!state.verbose)} title="Show hooks, snapshots and other metadata lines">
           {state.verbose ? 'Hide details' : 'Details'}
         </button>
@@ -79,15 +82,15 @@ export function Header({ state, onVerbose }: { state: ViewerState; onVerbose: (v
 
 function Watchers({ watchers: present }: { watchers: Watcher[] }) {
   if (present.length === 0) return null;
-  const watchers = present.map((w) => ({ ...w, name: shownName(w.name), displayName: w.displayName === undefined ? undefined : shownName(w.displayName) }));
+  const watchers = present.map((w) => ({ ...w, label: shownName(w.label) }));
   // name and role are bound to the link by the relay; a display name is the person's own claim
-  const names = watchers.map((w) => `${w.name}${w.self ? ' (you)' : ''} · ${w.role} link · ${w.client}${w.displayName ? ` · says they are "${w.displayName}"` : ''}`).join('\n');
+  const names = watchers.map((w) => `${w.label}${w.self ? ' (you)' : ''} · ${w.role} link · ${w.clients.join(' + ')}`).join('\n');
   const shown = watchers.slice(0, 4);
   return (
-    <span class="watchers" title={names} aria-label={`${watchers.length} watching: ${watchers.map((w) => `${w.name} (${w.role})`).join(', ')}`}>
+    <span class="watchers" title={names} aria-label={`${watchers.length} watching: ${watchers.map((w) => w.label).join(', ')}`}>
       {shown.map((w) => (
-        <span key={w.id} class={`avatar ${w.self ? 'self' : ''}`} data-role={w.role} aria-hidden="true" style={{ background: `hsl(${hue(w.name)} 55% 45%)` }}>
-          {initials(w.name)}
+        <span key={w.key} class={`avatar ${w.self ? 'self' : ''}`} data-role={w.role} aria-hidden="true" style={{ background: `hsl(${hue(w.label)} 55% 45%)` }}>
+          {initials(w.label)}
         </span>
       ))}
       {watchers.length > shown.length && <span class="avatar more">+{watchers.length - shown.length}</span>}

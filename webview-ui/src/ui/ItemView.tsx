@@ -1,6 +1,7 @@
 import { memo } from 'preact/compat';
 import type { Item, ItemKind, Part } from '../model/items';
 import { Disclosure, LongText, Markdown, Reminders } from './Text';
+import { Timestamp } from './Timestamp';
 import { Images, ResultView, ToolCallView } from './ToolCallView';
 
 // One row of the transcript per display item, one renderer per item kind (a missing one is a
@@ -133,7 +134,12 @@ function PartView({ part, id }: { part: Part; id: string }) {
 
 function Row({ item }: { item: Item; rev: number }) {
   const render = renderers[item.kind] as (i: Item) => preact.ComponentChildren;
-  return <div class={`row ${item.sidechain ? 'sidechain' : ''}`}>{render(item)}</div>;
+  return (
+    <div class={`row ${item.sidechain ? 'sidechain' : ''}`}>
+      {item.timestamp && <Timestamp iso={item.timestamp} />}
+      {render(item)}
+    </div>
+  );
 }
 
 export const ItemRow = memo(Row, (a, b) => a.item === b.item && a.rev === b.rev);

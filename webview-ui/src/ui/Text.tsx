@@ -1,3 +1,6 @@
+import { useLayoutEffect, useRef } from 'preact/hooks';
+import { decorateCodeBlocks } from './codeBlocks';
+import { useHighlighter } from './highlight';
 import { markdownHtml } from './markdown';
 import { useExpanded } from './expanded';
 
@@ -5,8 +8,14 @@ import { useExpanded } from './expanded';
 // first lines until opened.
 
 export function Markdown({ text }: { text: string }) {
+  const html = markdownHtml(text);
+  const root = useRef<HTMLDivElement>(null);
+  const highlighter = useHighlighter(html.includes('<pre>'));
+  useLayoutEffect(() => {
+    if (root.current) decorateCodeBlocks(root.current, highlighter);
+  }, [html, highlighter]);
   // markdownHtml's output is DOMPurify-sanitised with the strict config in markdown.ts
-  return <div class="md" dangerouslySetInnerHTML={{ __html: markdownHtml(text) }} />;
+  return <div ref={root} class="md" dangerouslySetInnerHTML={{ __html: html }} />;
 }
 
 /** A collapsed long text shows about this many characters a line: a tool output that is one 200 KB line

@@ -10,7 +10,7 @@ import { ListLayout, type Range } from './listLayout';
 // a swap of the whole item array.
 
 export type VirtualListHandle = {
-  /** scrolls item `index` (of `items`) to the top of the viewport and leaves follow mode */
+  /** scrolls item `index` (of `items`) to the top of the viewport and leaves follow mode, unless it is wholly in view already */
   scrollToIndex(index: number): void;
 };
 
@@ -117,7 +117,7 @@ export function VirtualList<T extends object>(props: VirtualListProps<T>) {
     props.handle ?? null,
     () => ({
       scrollToIndex(index: number) {
-        layout.scrollToIndex(index);
+        if (!layout.scrollToIndex(index)) return;
         followProp.current = false;
         onFollowChange.current(false);
         runPass();

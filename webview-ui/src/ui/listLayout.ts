@@ -128,12 +128,18 @@ export class ListLayout {
     return this.follow;
   }
 
-  /** Puts item `i` at the top of the viewport and leaves follow mode. */
-  scrollToIndex(i: number): void {
-    if (this.count === 0) return;
+  /**
+   * Puts item `i` at the top of the viewport and leaves follow mode; a row already wholly in view stays
+   * where it is (and follow mode with it). Returns whether the list moves.
+   */
+  scrollToIndex(i: number): boolean {
+    if (this.count === 0) return false;
     const index = Math.min(this.count - 1, Math.max(0, Math.floor(i)));
+    const top = this.top(index);
+    if (top >= this.scrollTop && top + this.heightAt(index) <= this.scrollTop + this.viewportHeight) return false;
     this.follow = false;
     this.anchor = { key: this.keyAt(index), offset: 0 };
+    return true;
   }
 
   private rememberAnchor(): void {
