@@ -16,7 +16,7 @@ import type { BenchRow } from './harness/types';
 // against the same lines drawn as one plain <pre> in the same browser. Scrolling: frame times while
 // the whole transcript is scrolled through, against the <pre>. Median of ROUNDS page loads.
 
-export const description = 'viewer first paint and scrolling of a 50k-line session in Chromium (vs the same lines in a <pre>)';
+export const description = 'viewer first paint, scrolling and find in a 50k-line session in Chromium (vs the same lines in a <pre>, and indexOf over them)';
 
 const LINES = Number(process.env.TANDEM_BENCH_UI_LINES ?? 50_000);
 /** lines are capped at 4 KB (median ~1 KB as surveyed) so the <pre> peer can paint: the bench is about
@@ -30,11 +30,42 @@ const SCROLL_FRAMES = 150;
 const SCROLL_PX = 60;
 const VIEWPORT = { width: 1280, height: 900 };
 
+/** find's query: one prompt half way down holds it (the search still reads every item to count hits) */
+const NEEDLE = 'qzxv-bench-needle';
+
 function session(): string[] {
   const rnd = seededRandom(11);
   const text = wordText(rnd, 2 * 1024 * 1024);
-  return Array.from({ length: LINES }, (_, i) => syntheticLine(rnd, text, '0b0b0b0b-0000-4000-8000-000000000002', i, Math.min(lineSize(rnd), MAX_LINE_BYTES)));
+  const lines = Array.from({ length: LINES }, (_, i) => syntheticLine(rnd, text, '0b0b0b0b-0000-4000-8000-000000000002', i, Math.min(lineSize(rnd), MAX_LINE_BYTES)));
+  const middle = JSON.parse(lines[LINES >> 1]) as Record<string, unknown>;
+  lines[LINES >> 1] = JSON.stringify({ ...middle, type: 'user', message: { role: 'user', content: `The bench looks for ${NEEDLE} here.` } });
+  return lines;
 }
+
+/** Opens find, types NEEDLE and presses Enter; ms from Enter to "1 of 1" shown, and to the hit painted in its row. */
+const findFirstHit = (needle: string) =>
+  new Promise<{ counted: number; painted: number }>((resolve, reject) => {
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'f', ctrlKey: true }));
+    const started = performance.now();
+    const waitInput = () => {
+      const input = document.querySelector<HTMLInputElement>('.search-input');
+      if (!input) return performance.now() - started > 5000 ? reject(new Error('find did not open')) : requestAnimationFrame(waitInput);
+      input.value = needle;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      const t0 = performance.now();
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+      let counted = 0;
+      const poll = () => {
+        if (!counted && document.querySelector('.search-count')?.textContent === '1 of 1') counted = performance.now() - t0;
+        const current = (CSS.highlights as unknown as Map<string, Set<Range>>).get('tandem-search-current');
+        if (counted && current?.size === 1) return resolve({ counted, painted: performance.now() - t0 });
+        if (performance.now() - t0 > 10_000) return reject(new Error(`find did not show its hit: ${document.querySelector('.search-count')?.textContent}`));
+        setTimeout(poll, 0);
+      };
+      poll();
+    };
+    waitInput();
+  });
 
 /** Scrolls `selector` one step per frame (`step` px, or 0 to cross the whole list in `frames` steps),
  *  starting half way down; returns frame times in ms. */
@@ -56,6 +87,36 @@ const scrollFrames = ([selector, frames, px]: readonly [string, number, number])
     requestAnimationFrame(tick);
   });
 
+/** Layout passes the list ran in each frame (VirtualList counts them in `data-layout-passes`) while
+ *  `frames` frames each scroll by `px` and change the page width (a resize sweep over `widths`). */
+const passesPerFrame = ([frames, px, widths]: readonly [number, number, readonly number[]]) =>
+  new Promise<number[]>((resolve) => {
+    const el = document.querySelector('.vlist') as HTMLElement;
+    const app = document.getElementById('app')!;
+    const count = () => Number(el.dataset.layoutPasses ?? 0);
+    const out: number[] = [];
+    let before = count();
+    let n = 0;
+    const tick = () => {
+      out.push(count() - before);
+      before = count();
+      if (++n > frames) {
+        app.style.width = '';
+        return resolve(out.slice(1));
+      }
+      el.scrollTop += n % 2 ? px : -px / 2;
+      app.style.width = `${widths[n % widths.length]}px`;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+
+const LONG_TASKS = 'window.__longest = 0; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: "longtask", buffered: true });';
+const longestTask = () => (window as unknown as { __longest: number }).__longest;
+const SWEEP = Array.from({ length: 12 }, (_, i) => 360 + i * 80);
+/** MAX_PASSES_PER_FRAME in VirtualList.tsx, plus the pass of a row that resized on its own */
+const PASS_TARGET = 7;
+
 export async function run(): Promise<BenchRow[]> {
   const lines = session();
   const bytes = lines.reduce((n, l) => n + l.length, 0);
@@ -76,11 +137,15 @@ export async function run(): Promise<BenchRow[]> {
     let ourFrames: number[] = [];
     let ourJumps: number[] = [];
     let rowsInDom = 0;
+    let passes: number[] = [];
+    let ourLongest = 0;
+    let find = { counted: 0, painted: 0 };
     for (let r = 0; r < ROUNDS; r++) {
       const page = await browser.newPage({ viewport: VIEWPORT });
       page.on('console', (m) => process.stderr.write(`  page: ${m.text()}\n`));
       // tsx keeps function names with a helper the page does not have
       await page.addInitScript('window.__name = (f) => f');
+      await page.addInitScript(LONG_TASKS);
       page.on('pageerror', (e) => process.stderr.write(`  page error: ${e.message}\n`));
       await page.goto(keys.link(relay.url, 'observer'));
       await page.waitForFunction(() => performance.getEntriesByName('tandem:rows').length > 0, undefined, { timeout: 60_000, polling: 50 });
@@ -97,10 +162,18 @@ export async function run(): Promise<BenchRow[]> {
         ourFrames = await page.evaluate(scrollFrames, ['.vlist', SCROLL_FRAMES, SCROLL_PX] as const);
         ourJumps = await page.evaluate(scrollFrames, ['.vlist', SCROLL_FRAMES, 0] as const);
         rowsInDom = await page.evaluate(() => document.querySelectorAll('.vrow').length);
+        passes = await page.evaluate(passesPerFrame, [SCROLL_FRAMES, SCROLL_PX * 4, SWEEP] as const);
+        ourLongest = await page.evaluate(longestTask);
+        find = await page.evaluate(findFirstHit, NEEDLE);
       }
       await page.close();
     }
 
+    const raw = lines.join('\n');
+    const t0 = performance.now();
+    const peerAt = raw.indexOf(NEEDLE);
+    const peerFind = performance.now() - t0;
+    if (peerAt < 0) throw new Error('the bench needle is not in the session');
     const pre = await withTimeout(measurePre(browser, lines.join('\n')), PEER_TIMEOUT_MS);
     const late = `<pre> did not paint within ${PEER_TIMEOUT_MS / 1000} s`;
     const ourPaint = median(paint);
@@ -115,6 +188,11 @@ export async function run(): Promise<BenchRow[]> {
       { metric: 'scroll 60 px/frame: longest frame', value: Math.max(...ourFrames), unit: 'ms', peer: peer((p) => `<pre>: ${Math.max(...p.frames).toFixed(0)} ms`) },
       { metric: 'jump through the whole session: frame p95', value: percentile(ourJumps, 95), unit: 'ms', peer: peer((p) => `<pre>: p95 ${percentile(p.jumps, 95).toFixed(1)} ms`), ratio: ratio(percentile(ourJumps, 95), (p) => percentile(p.jumps, 95)) },
       { metric: 'rows in the DOM while scrolling', value: rowsInDom, unit: 'rows', peer: `${LINES} lines` },
+      { metric: 'layout passes per frame, scrolling + resize sweep: mean', value: passes.reduce((a, b) => a + b, 0) / passes.length, unit: 'passes' },
+      { metric: 'layout passes per frame, scrolling + resize sweep: max', value: Math.max(...passes), unit: 'passes', target: `1–${PASS_TARGET}`, ok: Math.max(...passes) >= 1 && Math.max(...passes) <= PASS_TARGET },
+      { metric: 'longest task (open, build, scroll, resize)', value: ourLongest, unit: 'ms', peer: peer((p) => `<pre>: ${p.longest.toFixed(0)} ms`), ratio: ratio(ourLongest, (p) => p.longest) },
+      { metric: `find: first hit counted, ${LINES} lines (cold)`, value: find.counted, unit: 'ms', peer: `indexOf over the raw lines: ${peerFind.toFixed(1)} ms`, ratio: find.counted / Math.max(peerFind, 0.01), target: '≤ 200 ms', ok: find.counted <= 200 },
+      { metric: 'find: hit scrolled to and painted', value: find.painted, unit: 'ms' },
     ];
   } finally {
     await browser.close();
@@ -123,14 +201,15 @@ export async function run(): Promise<BenchRow[]> {
   }
 }
 
-type PreResult = { paint: number[]; frames: number[]; jumps: number[] };
+type PreResult = { paint: number[]; frames: number[]; jumps: number[]; longest: number };
 
 /** The peer: the same lines as one plain <pre>, painted ROUNDS times, scrolled in the last round. */
 async function measurePre(browser: Browser, text: string): Promise<PreResult> {
-  const out: PreResult = { paint: [], frames: [], jumps: [] };
+  const out: PreResult = { paint: [], frames: [], jumps: [], longest: 0 };
   for (let r = 0; r < ROUNDS; r++) {
     const page = await browser.newPage({ viewport: VIEWPORT });
     await page.setContent('<pre id="peer" style="height:100vh;margin:0;overflow:auto;white-space:pre-wrap"></pre>');
+    await page.evaluate(LONG_TASKS);
     await page.evaluate('window.__name = (f) => f');
     await page.evaluate((t) => ((window as unknown as { text: string }).text = t), text);
     out.paint.push(
@@ -146,6 +225,7 @@ async function measurePre(browser: Browser, text: string): Promise<PreResult> {
     if (r === ROUNDS - 1) {
       out.frames = await page.evaluate(scrollFrames, ['#peer', SCROLL_FRAMES, SCROLL_PX] as const);
       out.jumps = await page.evaluate(scrollFrames, ['#peer', SCROLL_FRAMES, 0] as const);
+      out.longest = await page.evaluate(longestTask);
     }
     await page.close();
   }

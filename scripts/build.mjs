@@ -34,7 +34,9 @@ const builds = [
     bundle: true,
     platform: 'browser',
     target: ['chrome110', 'firefox110', 'safari16'],
-    format: 'iife',
+    // ES modules with splitting: the syntax highlighter is a chunk of its own, fetched on the first code block
+    format: 'esm',
+    splitting: true,
     sourcemap: !production,
     minify: production,
     logLevel: 'warning',
@@ -55,5 +57,7 @@ if (watch) {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   const copy = r('webview-ui/static');
   if (fs.existsSync(copy)) fs.cpSync(copy, r('dist/webview'), { recursive: true });
+  // the browser tab's icon: the activity-bar icon in the viewer's accent (currentColor is black in a tab strip)
+  fs.writeFileSync(r('dist/webview/favicon.svg'), fs.readFileSync(r('media/tandem.svg'), 'utf8').replace('currentColor', '#d97757'));
   console.log(`built ${builds.length} bundles in ${Date.now() - t0} ms${production ? ' (production)' : ''}`);
 }

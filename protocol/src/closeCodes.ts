@@ -12,12 +12,14 @@ export const CloseCode = {
   unauthorized: 4401,
   /** The token is valid but does not allow this (wrong room, wrong origin, access key missing): stop retrying. */
   forbidden: 4403,
+  /** The room holds as many bytes as the relay allows one share's room to: stop retrying writes. */
+  roomQuotaExceeded: 4413,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** Codes after which a client must not reconnect on its own. */
 export function isPermanentClose(code: number): boolean {
-  return code === CloseCode.unauthorized || code === CloseCode.forbidden;
+  return code === CloseCode.unauthorized || code === CloseCode.forbidden || code === CloseCode.roomQuotaExceeded;
 }
 
 /** HTTP status the relay answers a refused upgrade with, per close code. */

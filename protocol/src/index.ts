@@ -10,4 +10,6 @@ export * from './sessionDoc';
 export * from './tokens';
 export * from './toolApprovals';
 export * from './transcript';
+export * from './userMarkup';
+export * from './visibleText';
 export * from './webviewMessages';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 // script runs; the host answers with `init` (and again whenever the panel should show another
 // share). The viewer then connects to the relay by itself, exactly as the browser tab does.
 
-const ViewerConnection = z.enum(['connecting', 'synced', 'offline', 'expired', 'revoked', 'refused']);
+const ViewerConnection = z.enum(['connecting', 'synced', 'offline', 'unreachable', 'expired', 'revoked', 'damaged', 'refused']);
 export type ViewerConnection = z.infer<typeof ViewerConnection>;
 
 export const HostToWebview = z.discriminatedUnion('type', [
@@ -15,6 +15,8 @@ export const HostToWebview = z.discriminatedUnion('type', [
     link: z.string().min(1).max(8192),
     /** how this viewer appears in "who is watching" */
     userName: z.string().max(100).optional(),
+    /** this VS Code's viewer id and self-chosen display name (every Tandem webview in it shares them) */
+    viewer: z.object({ viewerId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/), displayName: z.string().max(400) }).optional(),
   }),
   /** the user ran "Tandem: Queue Prompt": focus the composer (ignored on observer links) */
   z.object({ type: z.literal('focusComposer') }),
@@ -31,6 +33,8 @@ export const WebviewToHost = z.discriminatedUnion('type', [
     /** what went wrong, in words a person can act on (expired/revoked/refused links) */
     detail: z.string().max(2000).optional(),
   }),
+  /** the person set their display name in the viewer: keep it for every Tandem webview */
+  z.object({ type: z.literal('setDisplayName'), displayName: z.string().max(400) }),
   /** an error the host should log (never transcript content) */
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string().max(4000) }),
 ]);

@@ -1,5 +1,6 @@
 import { parseRoomPath, roomName, TOKEN_SUBPROTOCOL_PREFIX, type Role, type RoomKind, type TokenClaims } from '../../protocol/src';
 import { accessKeyMatches } from './auth/accessKey';
+import type { HostNames } from './auth/hostNames';
 import { isOriginAllowed, type OriginPolicy } from './auth/originPolicy';
 import type { Revocations } from './auth/revocations';
 import type { TokenVerifier } from './auth/tokenVerifier';
@@ -20,7 +21,7 @@ export type AdmissionRequest = {
 
 export type Admission = { shareId: string; room: RoomKind; key: string; role: Role; claims: TokenClaims };
 
-export type AdmissionPolicy = { origins: OriginPolicy; tls: boolean; accessKey: string | undefined };
+export type AdmissionPolicy = { origins: OriginPolicy; tls: boolean; accessKey: string | undefined; hosts: HostNames };
 
 export async function admit(
   req: AdmissionRequest,
@@ -29,6 +30,7 @@ export async function admit(
   revocations: Revocations,
   registry: RoomRegistry,
 ): Promise<Verdict<Admission>> {
+  if (!policy.hosts.allows(req.host)) return refuse(4403, 'host', policy.hosts.refusal());
   const target = parseRoomPath(req.pathname);
   if (!target) return refuse(4403, 'bad-path', 'not a room path: expected /ws/<share id>/<transcript|queue>');
   if (!isOriginAllowed(req.origin, req.host, policy.tls, policy.origins)) {

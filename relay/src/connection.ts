@@ -17,7 +17,6 @@ export type Admitted = { shareId: string; room: RoomKind; role: Role; claims: To
 const messageNames: Record<number, string> = { 0: 'sync', 1: 'awareness', 2: 'auth', 3: 'query-awareness' };
 /** ws waits 30 s for a close handshake; a socket we are closing gets less. */
 const CLOSE_GRACE_MS = 5000;
-const EMPTY_AWARENESS = Buffer.from([MessageType.awareness, 1, 0]);
 
 export class Connection implements RoomMember {
   readonly role: Role;
@@ -26,13 +25,16 @@ export class Connection implements RoomMember {
   private readonly mayWrite: boolean;
   alive = true;
   private closed = false;
+  /** the state vector of a SyncStep1 waiting for the room's writes to settle (one at a time) */
+  private syncWaiting: Uint8Array | null = null;
+  private syncAgain = false;
   private closeTimer: NodeJS.Timeout | null = null;
 
   private readonly handlers: Record<MessageType, (decoder: decoding.Decoder, data: Buffer) => void> = {
     [MessageType.sync]: (decoder, data) => this.onSync(decoder, data),
     [MessageType.awareness]: (decoder) => this.room.awareness.receive(this, decoding.readVarUint8Array(decoder)),
     [MessageType.auth]: () => undefined, // a client has nothing to tell the relay on the auth channel
-    [MessageType.queryAwareness]: () => this.outbox.control(this.room.awarenessSnapshot() ?? EMPTY_AWARENESS),
+    [MessageType.queryAwareness]: () => this.outbox.queryAwareness(),
   };
 
   constructor(
@@ -52,6 +54,7 @@ export class Connection implements RoomMember {
     this.outbox = new Outbox(ws, socket, room, limits, {
       sent: (bytes, kind) => sent[kind].count(bytes),
       lagged: () => metrics.lagEvents.inc(),
+      coalesced: (kind) => metrics.coalescedReplies.inc({ kind }),
       synced: (ms) => metrics.syncDuration.observe(ms / 1000),
     });
     ws.on('message', (data: Buffer) => this.onMessage(data));
@@ -119,8 +122,15 @@ export class Connection implements RoomMember {
     if (kind === syncProtocol.messageYjsSyncStep1) {
       // Answered once every write received before it is durable and applied, so a writer that sends
       // SyncStep1 after its writes gets a SyncStep2 that acknowledges them (the connector's flush()).
+      // Requests that arrive while one waits are merged into it, and it waits for their writes too.
       const stateVector = decoding.readVarUint8Array(decoder);
-      void this.room.settled().then(() => !this.closed && this.outbox.sync(stateVector));
+      if (this.syncWaiting) {
+        this.syncAgain = true;
+        this.metrics.coalescedReplies.inc({ kind: 'sync' });
+        return;
+      }
+      this.syncWaiting = stateVector;
+      void this.answerWhenSettled();
       return;
     }
     if (kind !== syncProtocol.messageYjsSyncStep2 && kind !== syncProtocol.messageYjsUpdate) throw new Error(`unknown sync message ${kind}`);
@@ -141,6 +151,16 @@ export class Connection implements RoomMember {
       return;
     }
     this.room.receive(this, update, kind === syncProtocol.messageYjsUpdate ? data : syncUpdateMessage(update));
+  }
+
+  private async answerWhenSettled(): Promise<void> {
+    do {
+      this.syncAgain = false;
+      await this.room.settled();
+    } while (this.syncAgain && !this.closed);
+    const stateVector = this.syncWaiting as Uint8Array;
+    this.syncWaiting = null;
+    if (!this.closed) this.outbox.sync(stateVector);
   }
 
   private onClose(code: number): void {

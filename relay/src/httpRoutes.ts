@@ -37,6 +37,8 @@ export type HttpDeps = {
 };
 
 const MAX_BODY = 64 * 1024;
+/** Probes carry no data, and load balancers send them under any name. */
+const UNGUARDED = new Set(['/healthz', '/readyz']);
 
 export function createHttpHandler(deps: HttpDeps): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   const revokeRate = new TokenBucket(5, 20);
@@ -45,7 +47,7 @@ export function createHttpHandler(deps: HttpDeps): (req: http.IncomingMessage, r
     ['GET', /^\/readyz$/, (_q, res) => (deps.ready() ? text(res, 200, 'ready\n') : text(res, 503, 'not ready\n'))],
     ['GET', /^\/metrics$/, (_q, res) => text(res, 200, deps.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8')],
     ['POST', /^\/check(\/ws\/.*)$/, async (req, res, m) => {
-      if (!deps.upgrades.allowAttempt()) return json(res, 429, { ok: false, code: CloseCode.tryAgainLater, reason: 'the relay is busy; retrying' }, cors(req, deps));
+      if (!deps.upgrades.allowAttempt(req.socket.remoteAddress ?? 'unknown')) return json(res, 429, { ok: false, code: CloseCode.tryAgainLater, reason: 'too many requests from this address; retrying' }, cors(req, deps));
       const token = (await readBody(req)).trim();
       const verdict = await admit({ pathname: m[1], origin: req.headers.origin, host: req.headers.host, token, accessKey: undefined }, deps.policy, deps.verifier, deps.revocations, deps.registry);
       json(res, 200, verdict.ok ? { ok: true, role: verdict.value.role } : { ok: false, code: verdict.code, reason: verdict.reason }, cors(req, deps));
@@ -68,6 +70,10 @@ export function createHttpHandler(deps: HttpDeps): (req: http.IncomingMessage, r
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://relay');
     const method = req.method ?? 'GET';
+    if (!deps.policy.hosts.allows(req.headers.host) && !UNGUARDED.has(url.pathname)) {
+      deps.metrics.hostRefusals.inc();
+      return json(res, 421, { ok: false, reason: deps.policy.hosts.refusal() });
+    }
     for (const [m, pattern, handler] of routes) {
       const match = pattern.exec(url.pathname);
       if (!match || m !== method) continue;

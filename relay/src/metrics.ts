@@ -105,8 +105,13 @@ export class RelayMetrics {
   readonly awarenessDeferred = new Counter('tandem_relay_awareness_deferred_total', 'awareness messages held back by the rate limit');
   readonly closes = new Counter('tandem_relay_closes_total', 'connections closed, by close code');
   readonly storageErrors = new Counter('tandem_relay_storage_errors_total', 'storage operations that failed');
+  readonly corruptLogs = new Counter('tandem_relay_corrupt_logs_total', 'room logs found damaged on load (a copy kept, intact records recovered)');
   readonly compactions = new Counter('tandem_relay_compactions_total', 'room logs compacted');
   readonly stalledCloses = new Counter('tandem_relay_stalled_closes_total', 'sockets closed with 1013 because they stopped reading');
+  readonly coalescedReplies = new Counter('tandem_relay_coalesced_replies_total', 'replies merged into one already owed, or small messages dropped while a send buffer was full, by kind');
+  readonly pendingRefusals = new Counter('tandem_relay_pending_socket_refusals_total', 'sockets cut because their address held too many that had not sent their request headers');
+  readonly hostRefusals = new Counter('tandem_relay_host_refusals_total', 'http requests refused because their Host is not a name of this relay (DNS rebinding)');
+  readonly quotaRefusals = new Counter('tandem_relay_quota_refusals_total', 'writes refused (writer closed with 4413) because the room reached its byte quota, by room kind');
   readonly lagEvents = new Counter('tandem_relay_lag_events_total', 'times a socket went over its send buffer high-water mark');
   readonly syncDuration = new Histogram('tandem_relay_sync_duration_seconds', 'from a client sync request to the last sync frame handed to the socket', [
     0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
@@ -132,7 +137,12 @@ export class RelayMetrics {
       this.closes,
       this.storageErrors,
       this.compactions,
+      this.corruptLogs,
       this.lagEvents,
+      this.coalescedReplies,
+      this.pendingRefusals,
+      this.hostRefusals,
+      this.quotaRefusals,
       this.stalledCloses,
       this.syncDuration,
       new Gauge('tandem_relay_event_loop_delay_seconds', 'event loop delay since the last scrape', () => {

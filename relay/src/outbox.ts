@@ -14,6 +14,12 @@ import type { LiveUpdate } from './syncMessages';
 // A live update that finds the buffer over the high-water mark (or is itself bigger than a chunk) is
 // not queued: the socket switches to catching up from the state just before that update. A socket
 // that makes no progress for `lagTimeoutMs` is closed with 1013 (try again later).
+// Replies a client asks for are coalesced, so what a client sends can never queue more than the
+// buffer bound: at most one awareness snapshot is in the socket's buffer (queries that arrive
+// meanwhile are answered by one fresh snapshot once it is flushed), and SyncStep1 requests that
+// arrive while one is being answered are merged into one more answer. Other small messages are
+// dropped while the buffer is over the high-water mark; the awareness they carried is sent as one
+// snapshot once it drains.
 
 export type SyncPlan = {
   /** framed sync-update messages, shared between sockets */
@@ -38,18 +44,24 @@ export type OutboxEvents = {
   sent(bytes: number, kind: 'live' | 'sync' | 'control'): void;
   lagged(): void;
   synced(ms: number, final: 'step2' | 'update'): void;
+  /** a reply was merged into one already owed, or a message dropped because the buffer was full */
+  coalesced(kind: 'awareness' | 'sync' | 'control'): void;
 };
 
 const SEND_OPTIONS = { binary: true };
 const POLL_MS = 25;
+/** An awareness message with no states: the answer to a query in an empty room. */
+const EMPTY_AWARENESS = Buffer.from([1, 1, 0]);
 
-/** `extraStep2`: SyncStep1 requests that arrived while catching up; each is owed its own SyncStep2 answer. */
-type CatchUp = { fromSv: Uint8Array; final: 'step2' | 'update'; extraStep2: number; plan: SyncPlan | null; next: number; startedAt: number };
+/** `owedStep2`: the state vector of a SyncStep1 that arrived while this one was being answered (merged). */
+type CatchUp = { fromSv: Uint8Array; final: 'step2' | 'update'; owedStep2: Uint8Array | null; plan: SyncPlan | null; next: number; startedAt: number };
 
 export class Outbox {
   private catchUp: CatchUp | null = null;
   private lastProgress = performance.now();
   private missedAwareness = false;
+  private snapshotInFlight = false;
+  private snapshotOwed = false;
   /** true while catching up because the socket fell behind (not for a requested sync) */
   lagging = false;
   private lastBuffered = 0;
@@ -59,6 +71,12 @@ export class Outbox {
     if (err) return; // the socket is closing; its close handler cleans up
     this.lastProgress = performance.now();
     if (this.catchUp) this.pump();
+  };
+  private readonly onSnapshotFlushed = (err?: Error) => {
+    this.snapshotInFlight = false;
+    if (err || !this.snapshotOwed) return;
+    this.snapshotOwed = false;
+    this.sendSnapshot();
   };
 
   constructor(
@@ -87,23 +105,42 @@ export class Outbox {
     this.events.sent(message.length, 'live');
   }
 
-  /** Small messages (awareness, sync step 1, permission denied). Skipped while the socket lags. */
+  /** Small messages (awareness, sync step 1, permission denied). Skipped while the socket lags or its buffer is full. */
   control(message: Buffer): void {
     if (this.lagging) {
       this.missedAwareness = true;
       return;
     }
+    if (this.ws.bufferedAmount + message.length > this.limits.highWaterBytes) {
+      this.missedAwareness = true;
+      this.events.coalesced('control');
+      this.pollWhileFull();
+      return;
+    }
     this.send(message, 'control');
+  }
+
+  /** The client asked for every awareness state (query-awareness). */
+  queryAwareness(): void {
+    if (this.snapshotInFlight || this.lagging) {
+      if (this.snapshotInFlight) this.snapshotOwed = true;
+      else this.missedAwareness = true;
+      this.events.coalesced('awareness');
+      return;
+    }
+    this.sendSnapshot();
   }
 
   /** The client asked for everything after `stateVector` (its SyncStep1). */
   sync(stateVector: Uint8Array): void {
-    if (this.catchUp) {
-      if (this.catchUp.final === 'step2') this.catchUp.extraStep2++;
-      else this.catchUp.final = 'step2';
+    const c = this.catchUp;
+    if (!c) return this.start(stateVector, 'step2');
+    if (c.final === 'update') {
+      c.final = 'step2';
       return;
     }
-    this.start(stateVector, 'step2');
+    if (c.owedStep2) this.events.coalesced('sync');
+    c.owedStep2 ??= stateVector;
   }
 
   /** For the relay's sweep: true if catching up has made no progress for too long. */
@@ -112,18 +149,19 @@ export class Outbox {
   }
 
   private start(fromSv: Uint8Array, final: 'step2' | 'update'): void {
-    this.catchUp = { fromSv, final, extraStep2: 0, plan: null, next: 0, startedAt: performance.now() };
+    this.catchUp = { fromSv, final, owedStep2: null, plan: null, next: 0, startedAt: performance.now() };
     this.lastProgress = performance.now();
     this.pump();
   }
 
   private pump(): void {
     const c = this.catchUp;
-    if (!c || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > this.limits.lowWaterBytes) {
-      this.pollWhileFull();
+      if (c || this.missedAwareness) this.pollWhileFull();
       return;
     }
+    if (!c) return this.sendMissedAwareness();
     c.plan ??= this.source.plan(c.fromSv);
     while (c.next < c.plan.messages.length && this.ws.bufferedAmount <= this.limits.lowWaterBytes) {
       this.send(c.plan.messages[c.next++], 'sync');
@@ -131,14 +169,25 @@ export class Outbox {
     if (c.next < c.plan.messages.length || this.ws.bufferedAmount > this.limits.lowWaterBytes) return;
     this.catchUp = null;
     this.lagging = false;
-    const final = this.source.final(c.plan.upTo, c.final);
-    for (let i = 0; i <= c.extraStep2; i++) this.send(final, 'sync');
-    if (this.missedAwareness) {
-      this.missedAwareness = false;
-      const snapshot = this.source.awarenessSnapshot();
-      if (snapshot) this.send(snapshot, 'control');
-    }
+    this.send(this.source.final(c.plan.upTo, c.final), 'sync');
+    this.sendMissedAwareness();
     this.events.synced(performance.now() - c.startedAt, c.final);
+    if (c.owedStep2) this.start(c.owedStep2, 'step2');
+  }
+
+  private sendMissedAwareness(): void {
+    if (!this.missedAwareness) return;
+    this.missedAwareness = false;
+    const snapshot = this.source.awarenessSnapshot();
+    if (snapshot) this.send(snapshot, 'control');
+  }
+
+  private sendSnapshot(): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    const snapshot = this.source.awarenessSnapshot() ?? EMPTY_AWARENESS;
+    this.snapshotInFlight = true;
+    this.ws.send(snapshot, SEND_OPTIONS, this.onSnapshotFlushed);
+    this.events.sent(snapshot.length, 'control');
   }
 
   /** Live frames carry no flush callback, so a socket that fell behind is polled until it drains. */

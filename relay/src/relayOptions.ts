@@ -18,13 +18,22 @@ export type RelayLimits = {
   lowWaterBytes: number;
   /** a socket that makes no progress catching up for this long is closed with 1013 */
   lagTimeoutMs: number;
+  /** new connections (upgrades and /check calls) per second and per client address */
   upgradesPerSecond: number;
   upgradeBurst: number;
+  /** sockets per client address that have not finished sending their request headers */
+  maxPendingPerIp: number;
+  /** a socket that has not sent its request headers within this long is closed */
+  headersTimeoutMs: number;
   maxConnectionsPerIp: number;
   maxConnectionsPerToken: number;
   awarenessPerSecond: number;
   awarenessBurst: number;
   maxAwarenessStateBytes: number;
+  /** bytes one share's transcript room may hold; a write past it closes the writer with 4413 */
+  transcriptQuotaBytes: number;
+  /** bytes one share's queue room may hold (prompts, cancels, answers) */
+  queueQuotaBytes: number;
   /** a room with no connections leaves memory after this long */
   idleRoomMs: number;
   /** ping interval; a socket that missed one pong is dropped */
@@ -45,11 +54,18 @@ export const defaultLimits: RelayLimits = {
   lagTimeoutMs: 30_000,
   upgradesPerSecond: 100,
   upgradeBurst: 200,
+  maxPendingPerIp: 32,
+  headersTimeoutMs: 10_000,
   maxConnectionsPerIp: 256,
   maxConnectionsPerToken: 128,
   awarenessPerSecond: 5,
   awarenessBurst: 10,
   maxAwarenessStateBytes: 4096,
+  // A long real session is 100-200 MB of transcript; 1 GiB leaves room for that and its side files
+  // while bounding what one share can make the relay hold in memory and on disk.
+  transcriptQuotaBytes: 1024 * MiB,
+  // A prompt is at most a few hundred KB and usually a few KB: 8 MiB is thousands of prompts.
+  queueQuotaBytes: 8 * MiB,
   idleRoomMs: 30_000,
   heartbeatMs: 30_000,
   compactFactor: 4,
@@ -68,10 +84,14 @@ export type RelayOptions = {
   redisUrl?: string;
   /** when set, opening a share that is not on the relay yet needs this key (host connections only) */
   accessKey?: string;
+  /** a relay listening beyond loopback without an access key refuses to start unless this says anyone may open shares */
+  allowAnyoneToShare?: boolean;
   /** PEM certificate and key: serve https/wss */
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** browser viewer build to serve at / and /s/<share id>; default dist/webview next to the bundle */
   staticDir?: string;
+  /** the URL clients reach the relay at when it is not its bind address (behind a proxy, a DNS name) */
+  publicUrl?: string;
   /** browser origins allowed besides the relay's own; default VS Code webviews */
   allowedOrigins?: string[];
   log?: Logger;

@@ -17,7 +17,7 @@ import { deletesAreKnown } from './yjsStore';
 // anything the relay sends (a forward, a sync answer) is on disk first, and kill -9 loses nothing a
 // client has seen. Writes are applied and forwarded in arrival order.
 
-export type RoomLimits = { chunkBytes: number; compactFactor: number; compactMinBytes: number; awareness: AwarenessLimits };
+export type RoomLimits = { chunkBytes: number; compactFactor: number; compactMinBytes: number; quotaBytes: Record<RoomKind, number>; awareness: AwarenessLimits };
 
 /** Judges a write before it is stored (the queue room's rules); null accepts it. */
 export type WriteRules = {
@@ -53,6 +53,9 @@ export class Room implements OutboxSource {
   private compactBase: number;
   private compacting = false;
   private rules: WriteRules | null = null;
+  /** bytes of the room's stored form, counted up per write and recounted exactly when near the quota */
+  private size: number;
+  private readonly quota: number;
   failed: Error | null = null;
 
   private constructor(
@@ -64,8 +67,11 @@ export class Room implements OutboxSource {
     private readonly log: Logger,
     private readonly onFailed: (room: Room) => void,
     storedBytes: number,
+    loadedBytes: number,
   ) {
     this.compactBase = storedBytes;
+    this.size = loadedBytes;
+    this.quota = limits.quotaBytes[kind];
     this.awareness = new RoomAwareness<RoomMember>((message) => this.members.forEach((m) => m.control(message)), limits.awareness, {
       dropped: (n) => metrics.awarenessDropped.inc({}, n),
       deferred: () => metrics.awarenessDeferred.inc(),
@@ -83,7 +89,9 @@ export class Room implements OutboxSource {
     rules?: (state: Uint8Array) => WriteRules,
   ): Promise<Room> {
     const loaded = await storage.load(key);
-    const room = new Room(key, kind, storage, limits, metrics, log, onFailed, loaded.storedBytes);
+    if (loaded.corruptBytes > 0) metrics.corruptLogs.inc();
+    const loadedBytes = loaded.updates.reduce((n, u) => n + u.length, 0);
+    const room = new Room(key, kind, storage, limits, metrics, log, onFailed, loaded.storedBytes, loadedBytes);
     room.doc.transact(() => {
       for (const update of loaded.updates) {
         try {
@@ -127,6 +135,13 @@ export class Room implements OutboxSource {
   /** A write from a member allowed to write this room. */
   receive(from: RoomMember, update: Uint8Array, message: Buffer): void {
     if (this.failed) return;
+    if (this.size + update.length > this.quota && !this.fitsAfterRecount(update.length)) {
+      this.metrics.quotaRefusals.inc({ room: this.kind });
+      this.log.warn('refused a write past the room quota and closed its writer', { room: this.key, role: from.role, quotaBytes: this.quota, bytes: update.length });
+      from.close(CloseCode.roomQuotaExceeded, `this share's ${this.kind} room is full (${formatBytes(this.quota)}); the relay takes no more writes to it: start a new share`);
+      return;
+    }
+    this.size += update.length;
     const pending: Pending = { update, message, from, durable: false, waiters: [] };
     this.queue.push(pending);
     this.storage.append(this.key, update).then(
@@ -142,6 +157,7 @@ export class Room implements OutboxSource {
   receiveRemote(update: Uint8Array): void {
     if (this.failed) return;
     this.rules?.record(update);
+    this.size += update.length;
     this.apply({ update, message: syncUpdateMessage(update), from: null, durable: true, waiters: [] });
   }
 
@@ -254,4 +270,15 @@ export class Room implements OutboxSource {
     for (const m of [...this.members]) m.close(CloseCode.tryAgainLater, 'the relay could not store an update; reconnect later');
     this.onFailed(this);
   }
+
+  /** The running count also holds bytes that compaction or GC took away; count again before refusing. */
+  private fitsAfterRecount(bytes: number): boolean {
+    this.size = Y.encodeStateAsUpdate(this.doc).length + this.queue.reduce((n, p) => n + p.update.length, 0);
+    return this.size + bytes <= this.quota;
+  }
+}
+
+function formatBytes(n: number): string {
+  const MiB = 1024 * 1024;
+  return n >= MiB ? `${+(n / MiB).toFixed(1)} MiB` : `${+(n / 1024).toFixed(1)} KiB`;
 }

@@ -3,11 +3,13 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { CloseCode } from '../../protocol/src';
 import type { AdmissionPolicy } from './admission';
+import { HostNames } from './auth/hostNames';
 import { DEFAULT_ALLOWED_ORIGINS } from './auth/originPolicy';
 import { Revocations } from './auth/revocations';
 import { TokenVerifier } from './auth/tokenVerifier';
 import { createHttpHandler } from './httpRoutes';
 import { createJsonLogger, type Logger } from './logger';
+import { capPendingSockets } from './pendingSockets';
 import { RelayMetrics } from './metrics';
 import { defaultLimits, type RelayLimits, type RelayOptions } from './relayOptions';
 import { RoomRegistry } from './roomRegistry';
@@ -37,8 +39,13 @@ export type RelayHandle = {
 export async function startRelay(options: RelayOptions = {}): Promise<RelayHandle> {
   const log = options.log ?? createJsonLogger((line) => process.stderr.write(line));
   const limits: RelayLimits = { ...defaultLimits, ...options.limits };
-  const storage: RoomStorage = options.storage ?? (await openStorage(options, log));
   const host = options.host ?? '127.0.0.1';
+  if (!options.accessKey && !isLoopback(host) && !options.allowAnyoneToShare) {
+    throw new Error(
+      `it would listen on ${host} with no access key, so anyone who can reach it could open shares on it: pass --access-key KEY (or TANDEM_RELAY_ACCESS_KEY), or --allow-anyone-to-share (TANDEM_RELAY_ALLOW_ANYONE_TO_SHARE=1) if anyone may`,
+    );
+  }
+  const storage: RoomStorage = options.storage ?? (await openStorage(options, log));
   let upgrades: Upgrades | null = null;
   const metrics: RelayMetrics = new RelayMetrics({
     connections: () => {
@@ -58,6 +65,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
       chunkBytes: limits.chunkBytes,
       compactFactor: limits.compactFactor,
       compactMinBytes: limits.compactMinBytes,
+      quotaBytes: { transcript: limits.transcriptQuotaBytes, queue: limits.queueQuotaBytes },
       idleMs: limits.idleRoomMs,
       queue: { maxPendingPrompts: limits.maxPendingPromptsPerToken },
       awareness: { perSecond: limits.awarenessPerSecond, burst: limits.awarenessBurst, maxStateBytes: limits.maxAwarenessStateBytes },
@@ -69,9 +77,10 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
   const verifier = new TokenVerifier();
   const revocations = new Revocations(storage, verifier);
   const policy: AdmissionPolicy = {
-    origins: { allowed: options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS },
+    origins: { allowed: [...(options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS), ...(options.publicUrl ? [new URL(options.publicUrl).origin] : [])] },
     tls: options.tls !== undefined,
     accessKey: options.accessKey || undefined,
+    hosts: new HostNames(),
   };
   const ups = new Upgrades(policy, limits, verifier, revocations, registry, metrics, log);
   upgrades = ups;
@@ -95,7 +104,10 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     port: () => port,
   });
   let port = 0;
-  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
+  // Node checks its timeouts every connectionsCheckingInterval; a half-sent request lasts at most about headersTimeoutMs.
+  const timeouts = { headersTimeout: limits.headersTimeoutMs, requestTimeout: 3 * limits.headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs / 4) };
+  const server = options.tls ? https.createServer({ ...timeouts, cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(timeouts, handler);
+  capPendingSockets(server, limits.maxPendingPerIp, () => metrics.pendingRefusals.inc());
   server.on('upgrade', (req, socket, head) => void ups.handle(req, socket, head));
   server.on('clientError', (e, socket) => socket.destroy(e));
 
@@ -107,6 +119,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     });
   });
   port = (server.address() as AddressInfo).port;
+  policy.hosts.own(host, port, policy.tls, options.publicUrl);
 
   // Sweep: close sockets stuck catching up (1013) or whose link expired (4401).
   const sweep = setInterval(() => {
@@ -138,7 +151,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     accessKey: policy.accessKey ? 'required to open shares' : 'not set',
   });
   if (!policy.accessKey && !isLoopback(host)) {
-    log.warn('the relay listens on a public interface without an access key: anyone can open shares on it; set --access-key');
+    log.warn('the relay listens beyond loopback without an access key, as --allow-anyone-to-share says: anyone who can reach it can open shares on it');
   }
 
   let closing: Promise<void> | null = null;
@@ -193,5 +206,5 @@ async function waitForSockets(ups: Upgrades, ms: number): Promise<void> {
 }
 
 function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+  return host === 'localhost' || host === '::1' || host.startsWith('127.') || host.startsWith('::ffff:127.');
 }

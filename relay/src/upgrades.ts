@@ -7,7 +7,7 @@ import { ACCESS_KEY_HEADER, ACCESS_KEY_PARAM } from './auth/accessKey';
 import type { RevocationRecord, Revocations } from './auth/revocations';
 import type { TokenVerifier } from './auth/tokenVerifier';
 import { Connection } from './connection';
-import { SlotCounter, TokenBucket } from './limits';
+import { AddressBuckets, SlotCounter } from './limits';
 import type { Logger } from './logger';
 import type { RelayMetrics } from './metrics';
 import type { RelayLimits } from './relayOptions';
@@ -22,7 +22,7 @@ export class Upgrades {
   readonly connections = new Set<Connection>();
   private readonly host: WebSocketServer;
   private readonly other: WebSocketServer;
-  private readonly rate: TokenBucket;
+  private readonly rate: AddressBuckets;
   private readonly perIp: SlotCounter;
   private readonly perToken: SlotCounter;
   closing = false;
@@ -46,7 +46,7 @@ export class Upgrades {
     };
     this.host = new WebSocketServer({ ...common, maxPayload: limits.maxPayloadHost });
     this.other = new WebSocketServer({ ...common, maxPayload: limits.maxPayloadOther });
-    this.rate = new TokenBucket(limits.upgradesPerSecond, limits.upgradeBurst);
+    this.rate = new AddressBuckets(limits.upgradesPerSecond, limits.upgradeBurst);
     this.perIp = new SlotCounter(limits.maxConnectionsPerIp);
     this.perToken = new SlotCounter(limits.maxConnectionsPerToken);
   }
@@ -56,7 +56,7 @@ export class Upgrades {
     const url = new URL(req.url ?? '/', 'http://relay');
     const ip = req.socket.remoteAddress ?? 'unknown';
     if (this.closing) return this.refuse(socket, 1013, 'restarting', 'the relay is restarting; retrying', url.pathname, ip);
-    if (!this.allowAttempt()) return this.refuse(socket, 1013, 'rate', 'the relay is busy (too many new connections); retrying', url.pathname, ip, this.rate.waitMs());
+    if (!this.allowAttempt(ip)) return this.refuse(socket, 1013, 'rate', 'too many new connections from this address; retrying', url.pathname, ip, this.rate.waitMs(ip));
     const { token, subprotocol } = findToken(req.headers['sec-websocket-protocol'], url.searchParams);
     const verdict = await admit(
       {
@@ -111,9 +111,9 @@ export class Upgrades {
     });
   }
 
-  /** Takes one admission attempt from the per-second budget (upgrades and /check share it). */
-  allowAttempt(): boolean {
-    return this.rate.take();
+  /** Takes one admission attempt from the address's per-second budget (upgrades and /check share it). */
+  allowAttempt(ip: string): boolean {
+    return this.rate.take(ip);
   }
 
   /** Closes (4401) every connection to `shareId` whose token `record` revokes; returns how many. */

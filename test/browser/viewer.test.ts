@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { artifactPath, hasChromium, launchChromium } from './chromium';
+import { CORPUS, claudeDirWith } from './corpusSessions';
 import { startTestRelay, type TestRelay } from './relay';
 import { newShareKeys, type ShareKeys } from './shareKeys';
 import { startHost, type TestHost } from './host';
@@ -14,20 +15,8 @@ import { readRuns } from '../../protocol/src';
 // The viewer end to end: real Chromium opens a share link on the relay, a real host publishes a
 // Claude Code session into it, and what the page shows is checked (and photographed).
 
-const corpus = path.resolve(__dirname, '../../../shared/corpus/real');
 const SESSION = '4ee0e48e-16e0-4f55-9548-e31cca6f4846';
 const PROJECT = '-Users-liuhanwen-Desktop-project-fix-user-device-access';
-
-/** A private Claude folder holding one corpus session (copied to a temp dir, never into the repo). */
-function claudeDirWith(source: string, sessionId: string): { claudeDir: string; sessionFile: string } {
-  const claudeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-ui-'));
-  const folder = path.join(claudeDir, 'projects', path.basename(path.dirname(source)));
-  fs.mkdirSync(folder, { recursive: true });
-  fs.copyFileSync(source, path.join(folder, `${sessionId}.jsonl`));
-  const side = source.replace(/\.jsonl$/, '');
-  if (fs.existsSync(side)) fs.cpSync(side, path.join(folder, sessionId), { recursive: true });
-  return { claudeDir, sessionFile: path.join(folder, `${sessionId}.jsonl`) };
-}
 
 /** Scrolls the transcript from the top down until `selector` is in the DOM (the list is virtualised). */
 async function scrollUntil(page: Page, selector: string): Promise<void> {
@@ -97,7 +86,7 @@ describe('browser: the session viewer in Chromium', function () {
   }
 
   it('opens a share link, shows the session with its header, follows an appended line live, opens a subagent', async () => {
-    const { claudeDir, sessionFile } = claudeDirWith(path.join(corpus, 'Jason-liu-0219-my-claude/projects', PROJECT, `${SESSION}.jsonl`), SESSION);
+    const { claudeDir, sessionFile } = claudeDirWith(path.join(CORPUS, 'Jason-liu-0219-my-claude/projects', PROJECT, `${SESSION}.jsonl`), SESSION);
     await publish(sessionFile, tempClaudeDir(claudeDir));
     const { page, errors } = await open('prompter');
 
@@ -239,8 +228,30 @@ describe('browser: the session viewer in Chromium', function () {
     assert.deepEqual(errors, []);
   });
 
+  it('shows bidi controls in names, authors and queue text escaped: "evil" with U+202E never reads as "live"', async () => {
+    const claudeDir = tempClaudeDir(fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-ui-')));
+    const folder = path.join(claudeDir, 'projects', '-work-app');
+    fs.mkdirSync(folder, { recursive: true });
+    const sessionFile = path.join(folder, `${SESSION}.jsonl`);
+    fs.writeFileSync(sessionFile, line({ type: 'user', uuid: 'u-1', message: { role: 'user', content: 'hello' } }));
+    await publish(sessionFile, claudeDir);
+    const page = await browser.newPage({ viewport: { width: 1000, height: 760 } });
+    cleanups.push(() => page.close());
+    await page.goto(keys.link(relay.url, 'prompter', 'mal\u202elive'));
+    await page.waitForSelector('.vrow .msg', { timeout: 15_000 });
+    await page.fill('.composer textarea', 'run \u2066this\u2069 \u202eevil');
+    await page.keyboard.press('Control+Enter');
+    const row = page.locator('.queue-row').first();
+    await row.waitFor({ timeout: 5_000 });
+    assert.equal(await row.locator('.queue-author').innerText(), 'mal\\u202elive');
+    assert.equal(await row.locator('.queue-text').innerText(), 'run \\u2066this\\u2069 \\u202eevil');
+    assert.match((await page.locator('.watchers').getAttribute('aria-label')) ?? '', /mal\\u202elive/);
+    const text = await page.evaluate(() => document.body.innerText + Array.from(document.querySelectorAll('[title],[aria-label]')).map((e) => `${e.getAttribute('title')}${e.getAttribute('aria-label')}`).join(''));
+    assert.doesNotMatch(text, /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/, 'a raw bidi control reached the page');
+  });
+
   it('shows no composer to an observer link; explains a link the host revokes, an expired link and a damaged one', async () => {
-    const { claudeDir, sessionFile } = claudeDirWith(path.join(corpus, 'Jason-liu-0219-my-claude/projects', PROJECT, `${SESSION}.jsonl`), SESSION);
+    const { claudeDir, sessionFile } = claudeDirWith(path.join(CORPUS, 'Jason-liu-0219-my-claude/projects', PROJECT, `${SESSION}.jsonl`), SESSION);
     await publish(sessionFile, tempClaudeDir(claudeDir));
     const { page } = await open('observer', { width: 390, height: 844 }, 'light');
     await page.waitForSelector('.vrow .msg', { timeout: 15_000 });
@@ -249,7 +260,7 @@ describe('browser: the session viewer in Chromium', function () {
 
     const revoked = await fetch(`${relay.url}/revoke`, { method: 'POST', body: keys.revokeAll() });
     assert.equal(revoked.status, 200, await revoked.text());
-    await page.getByText('The relay no longer accepts this link: the host revoked this link. Ask the host for a new link.').waitFor({ timeout: 10_000 });
+    await page.getByText('The host stopped sharing this session or withdrew this link. Ask the host for a new link.').waitFor({ timeout: 10_000 });
     assert.match(await page.locator('.pill[role="status"]').innerText(), /revoked/i);
     await page.screenshot({ path: artifactPath('viewer-revoked.png') });
 
@@ -258,6 +269,6 @@ describe('browser: the session viewer in Chromium', function () {
     await expired.goto(`${relay.url}/s/${keys.shareId}#t=${keys.token('prompter', { ttlSeconds: -60 })}`);
     await expired.getByText(/This link expired on/).waitFor({ timeout: 10_000 });
     await expired.goto(`${relay.url}/s/${keys.shareId}#t=garbage`);
-    await expired.getByText(/access token is damaged/).waitFor({ timeout: 10_000 });
+    await expired.getByText(/This link is damaged/).waitFor({ timeout: 10_000 });
   });
 });

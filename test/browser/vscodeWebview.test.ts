@@ -5,14 +5,17 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
+import * as Y from 'yjs';
 import { Origin, appendLines, setMeta, type WebviewToHost } from '../../protocol/src';
 import { buildViewerHtml, relayOrigins } from '../../extension/src/vscode/webview/viewerHtml';
 import { artifactPath, hasChromium, launchChromium } from './chromium';
 import { VIEWER_DIST, startTestRelay, type TestRelay } from './relay';
 import { newShareKeys } from './shareKeys';
-import { startHost } from './host';
+import { connectAsHost, startHost } from './host';
+import { CORPUS, claudeDirWith } from './corpusSessions';
 import { waitFor } from '../helpers/waitFor';
 import { prompt } from '../unit/ui/lines';
+import { pageState } from './pageState';
 
 // The VS Code build of the viewer in Chromium, in the page the extension builds for it (its CSP with a
 // nonce, vscode.js and vscode.css) with VS Code's webview API stood in for: the ready/init handshake,
@@ -84,6 +87,94 @@ describe('browser: the VS Code webview build', function () {
       await page.close();
       await host.dispose();
       fs.rmSync(claudeDir, { recursive: true, force: true });
+    }
+  });
+
+  it('says the relay cannot be reached when nothing answers at the link\'s relay (a full state, nothing stale)', async () => {
+    const keys = newShareKeys();
+    const dead = http.createServer();
+    await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
+    const deadUrl = `http://127.0.0.1:${(dead.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => dead.close(() => resolve()));
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, colorScheme: 'light' });
+    try {
+      html = buildViewerHtml({ cspSource: WEBVIEW, scriptUri: `${WEBVIEW}/vscode.js`, styleUri: `${WEBVIEW}/vscode.css`, connectOrigins: relayOrigins(deadUrl) });
+      await page.addInitScript('window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m) });');
+      await page.goto(`${WEBVIEW}/`);
+      await waitFor(() => page.evaluate(() => (window as unknown as { __posted: WebviewToHost[] }).__posted.length > 0), { what: 'ready' });
+      await page.evaluate((link) => window.postMessage({ type: 'init', link }, '*'), keys.link(deadUrl, 'observer'));
+      await waitFor(async () => (await pageState(page)).state === 'unreachable', { timeoutMs: 15_000, what: 'the unreachable state' });
+      assert.deepEqual(await pageState(page), { state: 'unreachable', title: "Can't reach the relay", rows: 0, reading: false, lostConnection: false, idlePill: 0, ownAvatar: 0, askHost: 1 });
+      await waitFor(() => page.evaluate(() => (window as unknown as { __posted: WebviewToHost[] }).__posted.some((m) => m.type === 'status' && m.connection === 'unreachable')), { what: 'an unreachable status to the host' });
+      await page.screenshot({ path: artifactPath('vscode-webview-unreachable-phone-light.png') });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('draws a session at phone and desktop widths, light and dark (screenshots in test-artifacts/)', async () => {
+    const keys = newShareKeys();
+    const copy = claudeDirWith(path.join(CORPUS, 'bradymholt-dotfiles/projects/-Users-bholt-dev-evergreen/354b2588-2a5c-43d7-b678-e95a4a87bd2a.jsonl'));
+    const host = await startHost({ relayUrl: relay.url, shareId: keys.shareId, hostToken: keys.token('host'), sessionFile: copy.sessionFile, claudeDir: copy.claudeDir });
+    html = buildViewerHtml({ cspSource: WEBVIEW, scriptUri: `${WEBVIEW}/vscode.js`, styleUri: `${WEBVIEW}/vscode.css`, connectOrigins: relayOrigins(relay.url) });
+    try {
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      try {
+        await page.addInitScript('window.acquireVsCodeApi = () => ({ postMessage: () => undefined });');
+        await page.goto(`${WEBVIEW}/`);
+        await page.evaluate((link) => window.postMessage({ type: 'init', link }, '*'), keys.link(relay.url, 'prompter', 'Ana'));
+        await page.waitForSelector('.vrow .msg', { timeout: 15_000 });
+        for (const [width, height] of [[390, 844], [1280, 800]] as const) {
+          await page.setViewportSize({ width, height });
+          for (const colorScheme of ['light', 'dark'] as const) {
+            await page.emulateMedia({ colorScheme });
+            await page.screenshot({ path: artifactPath(`vscode-webview-${width < 500 ? 'phone' : 'desktop'}-${colorScheme}.png`) });
+          }
+        }
+      } finally {
+        await page.close();
+      }
+    } finally {
+      await host.dispose();
+      fs.rmSync(copy.claudeDir, { recursive: true, force: true });
+    }
+  });
+
+  it('loads the syntax highlighter chunk only at the first code block, under the webview CSP, and opens find on Ctrl+F', async () => {
+    const keys = newShareKeys();
+    const docs = { transcript: new Y.Doc(), queue: new Y.Doc() };
+    const host = await connectAsHost(relay.url, keys.shareId, keys.token('host'), docs);
+    appendLines(docs.transcript, [prompt('No code in this session yet')], Origin.fixture);
+    const page = await browser.newPage({ viewport: { width: 420, height: 760 }, colorScheme: 'light' });
+    try {
+      html = buildViewerHtml({ cspSource: WEBVIEW, scriptUri: `${WEBVIEW}/vscode.js`, styleUri: `${WEBVIEW}/vscode.css`, connectOrigins: relayOrigins(relay.url) });
+      await page.addInitScript(
+        "window.__violations = []; document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber)); window.acquireVsCodeApi = () => ({ postMessage: (m) => m.type === 'ready' && window.postMessage({ type: 'init', link: window.__link }, '*') });",
+      );
+      await page.addInitScript(`window.__link = ${JSON.stringify(keys.link(relay.url, 'observer'))};`);
+      const chunks: string[] = [];
+      page.on('request', (r) => {
+        if (/highlighter-\w+\.js$/.test(r.url())) chunks.push(r.url());
+      });
+      await page.goto(`${WEBVIEW}/`);
+      await page.locator('.prompt-text', { hasText: 'No code in this session yet' }).waitFor({ timeout: 15_000 });
+      assert.deepEqual(chunks, [], 'no code block yet: the highlighter is not fetched');
+
+      const reply = JSON.stringify({ type: 'assistant', uuid: 'a-code', message: { id: 'msg_code', role: 'assistant', content: [{ type: 'text', text: '```python\ndef greet(name):\n    return f"hi {name}"\n```' }] } });
+      appendLines(docs.transcript, [reply], Origin.tail);
+      await page.locator('.md pre code.hl .hljs-keyword', { hasText: 'def' }).waitFor({ timeout: 10_000 });
+      assert.equal(chunks.length, 1, 'the first code block fetches the chunk');
+      assert.deepEqual(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations), [], 'nothing broke the CSP');
+
+      await page.locator('.vlist').click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('Control+f');
+      await page.getByRole('searchbox', { name: 'Find in transcript' }).fill('greet');
+      await waitFor(async () => (await page.locator('.search-count').innerText()) === '1 of 1', { what: 'find in the webview build' });
+      assert.equal(await page.locator('button.jump').count(), 0, 'a hit the page already shows does not leave follow mode');
+      await page.screenshot({ path: artifactPath('vscode-webview-highlight-find-light.png') });
+    } finally {
+      await page.close();
+      host.dispose();
     }
   });
 });

@@ -31,6 +31,8 @@ export type FakeRequest = {
   method: string;
   path: string;
   bytes: number;
+  /** the request body as received (UTF-8), to look for what must never reach the API */
+  body: string;
   /** the last user message's text without Claude Code's <system-reminder> blocks, in full */
   lastUserText: string;
   /** the session id Claude Code puts in metadata.user_id, when present */
@@ -200,7 +202,7 @@ export async function startFakeAnthropic(opts: FakeOptions = {}): Promise<FakeAn
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
-      const rec: FakeRequest = { method: req.method ?? '', path: req.url ?? '', bytes: raw.length, lastUserText: '', reply: '404', receivedAt: Date.now() };
+      const rec: FakeRequest = { method: req.method ?? '', path: req.url ?? '', bytes: raw.length, body: raw.toString('utf8'), lastUserText: '', reply: '404', receivedAt: Date.now() };
       requests.push(rec);
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);

@@ -21,10 +21,11 @@ export class NginxBalancer {
     readonly dir: string,
   ) {}
 
-  static async start(upstreamPorts: number[]): Promise<NginxBalancer> {
+  /** `port`: where it listens (free by default); relays behind it need `--public-url http://127.0.0.1:<port>`. */
+  static async start(upstreamPorts: number[], listenPort?: number): Promise<NginxBalancer> {
     if (!NGINX) throw new Error('nginx is not installed (apt-get install nginx)');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-nginx-'));
-    const port = await freePort();
+    const port = listenPort ?? (await freePort());
     fs.writeFileSync(path.join(dir, 'nginx.conf'), config(dir, port, upstreamPorts));
     const child = spawn(NGINX, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
     const balancer = new NginxBalancer(child, port, dir);

@@ -105,7 +105,7 @@ describe('relay: big documents and slow readers', function () {
     }
     await waitFor(() => f.relay.stats().lagging === 1, { what: 'the reader to be marked lagging' });
     const fast = f.stockClient(keys, 'transcript', f.token(keys, 'observer'));
-    await waitFor(() => readLines(fast.doc).length === 160, { what: 'another viewer to get all 40 MB' });
+    await waitFor(() => readLines(fast.doc).length === 160, { timeoutMs: 20_000, what: 'another viewer to get all 40 MB' });
     maxBuffered = Math.max(maxBuffered, f.relay.stats().maxBufferedBytes);
     assert.ok(maxBuffered <= 6 * MiB, `the relay buffered at most ${maxBuffered} bytes for the paused reader (40 MB were written)`);
 

@@ -27,6 +27,9 @@ describe('relay: command line', () => {
     assert.throws(() => resolveRelayOptions({ port: 'eighty' }, {}, noLog), /--port must be a number/);
     assert.throws(() => resolveRelayOptions({ 'tls-cert': 'c.pem' }, {}, noLog), /go together/);
     assert.throws(() => resolveRelayOptions({ 'tls-cert': '/nope/c.pem', 'tls-key': '/nope/k.pem' }, {}, noLog), /cannot read --tls-cert/);
+    assert.throws(() => resolveRelayOptions({ 'public-url': 'relay.example' }, {}, noLog), /--public-url must be an http\(s\) URL/);
+    assert.equal(resolveRelayOptions({ 'public-url': 'https://relay.example' }, {}, noLog).publicUrl, 'https://relay.example');
+    assert.equal(resolveRelayOptions({}, { TANDEM_RELAY_QUEUE_QUOTA: '2MiB' }, noLog).limits?.queueQuotaBytes, 2 * 1024 * 1024);
   });
 
   it('`tandem relay` runs until interrupted, then stops cleanly', async () => {
@@ -44,6 +47,34 @@ describe('relay: command line', () => {
     stop();
     assert.equal(await exit, 0);
     await assert.rejects(fetch(`${url}/healthz`), 'the relay stopped listening');
+  });
+
+  it('refuses to listen beyond loopback without an access key unless told anyone may share, and says what to pass', async () => {
+    const run = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      let out = '';
+      let err = '';
+      stdout.on('data', (d: Buffer) => (out += d.toString()));
+      stderr.on('data', (d: Buffer) => (err += d.toString()));
+      let stop!: () => void;
+      const interrupted = new Promise<void>((resolve) => (stop = resolve));
+      const exit = runCli(['relay', '--port', '0', '--memory', ...args], { stdout, stderr, stdin: new PassThrough(), env, interrupted });
+      const listening = await Promise.race([exit.then(() => null), waitFor(() => /listening on (http\S+)/.exec(out)?.[1])]);
+      stop();
+      return { code: await exit, listening, err };
+    };
+    for (const host of ['0.0.0.0', '::']) {
+      const refused = await run(['--host', host]);
+      assert.equal(refused.listening, null, `no relay on ${host}`);
+      assert.notEqual(refused.code, 0);
+      assert.match(refused.err, new RegExp(`listen on ${host.replace(/[.:]/g, '\\$&')} with no access key.*--access-key KEY.*--allow-anyone-to-share`));
+    }
+    const open = await run(['--host', '0.0.0.0', '--allow-anyone-to-share']);
+    assert.ok(open.listening, 'an explicit --allow-anyone-to-share starts it');
+    assert.equal(open.code, 0);
+    assert.ok((await run(['--host', '0.0.0.0'], { TANDEM_RELAY_ACCESS_KEY: 'k' })).listening, 'an access key starts it');
+    assert.ok((await run(['--host', '127.0.0.2'])).listening, 'any loopback address needs neither');
   });
 
   it('serves wss with --tls-cert/--tls-key', async function () {

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
 import { signToken } from '../../extension/src/core/sync/shareKeys';
+import { addressKey } from '../../relay/src/limits';
 import { waitFor } from '../helpers/waitFor';
 import { RelayFixture } from './helpers/relayFixture';
 import { closeCode, roomUrl, tryUpgrade } from './helpers/rawClient';
@@ -34,6 +37,40 @@ describe('relay: admission limits and room lifetime', () => {
     assert.deepEqual(outcomes.map((o) => (o.opened ? 'open' : o.status)), ['open', 'open', 'open', 503, 503]);
   });
 
+  it('counts the upgrade budget per address: a garbage-token flood from one address denies no one else', async () => {
+    await f.start({ limits: { upgradesPerSecond: 2, upgradeBurst: 10 } });
+    const keys = f.share();
+    const url = roomUrl(f.relay.url, keys.shareId, 'transcript');
+    const flood = await Promise.all(Array.from({ length: 60 }, () => tryUpgrade(url, { protocols: ['tandem.garbage'], localAddress: '127.0.0.2' })));
+    assert.ok(flood.filter((o) => !o.opened && o.status === 503).length >= 40, 'the flooding address runs out of budget');
+    const checks = await Promise.all(Array.from({ length: 20 }, () => postCheck(f.relay.url, keys.shareId, 'garbage', '127.0.0.2')));
+    assert.ok(checks.filter((status) => status === 429).length >= 15, '/check spends the same per-address budget');
+    const valid = await openMany(url, [`tandem.${f.token(keys, 'observer')}`], 8);
+    assert.deepEqual(valid.map((o) => (o.opened ? 'open' : o.status)), Array(8).fill('open'), 'clients from 127.0.0.1 still get in');
+    assert.equal(await postCheck(f.relay.url, keys.shareId, f.token(keys, 'observer'), '127.0.0.1'), 200);
+  });
+
+  it('counts an IPv6 client by its /64 and an IPv4-mapped one as IPv4', () => {
+    assert.equal(addressKey('2001:db8:0:0:1::2'), addressKey('2001:DB8::ffff:3'));
+    assert.notEqual(addressKey('2001:db8:0:1::1'), addressKey('2001:db8::1'));
+    assert.equal(addressKey('::ffff:10.1.2.3'), '10.1.2.3');
+    assert.equal(addressKey('127.0.0.2'), '127.0.0.2');
+  });
+
+  it('cuts half-sent upgrades past a few per address at once, and times the rest out', async () => {
+    await f.start({ limits: { maxPendingPerIp: 5, headersTimeoutMs: 1000 } });
+    const keys = f.share();
+    const sockets = await Promise.all(Array.from({ length: 40 }, () => halfSentUpgrade(f.relay.port, keys.shareId, '127.0.0.2')));
+    let closed = 0;
+    for (const s of sockets) s.once('close', () => closed++);
+    f.onDispose(() => sockets.forEach((s) => s.destroy()));
+    await waitFor(() => closed >= 35, { timeoutMs: 2000, what: 'sockets past the cap to be cut' });
+    const viewer = f.stockClient(keys, 'transcript', f.token(keys, 'observer'));
+    await f.synced(viewer.provider);
+    await waitFor(() => closed === 40, { timeoutMs: 4000, what: 'the held half-sent upgrades to time out' });
+    assert.ok(f.relay.metrics.pendingRefusals.get() >= 35);
+  });
+
   for (const store of ['in memory', 'on disk'] as const) {
     it(`unloads a room from memory once it has been idle, and reloads it with its content on the next connection (${store})`, async () => {
       await f.start({ limits: { idleRoomMs: 50 }, dataDir: store === 'on disk' ? f.tempDir() : undefined });
@@ -65,3 +102,26 @@ describe('relay: admission limits and room lifetime', () => {
     assert.match(closed.reason, /expired/);
   });
 });
+
+function postCheck(relayUrl: string, shareId: string, token: string, localAddress: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${relayUrl}/check/ws/${shareId}/transcript`, { method: 'POST', localAddress }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(token);
+  });
+}
+
+/** A TCP connection that starts an upgrade request and never finishes its headers. */
+function halfSentUpgrade(port: number, shareId: string, localAddress: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port, localAddress }, () => {
+      socket.write(`GET /ws/${shareId}/transcript HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\n`);
+      resolve(socket);
+    });
+    socket.on('error', () => undefined);
+    socket.once('error', reject);
+  });
+}

@@ -116,6 +116,8 @@ describe('relay: persistence', function () {
     const loaded = await reopened.load(key);
     assert.equal(loaded.updates.length, 3);
     assert.equal(fs.statSync(file).size, good, 'the torn tail is cut');
+    assert.equal(loaded.corruptBytes, 0, 'a torn tail is no corruption');
+    assert.ok(!fs.readdirSync(path.join(dir, 'rooms')).some((n) => n.includes('.corrupt-')), 'no copy is kept of a torn tail');
     await reopened.close();
 
     const bytes = fs.readFileSync(file);
@@ -127,6 +129,70 @@ describe('relay: persistence', function () {
     assert.ok(fs.readdirSync(path.join(dir, 'rooms')).some((n) => n.includes('.corrupt-')), 'a copy of the corrupt log is kept');
     assert.match(logs[0], /corrupt record/);
     await third.close();
+  });
+
+  it('recovers the records after a bad length mid-file, keeps a copy, logs an error and counts it', async () => {
+    const dataDir = f.tempDir();
+    const keys = f.share();
+    const key = roomName(keys.shareId, 'transcript');
+    const storage = await FileStorage.open(dataDir, silentLogger);
+    await storage.load(key);
+    const offsets: number[] = [];
+    // One writer per record, so each record applies on its own (as prompts from different prompters do).
+    for (const name of ['a', 'b', 'c', 'd', 'e']) {
+      offsets.push(storage.storedBytes(key));
+      const doc = new Y.Doc();
+      doc.getMap('written').set(name, true);
+      await storage.append(key, Y.encodeStateAsUpdate(doc));
+    }
+    await storage.close();
+    const file = path.join(dataDir, 'rooms', fs.readdirSync(path.join(dataDir, 'rooms'))[0]);
+    const original = fs.readFileSync(file);
+    const damaged = Buffer.from(original);
+    damaged.writeUInt32LE(0x7fff_0000, offsets[1]); // record "b" now claims a length past the end of the file
+    fs.writeFileSync(file, damaged);
+
+    await f.start({ dataDir });
+    const viewer = f.stockClient(keys, 'transcript', f.token(keys, 'observer'));
+    await f.synced(viewer.provider);
+    assert.deepEqual([...viewer.doc.getMap('written').keys()].sort(), ['a', 'c', 'd', 'e'], 'the records after the damaged one are recovered');
+    const copies = fs.readdirSync(path.join(dataDir, 'rooms')).filter((n) => n.includes('.corrupt-'));
+    assert.equal(copies.length, 1, 'a copy of the damaged log is kept');
+    assert.deepEqual(fs.readFileSync(path.join(dataDir, 'rooms', copies[0])), damaged);
+    assert.equal(f.relay.metrics.corruptLogs.get(), 1);
+    assert.ok(f.logs.some((l) => l.level === 'error' && /corrupt records/.test(l.msg)), 'logged at error level');
+    assert.ok(fs.statSync(file).size < original.length, 'the log was rewritten with the intact records');
+    await f.relay.close();
+    const again = await FileStorage.open(dataDir, silentLogger);
+    await again.remove(key);
+    await again.close();
+    assert.deepEqual(fs.readdirSync(path.join(dataDir, 'rooms')), [], 'removing the room removes the kept copy too');
+  });
+
+  it('keeps its data folder 0700 and files 0600 whatever the umask, and tightens an existing install', async () => {
+    const umask = process.umask(0o022);
+    try {
+      const dataDir = f.tempDir();
+      fs.chmodSync(dataDir, 0o755);
+      fs.mkdirSync(path.join(dataDir, 'rooms'), { mode: 0o755 });
+      const older = path.join(dataDir, 'rooms', 'from-an-older-relay.transcript.log');
+      fs.writeFileSync(older, '', { mode: 0o644 });
+      await f.start({ dataDir, limits: { compactMinBytes: 4096, compactFactor: 2 } });
+      const keys = f.share();
+      const hostDoc = new Y.Doc();
+      const host = hostConnection(f.relay.url, keys, hostDoc);
+      await host.whenSynced();
+      for (let i = 0; i < 100; i++) setMeta(hostDoc, { title: `${i} ${'t'.repeat(200)}` }, Origin.tail);
+      await host.flush();
+      await waitFor(() => f.relay.metrics.compactions.get() >= 1, { what: 'a compaction (a rewritten log)' });
+      const mode = (p: string) => (fs.statSync(p).mode & 0o777).toString(8);
+      for (const folder of [dataDir, path.join(dataDir, 'rooms'), path.join(dataDir, 'revocations')]) assert.equal(mode(folder), '700', folder);
+      const files = [path.join(dataDir, 'relay.lock'), ...fs.readdirSync(path.join(dataDir, 'rooms')).map((n) => path.join(dataDir, 'rooms', n))];
+      assert.equal(files.length, 3);
+      for (const file of files) assert.equal(mode(file), '600', file);
+    } finally {
+      process.umask(umask);
+    }
   });
 
   it('compacts a room log by bytes, and the compacted room reloads identically', async () => {

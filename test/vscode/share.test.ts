@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { parseLink, readLines, readPrompts, readRuns } from '../../protocol/src';
 import type { PullResult } from '../../extension/src/core/handoff';
 import { joinShare, ShareJoinError } from '../../extension/src/core/sync/joinShare';
-import type { TandemApi } from '../../extension/src/vscode/api';
+import { withoutToken, type TandemApi } from '../../extension/src/vscode/api';
 import type { SessionNode } from '../../extension/src/vscode/sessions/sessionsTree';
 import { makeClaudeEnv, type ClaudeTestEnv } from '../helpers/claudeEnv';
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fakeAnthropic';
@@ -206,7 +206,7 @@ describe('sharing a session from VS Code', function () {
 
   it('opens a link as an editor tab too, titled with the session, its viewer synced', async () => {
     await vscode.commands.executeCommand('tandem.openInEditor', links.observer);
-    await waitFor(() => api.viewer.tabs().some((t) => t.link === links.observer && t.status?.connection === 'synced'), { timeoutMs: 20_000, what: 'the tab viewer to sync' });
+    await waitFor(() => api.viewer.tabs().some((t) => t.link === withoutToken(links.observer) && t.status?.connection === 'synced'), { timeoutMs: 20_000, what: 'the tab viewer to sync' });
     const tab = await waitFor(
       () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('tandem.viewerPanel') && t.label === 'Say hello from Tandem'),
       { timeoutMs: 20_000, what: 'a viewer tab titled with the session' },

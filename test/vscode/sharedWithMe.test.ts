@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import * as vscode from 'vscode';
 import { buildLink, encodeClaims, joinToken, type Role } from '../../protocol/src';
-import type { TandemApi } from '../../extension/src/vscode/api';
+import { withoutToken, type TandemApi } from '../../extension/src/vscode/api';
 import { waitFor } from '../helpers/waitFor';
 import { tandemApi } from './support';
 
@@ -34,9 +34,9 @@ describe('Shared with me', () => {
     const prompter = link('prompter');
     await vscode.commands.executeCommand('tandem.openSharedSession', prompter);
     const first = api.sharedWithMe()[0];
-    assert.equal(first.link, prompter);
+    assert.equal(first.link, withoutToken(prompter));
     assert.equal(first.role, 'prompter');
-    await waitFor(() => api.viewer.link() === prompter, { timeoutMs: 10_000, what: 'the sidebar viewer to take the link' });
+    await waitFor(() => api.viewer.link() === withoutToken(prompter), { timeoutMs: 10_000, what: 'the sidebar viewer to take the link' });
     // the real viewer page ran, said ready, got init and reports on its connection (nobody serves this relay)
     const status = await waitFor(() => api.viewer.status(), { timeoutMs: 20_000, what: 'the viewer webview to report its connection' });
     assert.ok(['connecting', 'offline'].includes(status.connection), `connection ${status.connection}`);
@@ -47,7 +47,19 @@ describe('Shared with me', () => {
     await vscode.commands.executeCommand('tandem.openSharedSession', prompter);
     assert.deepEqual(
       api.sharedWithMe().slice(0, 2).map((s) => s.link),
-      [prompter, other],
+      [prompter, other].map((l) => withoutToken(l)),
     );
+  });
+
+  it('hands other extensions no token: nothing the API returns carries one, and its lists are copies', async () => {
+    const prompter = link('prompter');
+    await vscode.commands.executeCommand('tandem.openSharedSession', prompter);
+    await waitFor(() => api.viewer.link() === withoutToken(prompter), { timeoutMs: 10_000, what: 'the sidebar viewer to take the link' });
+    const token = prompter.split('#t=')[1];
+    const seen = JSON.stringify({ shared: api.sharedWithMe(), link: api.viewer.link(), tabs: api.viewer.tabs(), sessions: api.sessions(), settings: api.settings(), approvals: api.pendingApprovals() });
+    assert.ok(!seen.includes(token), 'a token is readable through the extension API');
+    assert.ok(!seen.includes('#t='), 'a link with a token fragment is readable through the extension API');
+    (api.sharedWithMe() as unknown[]).length = 0;
+    assert.ok(api.sharedWithMe().length > 0, 'another extension emptied the list through the API');
   });
 });

@@ -1,9 +1,12 @@
 import { render } from 'preact';
 import { boundAuthor, checkClaims, linkName, parseLink, type LinkError, type PresenceState } from '../../protocol/src';
-import { connectToShare, type ConnectionStatus } from './data/connection';
+import { DAMAGED, connectToShare, expiredText, type ConnectionStatus } from './data/connection';
 import { SessionStore } from './data/sessionStore';
+import type { IdentityStore } from './data/viewerIdentity';
 import { App } from './ui/App';
 import { sessionTitle } from './ui/Header';
+import { FullState, notice, type Notice } from './ui/StateNotice';
+import { ImageZoomHost } from './ui/ImageZoom';
 import './ui/styles.css';
 
 // Starts the viewer for one share link in a root element; both hosts (browser tab, VS Code webview)
@@ -24,6 +27,8 @@ export type ViewerHandle = { focusComposer(): void; dispose(): void };
 export type ViewerOptions = {
   client: PresenceState['user']['client'];
   userName?: string;
+  /** this viewer's id and self-chosen name, kept by the host (localStorage, VS Code's global state) */
+  identity: IdentityStore;
   onStatus?: (status: { connection: ConnectionStatus; title: string }) => void;
 };
 
@@ -31,24 +36,25 @@ const linkProblems: Record<LinkError, string> = {
   'not-a-url': 'This is not a Tandem link. Open the link the host shared with you.',
   'not-a-share-link': 'This page needs a share link (…/s/<share id>#t=<token>). Open the link the host shared with you.',
   'no-token': 'The link has no access token (the part after #t=). Copy the whole link the host shared with you.',
-  'bad-token': 'The link\'s access token is damaged. Copy the whole link again, or ask the host for a new one.',
+  'bad-token': DAMAGED,
   'token-for-other-share': 'The link\'s token belongs to another share. Ask the host for a new link.',
 };
 
 export function startViewer(root: HTMLElement, link: string, options: ViewerOptions): ViewerHandle {
   const parsed = parseLink(link);
-  if (!parsed.ok) return showProblem(root, linkProblems[parsed.error], options);
+  if (!parsed.ok) return showProblem(root, notice('damaged', linkProblems[parsed.error]), options);
   const { claims } = parsed.link;
-  if (checkClaims(claims, parsed.link.shareId, Date.now() / 1000) === 'expired') {
-    return showProblem(root, `This link expired on ${new Date(claims.exp * 1000).toLocaleString()}. Ask the host for a new link.`, options);
-  }
-  const displayName = options.userName ? { displayName: options.userName } : {};
-  const connection = connectToShare(parsed.link, { user: { name: linkName(claims), role: claims.role, client: options.client, ...displayName } });
+  if (checkClaims(claims, parsed.link.shareId, Date.now() / 1000) === 'expired') return showProblem(root, notice('expired', expiredText(claims.exp)), options);
+  const me = options.identity.load();
+  const displayName = me.displayName || options.userName;
+  const connection = connectToShare(parsed.link, { user: { name: linkName(claims), role: claims.role, client: options.client, viewerId: me.viewerId, ...(displayName ? { displayName } : {}) } });
   const store = new SessionStore(connection, { role: claims.role, bound: boundAuthor(claims) });
   let focus = 0;
   let last = '';
+  let savedName = store.snapshot().displayName;
   const report = () => {
     const state = store.snapshot();
+    if (state.displayName !== savedName) options.identity.saveDisplayName((savedName = state.displayName));
     const status = { connection: state.connection, title: sessionTitle(state) };
     const key = JSON.stringify(status);
     if (key !== last) {
@@ -57,7 +63,13 @@ export function startViewer(root: HTMLElement, link: string, options: ViewerOpti
     }
   };
   const unsubscribe = store.subscribe(report);
-  const draw = () => render(<App store={store} focusSignal={focus} />, root);
+  const draw = () =>
+    render(
+      <ImageZoomHost>
+        <App store={store} focusSignal={focus} />
+      </ImageZoomHost>,
+      root,
+    );
   draw();
   report();
   let disposed = false;
@@ -77,14 +89,8 @@ export function startViewer(root: HTMLElement, link: string, options: ViewerOpti
   };
 }
 
-function showProblem(root: HTMLElement, message: string, options: ViewerOptions): ViewerHandle {
-  render(
-    <div class="problem" role="alert">
-      <h1>Tandem can't open this session</h1>
-      <p>{message}</p>
-    </div>,
-    root,
-  );
-  options.onStatus?.({ connection: { kind: 'refused', detail: message }, title: 'Tandem' });
+function showProblem(root: HTMLElement, problem: Notice, options: ViewerOptions): ViewerHandle {
+  render(<FullState notice={problem} />, root);
+  options.onStatus?.({ connection: { kind: problem.kind === 'expired' ? 'expired' : 'damaged', detail: problem.detail }, title: 'Tandem' });
   return { focusComposer: () => undefined, dispose: () => render(null, root) };
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { visibleText } from '../../../protocol/src';
 import { ExitCode, UserError, type CliIo, type Command } from './command';
 import { agentCommand } from './commands/agent';
 import { openCommand } from './commands/open';
@@ -85,7 +86,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
     return await command.run(args as Parameters<Command['run']>[0], io);
   } catch (e) {
     if (e instanceof UserError) {
-      io.stderr.write(`tandem ${name}: ${e.message}\n`);
+      io.stderr.write(`tandem ${name}: ${visibleText(e.message)}\n`);
       return e.exitCode;
     }
     throw e;

@@ -1,5 +1,4 @@
-import { contentBlocks, parseLine, type ContentBlock } from '../../../protocol/src';
-import { printable } from '../core/prompts/cliApprover';
+import { classifyUserMarkup, contentBlocks, parseLine, splitReminders, visibleText, type ContentBlock } from '../../../protocol/src';
 
 // `tandem open` without --raw: the transcript as a person reads it in a terminal. One raw line
 // gives zero or more text lines; what carries nothing to read (snapshots, metadata) gives none.
@@ -33,21 +32,45 @@ export function readableLine(raw: string): string[] {
 }
 
 function userBlock(b: ContentBlock, compactSummary: boolean): string[] {
-  if (b.kind === 'text') {
-    if (compactSummary) return ['(summary of the earlier conversation)'];
-    if (/^\s*<(local-command-|command-|system-reminder)/.test(b.text)) return [];
-    return prefixed('› ', b.text);
-  }
+  if (b.kind === 'text') return compactSummary ? ['(summary of the earlier conversation)'] : userText(b.text);
   if (b.kind === 'tool_result') {
     const text = typeof b.content === 'string' ? b.content : (b.content ?? []).map((c) => (typeof c.text === 'string' ? c.text : `[${c.type}]`)).join('\n');
-    const lines = clean(text).split('\n');
-    const shown = lines.slice(0, MAX_RESULT_LINES).map((l, i) => `${i === 0 ? '  ⎿ ' : '    '}${l}`);
-    if (lines.length > MAX_RESULT_LINES) shown.push(`    … ${lines.length - MAX_RESULT_LINES} more lines`);
-    if (b.is_error) shown[0] += ' (error)';
-    return shown;
+    return resultLines(splitReminders(text).text, b.is_error === true);
   }
   if (b.kind === 'image') return ['› [image]'];
   return [];
+}
+
+/** A user text as what it is (protocol's userMarkup): a prompt, a slash command and its output, a notice. */
+function userText(text: string): string[] {
+  const m = classifyUserMarkup(text);
+  switch (m.kind) {
+    case 'prompt':
+      return m.text ? prefixed('› ', m.text) : [];
+    case 'command':
+      return [`› ${clean(m.command)}`];
+    case 'shell':
+      return [`› ! ${clean(m.command)}`];
+    case 'output': {
+      const out = [m.stdout, m.stderr].filter(Boolean).join('\n');
+      return out ? resultLines(out, m.stdout === '') : [];
+    }
+    case 'task':
+      return [`⏺ Background task ${clean(m.status || 'finished')}: ${clean(m.summary)}`];
+    case 'interrupt':
+      return [`  ⎿ Interrupted by user${m.toolUse ? ' (the tool was not run)' : ''}`];
+    case 'reminder':
+    case 'caveat':
+      return [];
+  }
+}
+
+function resultLines(text: string, isError: boolean): string[] {
+  const lines = clean(text).split('\n');
+  const shown = lines.slice(0, MAX_RESULT_LINES).map((l, i) => `${i === 0 ? '  ⎿ ' : '    '}${l}`);
+  if (lines.length > MAX_RESULT_LINES) shown.push(`    … ${lines.length - MAX_RESULT_LINES} more lines`);
+  if (isError) shown[0] += ' (error)';
+  return shown;
 }
 
 function assistantBlock(b: ContentBlock): string[] {
@@ -71,6 +94,8 @@ function systemLine(e: Record<string, unknown>): string[] {
       return ['⚠ API error (Claude Code retried)'];
     case 'turn_duration':
       return typeof e.durationMs === 'number' ? [`  (turn took ${(e.durationMs / 1000).toFixed(1)} s)`] : [];
+    case 'local_command':
+      return typeof e.content === 'string' ? userText(e.content) : [];
     default:
       return typeof e.content === 'string' && e.level !== 'debug' ? [`· ${clean(e.content).split('\n')[0]}`] : [];
   }
@@ -93,5 +118,5 @@ function prefixed(prefix: string, text: string): string[] {
 
 /** Transcript text comes from tools and web pages: no terminal escape sequences reach the screen. */
 function clean(text: string): string {
-  return printable(text.replace(/\r\n/g, '\n').replace(/\t/g, '  '));
+  return visibleText(text.replace(/\r\n/g, '\n').replace(/\t/g, '  '));
 }

@@ -7,6 +7,8 @@ import type { ViewerStatus } from './webview/viewerWebview';
 /**
  * What activate() returns (`extensions.getExtension('tandem-dev.tandem').exports`): read-only views of the
  * extension's state, so the VS Code suite can observe what the UI shows without reaching into the DOM.
+ * Every installed extension can read this object, so it never carries a token (links keep their relay
+ * and share id but lose the `#t=` fragment) and hands out copies, never the extension's own lists.
  */
 export type TandemApi = {
   /** where the "Tandem" log channel writes (Tandem.log) */
@@ -20,14 +22,27 @@ export type TandemApi = {
   readonly sessionsMessage: () => string | undefined;
   /** lists the sessions again now; resolves when the view is current */
   readonly refreshSessions: () => Promise<void>;
+  /** the remembered links, without their tokens */
   readonly sharedWithMe: () => readonly SharedLink[];
   /** remote prompts waiting for the user's answer in a notification */
   readonly pendingApprovals: () => { author: string; project: string; text: string }[];
   readonly viewer: {
     readonly status: () => ViewerStatus | undefined;
+    /** the link the sidebar viewer shows, without its token */
     readonly link: () => string | undefined;
     readonly onDidChangeStatus: vscode.Event<ViewerStatus>;
     /** the viewers open as editor tabs */
     readonly tabs: () => { link: string | undefined; status: ViewerStatus | undefined }[];
   };
 };
+
+/** A share link as other extensions may see it: `http(s)://relay/s/<shareId>`, the token cut off. */
+export function withoutToken(link: string): string;
+export function withoutToken(link: string | undefined): string | undefined;
+export function withoutToken(link: string | undefined): string | undefined {
+  return link?.replace(/#.*$/s, '');
+}
+
+export function sharedLinkWithoutToken(shared: SharedLink): SharedLink {
+  return { ...shared, link: withoutToken(shared.link) };
+}

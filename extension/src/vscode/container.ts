@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { TandemApi } from './api';
+import { sharedLinkWithoutToken, withoutToken, type TandemApi } from './api';
 import { registerCommands } from './commands';
 import { DisposableStore } from './lifecycle';
 import { createLog } from './log';
@@ -21,6 +21,7 @@ import { SharedLinks } from './sharedWithMe/sharedLinks';
 import { SharedTree } from './sharedWithMe/sharedTree';
 import { ViewerPanels } from './webview/viewerPanels';
 import { ViewerView } from './webview/viewerView';
+import { ViewerIdentity } from './webview/viewerIdentity';
 
 export type Tandem = { api: TandemApi; shutdown(): Promise<void> };
 
@@ -42,12 +43,13 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
   owned.add(new SharedTree(sharedLinks));
   void sharedLinks.load().catch((e) => log.error('Shared with me: loading the saved links failed', e));
 
-  const viewer = owned.add(new ViewerView(context.extensionUri, log));
+  const viewerIdentity = new ViewerIdentity(context.globalState);
+  const viewer = owned.add(new ViewerView(context.extensionUri, log, viewerIdentity));
   const windowShares = new WindowShares(context.workspaceState);
   const shareService = owned.add(new ShareService(context, settings, relay, new ShareRecords(context.secrets, log), shares, approver, windowShares, log));
   void restoreWindowShares({ windowShares, listSessions: () => localSessions.refresh().then(() => localSessions.sessions), share: (s) => shareService.share(s), policy: () => settings.current.sharing.restore, log });
   const sharing = new ShareCommands(localSessions, shares, shareService, viewer, settings);
-  const panels = owned.add(new ViewerPanels(context.extensionUri, log));
+  const panels = owned.add(new ViewerPanels(context.extensionUri, log, viewerIdentity));
   owned.add(viewer.onDidChangeStatus((s) => viewer.currentLink && sharedLinks.setStatus(viewer.currentLink, s)));
   owned.add(panels.onDidChangeStatus(({ link, status }) => sharedLinks.setStatus(link, status)));
 
@@ -88,9 +90,14 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
     sessions: () => sessionsTree.projects(),
     sessionsMessage: () => sessionsTree.view.message,
     refreshSessions: () => localSessions.refresh(),
-    sharedWithMe: () => sharedLinks.all,
+    sharedWithMe: () => sharedLinks.all.map(sharedLinkWithoutToken),
     pendingApprovals: () => approver.pending.map(({ request }) => ({ author: request.prompt.author, project: request.project, text: request.prompt.text })),
-    viewer: { status: () => viewer.status, link: () => viewer.currentLink, onDidChangeStatus: viewer.onDidChangeStatus, tabs: () => panels.all },
+    viewer: {
+      status: () => viewer.status,
+      link: () => withoutToken(viewer.currentLink),
+      onDidChangeStatus: viewer.onDidChangeStatus,
+      tabs: () => panels.all.map((t) => ({ ...t, link: withoutToken(t.link) })),
+    },
   };
   // Deactivation awaits this: shares disconnect; the local relay (the agent) stays for other windows and viewers.
   const shutdown = () => shareService.disconnectAll();

@@ -59,8 +59,10 @@ export class RoomConnection {
   private readonly mayWrite: boolean;
   private readonly statusListeners = new Set<(s: RoomStatus) => void>();
   private readonly deniedListeners = new Set<(reason: string) => void>();
-  /** one entry per SyncStep1 sent on this socket, in order: what to do when its SyncStep2 comes */
-  private awaitingStep2: Array<(() => void) | null> = [];
+  /** At most one SyncStep1 is in flight (the relay merges repeats): what its SyncStep2 answers, or
+   *  null when none is; `nextStep1` waits for the next one, sent when that answer comes. */
+  private awaitingStep2: Array<() => void> | null = null;
+  private nextStep1: Array<() => void> = [];
   private readonly flushWaiters = new Set<() => void>();
   private readonly opts: Required<Omit<RoomConnectionOptions, 'awareness' | 'accessKey' | 'refusalCheck'>> & RoomConnectionOptions;
 
@@ -166,7 +168,8 @@ export class RoomConnection {
     socket.onopen = () => {
       opened = true;
       this.lastReceived = Date.now();
-      this.awaitingStep2 = [];
+      this.awaitingStep2 = null;
+      this.nextStep1 = [];
       // A writer first answers the relay's SyncStep1 (sent to writers on connect), then asks for the
       // relay's state: the answer then also acknowledges everything it pushed.
       if (!this.mayWrite) this.sendSyncStep1(null);
@@ -220,16 +223,22 @@ export class RoomConnection {
     const { chunks, upTo } = encodeUpdateChunks(this.opts.doc, Y.decodeStateVector(stateVector), this.opts.chunkBytes);
     for (const chunk of chunks) this.send(syncMessage(syncProtocol.messageYjsUpdate, chunk));
     this.send(syncMessage(syncProtocol.messageYjsSyncStep2, Y.encodeStateAsUpdate(this.opts.doc, encodeStateVectorMap(upTo))));
-    if (this.status.state !== 'synced' && this.awaitingStep2.length === 0) this.sendSyncStep1(null);
+    if (this.status.state !== 'synced' && this.awaitingStep2 === null) this.sendSyncStep1(null);
   }
 
   private sendSyncStep1(onAnswer: (() => void) | null): void {
-    this.awaitingStep2.push(onAnswer);
+    if (onAnswer) this.nextStep1.push(onAnswer);
+    if (this.awaitingStep2) return;
+    this.awaitingStep2 = this.nextStep1;
+    this.nextStep1 = [];
     this.send(syncMessage(syncProtocol.messageYjsSyncStep1, Y.encodeStateVector(this.opts.doc)));
   }
 
   private step2Received(): void {
-    this.awaitingStep2.shift()?.();
+    const answered = this.awaitingStep2 ?? [];
+    this.awaitingStep2 = null;
+    for (const done of answered) done();
+    if (this.nextStep1.length > 0) this.sendSyncStep1(null);
     if (this.status.state === 'synced') return;
     this.attempt = 0;
     this.setStatus({ state: 'synced' });

@@ -148,7 +148,7 @@ export class RedisStorage implements RoomStorage {
       storedBytes += update.length;
     }
     this.loaded.set(key, { lastId, storedBytes });
-    return { updates, storedBytes };
+    return { updates, storedBytes, corruptBytes: 0 };
   }
 
   /** From now on, updates other nodes write to this loaded room reach `onUpdate`, in stream order. */

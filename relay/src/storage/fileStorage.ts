@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { RoomLog, syncFolder } from './roomLog';
+import { FILE_MODE, FOLDER_MODE, RoomLog, syncFolder, writeDurably } from './roomLog';
 import type { LoadedRoom, RoomKey, RoomStorage } from './roomStorage';
 import type { Logger } from '../logger';
 
@@ -12,6 +12,9 @@ import type { Logger } from '../logger';
 //   <dataDir>/rooms/<share id as hex>.<room>.log
 //   <dataDir>/revocations/<share id as hex>.json
 //   <dataDir>/relay.lock       (pid of the relay using the folder)
+//
+// Folders are 0700 and files 0600 whatever the umask, and an existing folder is tightened on open:
+// the logs are whole sessions.
 //
 // Share ids are base64url, which is case-sensitive; hex file names stay distinct on case-insensitive disks.
 
@@ -25,9 +28,9 @@ export class FileStorage implements RoomStorage {
   ) {}
 
   static async open(dir: string, log: Logger): Promise<FileStorage> {
-    await fs.mkdir(path.join(dir, 'rooms'), { recursive: true });
-    await fs.mkdir(path.join(dir, 'revocations'), { recursive: true });
+    for (const sub of ['rooms', 'revocations']) await fs.mkdir(path.join(dir, sub), { recursive: true, mode: FOLDER_MODE });
     await takeLock(path.join(dir, 'relay.lock'));
+    await tighten(dir);
     return new FileStorage(dir, log);
   }
 
@@ -47,7 +50,7 @@ export class FileStorage implements RoomStorage {
     const roomLog = new RoomLog(this.roomFile(key), this.log);
     const updates = await roomLog.open();
     this.logs.set(key, roomLog);
-    return { updates, storedBytes: roomLog.bytes };
+    return { updates, storedBytes: roomLog.bytes, corruptBytes: roomLog.corruptBytes };
   }
 
   append(key: RoomKey, update: Uint8Array): Promise<void> {
@@ -71,7 +74,11 @@ export class FileStorage implements RoomStorage {
 
   async remove(key: RoomKey): Promise<void> {
     await this.release(key);
-    await fs.rm(this.roomFile(key), { force: true });
+    const file = this.roomFile(key);
+    await fs.rm(file, { force: true });
+    // copies kept of a damaged log hold the same share's content
+    const copies = (await fs.readdir(path.dirname(file))).filter((n) => n.startsWith(`${path.basename(file)}.corrupt-`));
+    for (const copy of copies) await fs.rm(path.join(path.dirname(file), copy), { force: true });
     await syncFolder(path.join(this.dir, 'rooms'));
   }
 
@@ -85,17 +92,7 @@ export class FileStorage implements RoomStorage {
   }
 
   async writeRevocations(shareId: string, json: string): Promise<void> {
-    const file = this.revocationFile(shareId);
-    const tmp = `${file}.tmp`;
-    const handle = await fs.open(tmp, 'w');
-    try {
-      await handle.writeFile(json);
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(tmp, file);
-    await syncFolder(path.dirname(file));
+    await writeDurably(this.revocationFile(shareId), json);
   }
 
   async close(): Promise<void> {
@@ -137,7 +134,7 @@ export class DataFolderLocked extends Error {
 async function takeLock(file: string): Promise<void> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      await fs.writeFile(file, String(process.pid), { flag: 'wx' });
+      await fs.writeFile(file, String(process.pid), { flag: 'wx', mode: FILE_MODE });
       return;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
@@ -149,6 +146,16 @@ async function takeLock(file: string): Promise<void> {
     }
   }
   throw new Error(`could not lock ${file}`);
+}
+
+/** Folders 0700, files 0600: also for a data folder made by an older relay or under a loose umask. */
+async function tighten(dir: string): Promise<void> {
+  await fs.chmod(dir, FOLDER_MODE);
+  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) await tighten(full);
+    else if (entry.isFile()) await fs.chmod(full, FILE_MODE);
+  }
 }
 
 function isAlive(pid: number): boolean {

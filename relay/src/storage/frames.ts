@@ -1,6 +1,7 @@
 // Record framing for the append-only room log: [u32 length][u32 crc32(payload)][payload], little
-// endian. A crash can leave a torn last record; the reader stops at the first record that is short or
-// fails its checksum and reports where the good prefix ends.
+// endian. A crash can leave a torn last record (cut short); anything else that does not check out is
+// corruption: the reader skips it, finds the next record whose length and checksum hold, and goes on,
+// so the intact records after a damaged region are recovered.
 
 const HEADER = 8;
 /** Refuse absurd lengths from a corrupt header before allocating anything. */
@@ -33,26 +34,56 @@ export function frameRecord(payload: Uint8Array): Buffer {
 
 export type ReadRecords = {
   records: Uint8Array[];
-  /** length of the valid prefix; anything after it is torn or corrupt */
+  /** where the intact records end: the length to cut the file to when only a torn tail follows */
   validBytes: number;
-  /** why reading stopped before the end, if it did */
-  problem: 'torn-tail' | 'bad-checksum' | null;
+  /** the file ends in an incomplete record (a crash during a write) */
+  tornTail: boolean;
+  /** damaged byte ranges that were skipped; the records after each were recovered */
+  corrupt: Array<{ from: number; to: number }>;
 };
+
+type Frame = { kind: 'ok'; payload: Uint8Array } | { kind: 'short' } | { kind: 'bad' };
+
+function frameAt(data: Uint8Array, view: DataView, at: number): Frame {
+  if (data.length - at < HEADER) return { kind: 'short' };
+  const length = view.getUint32(at, true);
+  if (length > MAX_RECORD) return { kind: 'bad' };
+  if (data.length - at - HEADER < length) return { kind: 'short' };
+  const payload = data.subarray(at + HEADER, at + HEADER + length);
+  return crc32(payload) === view.getUint32(at + 4, true) ? { kind: 'ok', payload } : { kind: 'bad' };
+}
+
+/** The next offset after `from` holding a non-empty record that checks out, or -1. Work is bounded:
+ *  past `budget` checksummed bytes the rest of the file counts as damaged. */
+function nextFrame(data: Uint8Array, view: DataView, from: number): number {
+  let budget = 16 * data.length + (64 << 20);
+  for (let at = from; at + HEADER < data.length; at++) {
+    const length = view.getUint32(at, true);
+    if (length === 0 || length > data.length - at - HEADER) continue;
+    budget -= length;
+    if (budget < 0) return -1;
+    if (crc32(data.subarray(at + HEADER, at + HEADER + length)) === view.getUint32(at + 4, true)) return at;
+  }
+  return -1;
+}
 
 export function readRecords(data: Uint8Array): ReadRecords {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const records: Uint8Array[] = [];
+  const corrupt: ReadRecords['corrupt'] = [];
   let at = 0;
   while (at < data.length) {
-    if (data.length - at < HEADER) return { records, validBytes: at, problem: 'torn-tail' };
-    const length = view.getUint32(at, true);
-    const crc = view.getUint32(at + 4, true);
-    if (length > MAX_RECORD) return { records, validBytes: at, problem: 'bad-checksum' };
-    if (data.length - at - HEADER < length) return { records, validBytes: at, problem: 'torn-tail' };
-    const payload = data.subarray(at + HEADER, at + HEADER + length);
-    if (crc32(payload) !== crc) return { records, validBytes: at, problem: 'bad-checksum' };
-    records.push(payload);
-    at += HEADER + length;
+    const frame = frameAt(data, view, at);
+    if (frame.kind === 'ok') {
+      records.push(frame.payload);
+      at += HEADER + frame.payload.length;
+      continue;
+    }
+    const next = nextFrame(data, view, at + 1);
+    if (next === -1 && frame.kind === 'short') return { records, validBytes: at, tornTail: true, corrupt };
+    corrupt.push({ from: at, to: next === -1 ? data.length : next });
+    if (next === -1) return { records, validBytes: at, tornTail: false, corrupt };
+    at = next;
   }
-  return { records, validBytes: at, problem: null };
+  return { records, validBytes: at, tornTail: false, corrupt };
 }

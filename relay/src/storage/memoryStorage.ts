@@ -14,7 +14,7 @@ export class MemoryStorage implements RoomStorage {
 
   async load(key: RoomKey): Promise<LoadedRoom> {
     const updates = this.room(key);
-    return { updates: [...updates], storedBytes: 0 };
+    return { updates: [...updates], storedBytes: 0, corruptBytes: 0 };
   }
 
   /** Keeps nothing: the loaded room's document holds the update. */

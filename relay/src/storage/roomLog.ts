@@ -15,29 +15,38 @@ export class RoomLog {
   private chain: Promise<void> = Promise.resolve();
   private failure: Error | null = null;
   bytes = 0;
+  /** bytes found damaged (and skipped) when the log was opened */
+  corruptBytes = 0;
 
   constructor(
     readonly file: string,
     private readonly log: Logger,
   ) {}
 
-  /** Reads every intact record; cuts a torn tail, and keeps a copy of a corrupt file before cutting it. */
+  /** Reads every intact record. A torn tail is cut; a damaged region elsewhere is skipped, the file
+   *  kept aside as `<log>.corrupt-<time>`, and the log rewritten with every record that checks out. */
   async open(): Promise<Uint8Array[]> {
     const data = await readIfExists(this.file);
-    const { records, validBytes, problem } = readRecords(data);
-    if (problem) {
-      const dropped = data.length - validBytes;
-      if (problem === 'bad-checksum') {
-        const copy = `${this.file}.corrupt-${Date.now()}`;
-        await fs.copyFile(this.file, copy);
-        this.log.error('room log has a corrupt record; kept a copy and cut the log after the last good record', { file: this.file, copy, droppedBytes: dropped });
-      } else {
-        this.log.warn('room log ends in a torn record (crash during a write); cut it', { file: this.file, droppedBytes: dropped });
-      }
+    const { records, validBytes, tornTail, corrupt } = readRecords(data);
+    if (corrupt.length > 0) {
+      const copy = `${this.file}.corrupt-${Date.now()}`;
+      await fs.copyFile(this.file, copy);
+      await fs.chmod(copy, FILE_MODE);
+      await writeDurably(this.file, Buffer.concat(records.map((r) => frameRecord(r))));
+      this.corruptBytes = corrupt.reduce((n, c) => n + c.to - c.from, 0);
+      this.log.error('room log has corrupt records: kept a copy, skipped the damaged bytes and recovered the intact records after them', {
+        file: this.file,
+        copy,
+        corruptBytes: this.corruptBytes,
+        regions: corrupt.length,
+        recoveredRecords: records.length,
+      });
+    } else if (tornTail) {
+      this.log.warn('room log ends in a torn record (crash during a write); cut it', { file: this.file, droppedBytes: data.length - validBytes });
       await fs.truncate(this.file, validBytes);
     }
-    this.handle = await fs.open(this.file, 'a');
-    this.bytes = validBytes;
+    this.handle = await fs.open(this.file, 'a', FILE_MODE);
+    this.bytes = corrupt.length > 0 ? records.reduce((n, r) => n + r.length + 8, 0) : validBytes;
     return records;
   }
 
@@ -58,19 +67,10 @@ export class RoomLog {
   compact(merged: Uint8Array): Promise<void> {
     return this.enqueue(async () => {
       if (this.failure) throw this.failure;
-      const tmp = `${this.file}.tmp`;
       const frame = frameRecord(merged);
-      const out = await fs.open(tmp, 'w');
-      try {
-        await out.writeFile(frame);
-        await out.datasync();
-      } finally {
-        await out.close();
-      }
-      await fs.rename(tmp, this.file);
-      await syncFolder(path.dirname(this.file));
+      await writeDurably(this.file, frame);
       await this.handle?.close();
-      this.handle = await fs.open(this.file, 'a');
+      this.handle = await fs.open(this.file, 'a', FILE_MODE);
       this.bytes = frame.length;
     });
   }
@@ -109,6 +109,24 @@ export class RoomLog {
       for (const p of batch) p.reject(this.failure);
     }
   }
+}
+
+/** Room logs, revocations and the lock hold share content and ids: only the relay's user reads them. */
+export const FILE_MODE = 0o600;
+export const FOLDER_MODE = 0o700;
+
+/** Writes `content` to a temp file, syncs it, renames it over `file` and syncs the folder. */
+export async function writeDurably(file: string, content: Buffer | string): Promise<void> {
+  const tmp = `${file}.tmp`;
+  const out = await fs.open(tmp, 'w', FILE_MODE);
+  try {
+    await out.writeFile(content);
+    await out.datasync();
+  } finally {
+    await out.close();
+  }
+  await fs.rename(tmp, file);
+  await syncFolder(path.dirname(file));
 }
 
 async function readIfExists(file: string): Promise<Buffer> {

@@ -11,6 +11,8 @@ export type LoadedRoom = {
   updates: Uint8Array[];
   /** bytes the stored form of this room takes now (drives compaction) */
   storedBytes: number;
+  /** bytes found damaged and skipped while loading (the intact records around them were recovered) */
+  corruptBytes: number;
 };
 
 export interface RoomStorage {

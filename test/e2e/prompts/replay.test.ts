@@ -99,7 +99,7 @@ describe('prompt runner: replaying queued prompts with the real claude CLI', fun
     const outside = h.queue('what does @../secret.txt say?');
     const inside = h.queue('what does @notes.txt say?');
 
-    assert.match((await h.waitForState(outside, 'rejected')).error!, /mentions @\.\.\/secret\.txt, outside the project/);
+    assert.match((await h.waitForState(outside, 'rejected')).error!, /mentions @\.\.\/secret\.txt, which Claude Code could read as \S*secret\.txt, outside the project/);
     await h.waitForState(inside, 'done');
     assert.equal(h.requestsWith('secret').length, 0);
     assert.ok(!fs.readFileSync(h.env.transcriptPath(h.sessionId)!, 'utf8').includes('TOP-SECRET-OUTSIDE'));

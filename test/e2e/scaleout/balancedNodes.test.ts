@@ -34,8 +34,9 @@ describe('e2e: relay nodes behind nginx, sharing rooms through Redis', function 
     }
     redis = await RedisServer.start();
     ports = [await freePort(), await freePort()];
-    for (const port of ports) nodes.push(await spawnRelay(['--redis', redis.url, '--port', String(port)]));
-    balancer = await NginxBalancer.start(ports);
+    const balancerPort = await freePort();
+    for (const port of ports) nodes.push(await spawnRelay(['--redis', redis.url, '--port', String(port), '--public-url', `http://127.0.0.1:${balancerPort}`]));
+    balancer = await NginxBalancer.start(ports, balancerPort);
   });
 
   after(async () => {

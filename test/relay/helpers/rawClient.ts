@@ -13,9 +13,9 @@ export function roomUrl(relayUrl: string, shareId: string, room: RoomKind, query
 }
 
 /** Opens a socket and reports whether the upgrade succeeded, or the HTTP status and body it got. */
-export function tryUpgrade(url: string, opts: { protocols?: string[]; headers?: Record<string, string> } = {}): Promise<UpgradeOutcome> {
+export function tryUpgrade(url: string, opts: { protocols?: string[]; headers?: Record<string, string>; localAddress?: string } = {}): Promise<UpgradeOutcome> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, opts.protocols ?? [], { headers: opts.headers });
+    const ws = new WebSocket(url, opts.protocols ?? [], { headers: opts.headers, localAddress: opts.localAddress });
     ws.on('open', () => resolve({ opened: true, ws }));
     ws.on('unexpected-response', (_req, res) => {
       let body = '';

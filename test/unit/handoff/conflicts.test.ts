@@ -30,12 +30,14 @@ describe('handoff: a local copy already exists', () => {
   };
   const pull = (s: CorpusSession, asNew = false) => materialiseSession(sessionDoc(s), { claudeDir: box.claudeDir, projectDir, asNew });
 
-  it('fast-forwards a local copy that is a prefix of the shared one', async () => {
+  it('fast-forwards a local copy that is a prefix of the shared one, leaving it private (0600)', async () => {
     assert.ok(fs.readFileSync(LATE).subarray(0, fs.statSync(EARLY).size).equals(fs.readFileSync(EARLY)), 'corpus: early is a prefix of late');
     placeLocal(fs.readFileSync(EARLY));
+    fs.chmodSync(local, 0o644);
     const r = await pull(bySource('dphaener-dotfiles'));
     assert.equal(r.outcome, 'fast-forwarded');
     assert.ok(fs.readFileSync(local).equals(fs.readFileSync(LATE)));
+    assert.equal(fs.statSync(local).mode & 0o777, 0o600, 'a pulled transcript is readable by others');
     assert.match(describePull(r).join(' '), /was behind the share/);
   });
 

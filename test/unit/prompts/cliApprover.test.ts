@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import type { PromptRequest } from '../../../protocol/src';
-import { createCliApprover, printable } from '../../../extension/src/core/prompts/cliApprover';
+import { visibleText, type PromptRequest } from '../../../protocol/src';
+import { createCliApprover } from '../../../extension/src/core/prompts/cliApprover';
 import { waitFor } from '../../helpers/waitFor';
 
 function terminal(isTTY: boolean) {
@@ -40,8 +40,8 @@ describe('prompts: the CLI host asks in the terminal', () => {
   });
 
   it('shows control characters from the network as escapes, so a prompt cannot repaint the question', () => {
-    assert.equal(printable('ok\u001b[2J\u001b[1;1Hfake\u0007\u202etxt'), 'ok\\u001b[2J\\u001b[1;1Hfake\\u0007\\u202etxt');
-    assert.equal(printable('tabs\tand\nnewlines stay'), 'tabs\tand\nnewlines stay');
+    assert.equal(visibleText('ok\u001b[2J\u001b[1;1Hfake\u0007\u202etxt'), 'ok\\u001b[2J\\u001b[1;1Hfake\\u0007\\u202etxt');
+    assert.equal(visibleText('tabs\tand\nnewlines stay'), 'tabs\tand\nnewlines stay');
   });
 
   it('rejects and says why when stdin is not a terminal', async () => {

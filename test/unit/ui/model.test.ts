@@ -170,4 +170,19 @@ describe('ui model: transcript lines to display items', () => {
     m.append([prompt('a'), prompt('bb')]);
     assert.deepEqual(m.items.map((i) => i.key), [1000, 1001]);
   });
+
+  it('folds API errors in a row into one row with the count and the last error; another row starts a new group', () => {
+    const apiError = (attempt: number, error: string) => JSON.stringify({ type: 'system', subtype: 'api_error', level: 'error', error, retryInMs: 500, retryAttempt: attempt, maxRetries: 10 });
+    const meta = JSON.stringify({ type: 'file-history-snapshot', messageId: 'm', snapshot: {} });
+    const m = new TranscriptModel();
+    m.append([apiError(1, 'overloaded 1'), meta, apiError(2, 'overloaded 2')]);
+    const change = m.append([apiError(3, 'overloaded 3')]);
+    m.append([prompt('carry on'), apiError(1, 'rate limited')]);
+    const events = only(m, 'event');
+    assert.equal(events.length, 2);
+    assert.equal(events[0].title, 'API error · retrying in 500ms (attempt 3/10) · 3 errors in a row');
+    assert.equal(events[0].detail, 'overloaded 3');
+    assert.deepEqual(change.changed, [events[0]], 'the grouped row is updated in place');
+    assert.equal(events[1].title, 'API error · retrying in 500ms (attempt 1/10)');
+  });
 });

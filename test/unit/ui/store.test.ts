@@ -80,7 +80,7 @@ describe('ui store: what the viewer reads and writes', () => {
     other.setLocalState({ user: { name: 'x'.repeat(500), role: 'god', client: 'browser' } });
     c.awareness.states.set(other.clientID, other.getLocalState()!);
     const store = new SessionStore(c, { role: 'prompter', bound: { author: 'Ana', tokenId: 'Ana-token' } });
-    assert.deepEqual(store.snapshot().watchers.map((w) => [w.name, w.self]), [['Ana', true]]);
+    assert.deepEqual(store.snapshot().watchers.map((w) => [w.label, w.self]), [['Ana', true]]);
     store.dispose();
     other.destroy();
   });

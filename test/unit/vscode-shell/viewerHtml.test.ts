@@ -16,7 +16,7 @@ describe('session viewer webview HTML', () => {
     assert.match(csp, /script-src 'nonce-n0nce'(;|$)/);
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
     const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
-    assert.deepEqual(scripts, [`<script nonce="n0nce" src="${page.scriptUri}">`]);
+    assert.deepEqual(scripts, [`<script nonce="n0nce" type="module" src="${page.scriptUri}">`], 'one module script: its chunks inherit the nonce');
   });
 
   it('lets the viewer connect to the relay of its link only (http and websocket)', () => {

@@ -10,9 +10,12 @@ import { ShareConnection, browserSocketFactory, type RoomStatus } from '../../..
 export type ConnectionStatus =
   | { kind: 'connecting' }
   | { kind: 'synced' }
+  /** synced before, lost the relay since; retrying */
   | { kind: 'offline' }
+  /** never reached the relay; retrying; `detail` says what to do */
+  | { kind: 'unreachable'; detail: string }
   /** permanent: the relay closed with 4401/4403 or refused the upgrade; `detail` says what to do */
-  | { kind: 'expired' | 'revoked' | 'refused'; detail: string };
+  | { kind: 'expired' | 'revoked' | 'damaged' | 'refused'; detail: string };
 
 export interface SessionConnection {
   readonly transcript: Y.Doc;
@@ -40,6 +43,10 @@ export function connectToShare(link: ParsedLink, presence: PresenceState, nowSec
   });
   const listeners = new Set<(s: ConnectionStatus) => void>();
   let everSynced = false;
+  const unreachable: ConnectionStatus = {
+    kind: 'unreachable',
+    detail: `Nothing answers at ${link.relayUrl}. Tandem keeps trying; check your network, or ask the host whether the relay is running.`,
+  };
   const toStatus = (s: RoomStatus): ConnectionStatus => {
     switch (s.state) {
       case 'synced':
@@ -48,9 +55,9 @@ export function connectToShare(link: ParsedLink, presence: PresenceState, nowSec
       case 'refused':
         return refusal({ code: s.code, reason: s.reason }, link, nowSeconds());
       case 'connecting':
-        return everSynced || s.attempt > 0 ? { kind: 'offline' } : { kind: 'connecting' };
+        return everSynced ? { kind: 'offline' } : s.attempt > 0 ? unreachable : { kind: 'connecting' };
       default:
-        return { kind: 'offline' };
+        return everSynced ? { kind: 'offline' } : unreachable;
     }
   };
   let current = toStatus(share.status);
@@ -84,14 +91,19 @@ export function connectToShare(link: ParsedLink, presence: PresenceState, nowSec
   };
 }
 
-/** What a permanent close means for this link, in words a person can act on. */
+/** What a permanent close means for this link, in words a person can act on (one sentence each). */
 export function refusal(event: { code: number; reason: string }, link: ParsedLink, nowSeconds: number): ConnectionStatus {
-  const reason = event.reason ? ` (${event.reason})` : '';
-  if (event.code === CloseCode.unauthorized && link.claims.exp <= nowSeconds) {
-    return { kind: 'expired', detail: `This link expired on ${new Date(link.claims.exp * 1000).toLocaleString()}. Ask the host for a new link.` };
+  if (event.code === CloseCode.unauthorized && link.claims.exp <= nowSeconds) return { kind: 'expired', detail: expiredText(link.claims.exp) };
+  if (event.code === CloseCode.unauthorized && /revoked/i.test(event.reason)) {
+    return { kind: 'revoked', detail: 'The host stopped sharing this session or withdrew this link. Ask the host for a new link.' };
   }
-  if (event.code === CloseCode.unauthorized) {
-    return { kind: 'revoked', detail: `The relay no longer accepts this link: ${event.reason || 'the host revoked it, or it is not valid'}. Ask the host for a new link.` };
-  }
-  return { kind: 'refused', detail: `The relay refused this link${reason}. It may need a relay access key, or not allow this use; ask the host.` };
+  if (event.code === CloseCode.unauthorized) return { kind: 'damaged', detail: DAMAGED };
+  const reason = event.reason ? `: ${event.reason.replace(/\.$/, '')}` : '';
+  return { kind: 'refused', detail: `The relay refused this link${reason}.${/ask the host/i.test(reason) ? '' : ' Ask the host.'}` };
+}
+
+export const DAMAGED = "The relay cannot verify this link's access token: it was altered or cut short. Copy the whole link again, or ask the host for a new one.";
+
+export function expiredText(exp: number): string {
+  return `This link expired on ${new Date(exp * 1000).toLocaleString()}. Ask the host for a new link.`;
 }

@@ -7,6 +7,7 @@ import {
   addCancel,
   addPrompt,
   canWrite,
+  cleanDisplayName,
   encodeBase64Url,
   queueRoom,
   readApprovals,
@@ -22,6 +23,7 @@ import {
   type ToolDecision,
 } from '../../../protocol/src';
 import { queueRows, type QueueRow } from '../model/queueView';
+import { groupWatchers, type Presence, type Watcher } from '../model/watchers';
 import { subagentPath } from '../model/subagents';
 import type { ConnectionStatus, SessionConnection } from './connection';
 import { TranscriptModel } from '../model/transcriptModel';
@@ -31,7 +33,6 @@ import { TranscriptFeed, type FeedView } from './transcriptFeed';
 // prompter may make (queue a prompt, start a session, cancel). One snapshot object per change, so a
 // view re-renders by comparing identities.
 
-export type Watcher = PresenceState['user'] & { id: number; self: boolean };
 
 export type ViewerState = {
   connection: ConnectionStatus;
@@ -41,6 +42,8 @@ export type ViewerState = {
   /** Claude Code's tool requests waiting for an answer, oldest first */
   approvals: PendingApproval[];
   watchers: Watcher[];
+  /** the display name this viewer chose ('' for none) */
+  displayName: string;
   /** the link's role may write the queue room */
   canPrompt: boolean;
   verbose: boolean;
@@ -75,6 +78,7 @@ export class SessionStore {
       queue: this.readQueue(),
       approvals: this.readPendingApprovals(),
       watchers: this.readWatchers(),
+      displayName: connection.awareness.getLocalState()?.user?.displayName ?? '',
       canPrompt: canWrite(identity.role, 'queue'),
       verbose: false,
       sideVersion: 0,
@@ -135,6 +139,16 @@ export class SessionStore {
     return null;
   }
 
+  /** Shows `name` (cleaned) to everyone watching as this viewer's self-chosen name; '' removes it. */
+  setDisplayName(name: string): string {
+    const displayName = cleanDisplayName(name);
+    const user = PresenceState.shape.user.safeParse(this.connection.awareness.getLocalState()?.user);
+    if (!user.success) return displayName;
+    this.connection.awareness.setLocalStateField('user', { ...user.data, displayName: displayName || undefined });
+    this.set({ displayName });
+    return displayName;
+  }
+
   cancel(promptId: string): void {
     if (!this.state.canPrompt) return;
     addCancel(this.connection.queue, { promptId, ...this.identity.bound, createdAt: Date.now() }, Origin.composer);
@@ -178,12 +192,12 @@ export class SessionStore {
 
   private readWatchers(): Watcher[] {
     const self = this.connection.awareness.clientID;
-    const out: Watcher[] = [];
+    const out: Presence[] = [];
     this.connection.awareness.getStates().forEach((state, id) => {
       const r = PresenceState.safeParse(state);
       if (r.success) out.push({ ...r.data.user, id, self: id === self });
     });
-    return out.sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name));
+    return groupWatchers(out);
   }
 }
 

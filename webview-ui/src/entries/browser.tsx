@@ -1,3 +1,4 @@
+import './noEval';
 import { startBrowserViewer } from '../hosts/browser';
 
 startBrowserViewer();

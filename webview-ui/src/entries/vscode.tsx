@@ -1,3 +1,4 @@
+import './noEval';
 import { startVsCodeViewer } from '../hosts/vscode';
 
 startVsCodeViewer();

@@ -1,4 +1,5 @@
 import { HostToWebview, WebviewToHost, dispatchMessage, type MessageHandlers } from '../../../protocol/src';
+import { browserIdentityStore, type IdentityStore } from '../data/viewerIdentity';
 import { startViewer, viewerRoot, type ViewerHandle } from '../viewer';
 
 // The VS Code webview: the script posts `ready`, the extension answers `init` with the share link
@@ -16,6 +17,7 @@ export function startVsCodeViewer(): void {
       viewer = startViewer(root, m.link, {
         client: 'vscode',
         userName: m.userName,
+        identity: m.viewer ? hostIdentity(m.viewer, post) : browserIdentityStore(null),
         onStatus: ({ connection, title }) =>
           post({ type: 'status', connection: connection.kind, title: title.slice(0, 500), ...('detail' in connection ? { detail: connection.detail } : {}) }),
       });
@@ -27,4 +29,15 @@ export function startVsCodeViewer(): void {
     if (problem) post({ type: 'log', level: 'warn', message: `viewer ignored a message from the extension: ${problem}` });
   });
   post({ type: 'ready' });
+}
+
+/** The identity the extension keeps (its global state): a new name goes back to it to be kept. */
+function hostIdentity(viewer: { viewerId: string; displayName: string }, post: (m: WebviewToHost) => void): IdentityStore {
+  return {
+    load: () => viewer,
+    saveDisplayName(displayName) {
+      viewer = { ...viewer, displayName };
+      post({ type: 'setDisplayName', displayName });
+    },
+  };
 }

@@ -1,4 +1,17 @@
+import { visibleText } from '../../../protocol/src';
+
 // Small formatters shared by the model and the header.
+
+/** Text other people wrote (queue prompts, run errors): bidi overrides, controls and invisible
+ *  characters are shown as escapes, so "evil" with U+202E never reads as "live". */
+export function shownText(text: string): string {
+  return visibleText(text);
+}
+
+/** A name or label from the network (an author, a watcher, the host), on one line and escaped like shownText. */
+export function shownName(name: string): string {
+  return visibleText(name, { singleLine: true });
+}
 
 export function durationText(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '';

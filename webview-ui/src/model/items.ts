@@ -13,6 +13,8 @@ export type ToolResult = {
   images: SafeImage[];
   /** a Task/Agent result names the subagent whose transcript is a side file */
   agentId?: string;
+  /** system reminders Claude Code appended to the result, shown apart from it */
+  reminders: string[];
 };
 
 /** A Task/Agent call's subagent, once its result names the agent. */
@@ -58,11 +60,15 @@ type Base = {
 
 export type Item = Base &
   (
-    | { kind: 'prompt'; text: string; images: SafeImage[] }
-    | { kind: 'command'; command: string; output: string }
+    | { kind: 'prompt'; text: string; images: SafeImage[]; reminders: string[] }
+    /** a slash command or shell escape and what it printed; `failed`: it printed only to stderr */
+    | { kind: 'command'; command: string; output: string; failed: boolean }
     | { kind: 'assistant'; messageId: string; model: string; parts: Part[]; notice: boolean }
     | { kind: 'result'; toolUseId: string; result: ToolResult }
-    | { kind: 'event'; tone: 'info' | 'warning' | 'error'; title: string; detail: string }
+    /** `retries`: API errors in a row, folded into one row that shows the last one */
+    | { kind: 'event'; tone: 'info' | 'warning' | 'error'; title: string; detail: string; retries?: number }
+    /** a line of nothing but system reminders (shown with the details) */
+    | { kind: 'reminder'; reminders: string[] }
     | { kind: 'compaction'; title: string; summary: string }
     | { kind: 'summary'; text: string }
     | { kind: 'raw'; label: string; raw: string }

@@ -1,6 +1,9 @@
 import {
+  classifyUserMarkup,
   contentBlocks,
   isRecord,
+  splitReminders,
+  titleText,
   parseLine,
   type AssistantEntry,
   type ContentBlock,
@@ -9,11 +12,11 @@ import {
   type SystemEntry,
   type ToolResultBlock,
   type UserEntry,
+  type UserMarkup,
 } from '../../../protocol/src';
 import { safeImage } from './images';
 import type { Item, ItemKind, Part, SafeImage, ToolCall, ToolResult } from './items';
 import { describeTool } from './toolView';
-import { classifyUserText, stripReminders } from './userText';
 import { durationText, eventTone, tokensText } from './format';
 
 // The view model: raw JSONL lines in, display items out. Append-only and incremental: each line is
@@ -53,6 +56,8 @@ export class TranscriptModel {
   /** results whose call has not been seen yet: timestamps and file order are not monotonic */
   private readonly early = new Map<string, ItemOf<'result'>>();
   private lastCompaction: ItemOf<'compaction'> | undefined;
+  /** the last item a reader sees (metadata rows do not separate two API retries) */
+  private lastVisible: Item | undefined;
   private readonly markSidechains: boolean;
 
   constructor(options: ModelOptions = {}) {
@@ -86,6 +91,7 @@ export class TranscriptModel {
   private add<K extends ItemKind>(ctx: Ctx, body: Omit<ItemOf<K>, 'key' | 'rev' | 'quiet' | 'sidechain' | 'timestamp'> & { kind: K }, base: { quiet: boolean; sidechain?: boolean; timestamp?: string }): ItemOf<K> {
     const item = { key: ctx.index, rev: 0, sidechain: false, ...base, ...body } as unknown as ItemOf<K>;
     this.items.push(item);
+    if (!item.quiet) this.lastVisible = item;
     ctx.changes.added.push(item);
     return item;
   }
@@ -153,22 +159,49 @@ export class TranscriptModel {
       if (blocks.length === 0) this.quiet(ctx, 'empty user line', e.timestamp);
       return;
     }
-    const kind = classifyUserText(text);
-    if (kind.kind === 'command') return this.command(kind.command, kind.output, ctx, base);
-    if (kind.kind === 'hidden' || e.isMeta) return this.quiet(ctx, e.isMeta ? 'context added by Claude Code' : 'system reminder', e.timestamp);
-    this.titles.firstPrompt ??= kind.text.slice(0, 200);
-    this.add(ctx, { kind: 'prompt', text: kind.text, images }, { ...base, quiet: false });
+    const markup = classifyUserMarkup(text);
+    switch (markup.kind) {
+      case 'command':
+        return this.command(markup.command, '', false, ctx, base);
+      case 'shell':
+        return this.command(`! ${markup.command}`, '', false, ctx, base);
+      case 'output':
+        return this.output(markup, ctx, base);
+      case 'task': {
+        const tone = /fail|error|kill/i.test(markup.status) ? 'error' : 'info';
+        this.add(ctx, { kind: 'event', tone, title: `Background task ${markup.status || 'finished'} · ${markup.summary}`, detail: markup.detail }, { ...base, quiet: false });
+        return;
+      }
+      case 'interrupt':
+        this.add(ctx, { kind: 'event', tone: 'warning', title: markup.toolUse ? 'Interrupted by user · the tool was not run' : 'Interrupted by user', detail: '' }, { ...base, quiet: false });
+        return;
+      case 'reminder':
+        this.add(ctx, { kind: 'reminder', reminders: markup.reminders }, { ...base, quiet: true });
+        return;
+      case 'caveat':
+        return this.quiet(ctx, 'context added by Claude Code', e.timestamp);
+      case 'prompt':
+        if (e.isMeta) return this.quiet(ctx, 'context added by Claude Code', e.timestamp);
+        this.titles.firstPrompt ??= titleText(markup.text)?.slice(0, 200);
+        this.add(ctx, { kind: 'prompt', text: markup.text, images, reminders: markup.reminders }, { ...base, quiet: false });
+    }
+  }
+
+  private output(markup: Extract<UserMarkup, { kind: 'output' }>, ctx: Ctx, base: { sidechain: boolean; timestamp?: string }): void {
+    this.command('', [markup.stdout, markup.stderr].filter(Boolean).join('\n'), markup.stderr !== '' && markup.stdout === '', ctx, base);
   }
 
   /** `/cmd` and its output arrive as two lines; the output joins the command it belongs to. */
-  private command(command: string, output: string, ctx: Ctx, base: { sidechain: boolean; timestamp?: string }): void {
+  private command(command: string, output: string, failed: boolean, ctx: Ctx, base: { sidechain: boolean; timestamp?: string }): void {
     const last = this.items[this.items.length - 1];
     if (!command && last?.kind === 'command' && !last.output) {
       last.output = output;
+      last.failed = failed;
       this.touch(last, ctx);
       return;
     }
-    this.add(ctx, { kind: 'command', command, output }, { ...base, quiet: false });
+    if (!command && !output) return this.quiet(ctx, 'empty command output');
+    this.add(ctx, { kind: 'command', command, output, failed }, { ...base, quiet: false });
   }
 
   private result(block: ToolResultBlock, structured: unknown, ctx: Ctx, base: { sidechain: boolean; timestamp?: string }): void {
@@ -255,7 +288,17 @@ export class TranscriptModel {
         const retry = typeof x.retryInMs === 'number' ? ` · retrying in ${durationText(x.retryInMs)}` : '';
         const attempt = typeof x.retryAttempt === 'number' ? ` (attempt ${x.retryAttempt}${typeof x.maxRetries === 'number' ? `/${x.maxRetries}` : ''})` : '';
         const detail = typeof e.error === 'string' ? e.error : JSON.stringify(e.error ?? x.cause ?? null, null, 2);
-        this.add(ctx, { kind: 'event', tone: 'error', title: `API error${retry}${attempt}`, detail }, { ...base, quiet: false });
+        const title = `API error${retry}${attempt}`;
+        // retries in a row are one row: how many, and the last error
+        const last = this.lastVisible;
+        if (last?.kind === 'event' && last.retries) {
+          last.retries++;
+          last.title = `${title} · ${last.retries} errors in a row`;
+          last.detail = detail;
+          this.touch(last, ctx);
+          return;
+        }
+        this.add(ctx, { kind: 'event', tone: 'error', title, detail, retries: 1 }, { ...base, quiet: false });
         return;
       }
       case 'turn_duration':
@@ -269,12 +312,13 @@ export class TranscriptModel {
         return;
       }
       case 'local_command': {
-        const kind = classifyUserText(content);
-        if (kind.kind === 'command') return this.command(kind.command, kind.output, ctx, base);
+        const markup = classifyUserMarkup(content);
+        if (markup.kind === 'command') return this.command(markup.command, '', false, ctx, base);
+        if (markup.kind === 'output') return this.output(markup, ctx, base);
         break;
       }
     }
-    const text = stripReminders(content) || (e.subtype ?? 'system message');
+    const text = splitReminders(content).text || (e.subtype ?? 'system message');
     const [title, ...rest] = text.split('\n');
     this.add(ctx, { kind: 'event', tone: eventTone(e.level), title, detail: rest.join('\n').trim() }, { ...base, quiet: e.subtype === undefined && !content });
   }
@@ -298,10 +342,11 @@ function toolResult(block: ToolResultBlock, structured: unknown): ToolResult {
     else if (p.type === 'tool_reference' && typeof p.tool_name === 'string') texts.push(`(loaded tool ${p.tool_name})`);
     else texts.push(JSON.stringify(p));
   }
-  const text = texts.join('\n').replace(/^<tool_use_error>([\s\S]*)<\/tool_use_error>$/, '$1');
+  const { text: withoutReminders, reminders } = splitReminders(texts.join('\n'));
+  const text = withoutReminders.replace(/^<tool_use_error>([\s\S]*)<\/tool_use_error>$/, '$1');
   const isError = block.is_error === true;
   const agentId = isRecord(structured) && typeof structured.agentId === 'string' ? structured.agentId : undefined;
-  return { text, isError, denied: isError && DENIAL.test(text), images, agentId };
+  return { text, isError, denied: isError && DENIAL.test(text), images, agentId, reminders };
 }
 
 function str(v: unknown): string {

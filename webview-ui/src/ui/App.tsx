@@ -5,6 +5,7 @@ import { Composer, QueueList } from './Composer';
 import { ApprovalCards } from './ApprovalCards';
 import { Header, sessionTitle } from './Header';
 import { SubagentPanel } from './SubagentPanel';
+import { FullState, NoticeBanner, noticeFor } from './StateNotice';
 import { OpenSubagent } from './ToolCallView';
 import { TranscriptView } from './TranscriptView';
 import { Expanded, ExpandedState } from './expanded';
@@ -29,24 +30,16 @@ export function App({ store, focusSignal = 0 }: AppProps) {
     document.title = `${title} · Tandem`;
   }, [title]);
   const onVerbose = useCallback((v: boolean) => store.setVerbose(v), [store]);
-  const permanent = state.connection.kind === 'expired' || state.connection.kind === 'revoked' || state.connection.kind === 'refused' ? state.connection.detail : null;
+  const notice = noticeFor(state);
+  const hasRows = state.feed.items.length > 0;
   return (
     <Expanded.Provider value={expanded}>
       <OpenSubagent.Provider value={setSubagent}>
         <div class="app">
-          <Header state={state} onVerbose={onVerbose} />
-          {permanent && (
-            <div class="banner error" role="alert">
-              {permanent}
-            </div>
-          )}
-          {state.connection.kind === 'offline' && (
-            <div class="banner warn" role="status">
-              Lost the connection to the relay. Retrying; what you see may be out of date.
-            </div>
-          )}
+          <Header state={state} onVerbose={onVerbose} onDisplayName={(name) => store.setDisplayName(name)} />
+          {notice && hasRows && <NoticeBanner notice={notice} />}
           <main class="main">
-            <TranscriptView feed={state.feed} label={`Transcript: ${title}`} />
+            {notice && !hasRows ? <FullState notice={notice} /> : <TranscriptView feed={state.feed} label={`Transcript: ${title}`} />}
             {subagent && <SubagentPanel store={store} subagent={subagent} sideVersion={state.sideVersion} onClose={() => setSubagent(null)} />}
           </main>
           {(state.canPrompt || state.queue.length > 0) && (

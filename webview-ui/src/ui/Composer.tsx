@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { RunState } from '../../../protocol/src';
 import type { QueueRow } from '../model/queueView';
-import { baseName } from '../model/format';
+import { baseName, shownName, shownText } from '../model/format';
 
 // What a prompter adds to the session: a prompt for the host to run with `claude --resume`, or a new
 // session in one of the projects the host offers. The queue above it shows every prompt with the
@@ -27,18 +27,18 @@ export function QueueList({ rows, onCancel, canPrompt }: { rows: QueueRow[]; onC
           <li key={row.prompt.id} class={`queue-row run-${row.state}`} data-prompt-id={row.prompt.id}>
             <div class="queue-top">
               <span class={`run-state run-${row.state}`}>{stateText[row.state]}</span>
-              <span class="queue-text" title={row.prompt.text}>
-                {row.prompt.kind === 'new' && <span class="badge accent">new session{row.prompt.project ? ` · ${baseName(row.prompt.project)}` : ''}</span>} {row.prompt.text}
+              <span class="queue-text" title={shownText(row.prompt.text)}>
+                {row.prompt.kind === 'new' && <span class="badge accent">new session{row.prompt.project ? ` · ${shownName(baseName(row.prompt.project))}` : ''}</span>} {shownText(row.prompt.text)}
               </span>
-              <span class="queue-author">{row.prompt.author}</span>
+              <span class="queue-author">{shownName(row.prompt.author)}</span>
               {canPrompt && row.canCancel && (
-                <button type="button" class="button ghost small" onClick={() => onCancel(row.prompt.id)} aria-label={`Cancel prompt: ${row.prompt.text.slice(0, 60)}`}>
+                <button type="button" class="button ghost small" onClick={() => onCancel(row.prompt.id)} aria-label={`Cancel prompt: ${shownName(row.prompt.text.slice(0, 60))}`}>
                   Cancel
                 </button>
               )}
               {row.cancelRequested && !['cancelled', 'done', 'failed'].includes(row.state) && <span class="muted small">cancelling…</span>}
             </div>
-            {row.run?.error && <div class="queue-error">{row.run.error}</div>}
+            {row.run?.error && <div class="queue-error">{shownText(row.run.error)}</div>}
             {row.run?.permissionDenials?.length ? (
               <div class="queue-denials">
                 Denied: {row.run.permissionDenials.map((d) => d.toolName).join(', ')} — the host's permission settings did not allow {row.run.permissionDenials.length === 1 ? 'this tool' : 'these tools'}.
@@ -85,7 +85,7 @@ export function Composer({ onSend, hostLabel, newSessionProjects, focusSignal }:
         class="composer-input"
         rows={2}
         value={text}
-        placeholder={project ? `New session in ${baseName(project)}…` : `Queue a prompt for ${hostLabel || 'the host'}…`}
+        placeholder={project ? `New session in ${shownName(baseName(project))}…` : `Queue a prompt for ${hostLabel ? shownName(hostLabel) : 'the host'}…`}
         aria-label="Prompt"
         onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
         onKeyDown={(e) => {

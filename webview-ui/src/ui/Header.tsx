@@ -1,6 +1,8 @@
 import type { ConnectionStatus } from '../data/connection';
-import type { ViewerState, Watcher } from '../data/sessionStore';
-import { baseName } from '../model/format';
+import type { ViewerState } from '../data/sessionStore';
+import type { Watcher } from '../model/watchers';
+import { DisplayNameButton } from './DisplayNameButton';
+import { baseName, shownName } from '../model/format';
 
 // Title, where the session lives (project, branch, host), its state, our connection, who is watching.
 
@@ -13,22 +15,28 @@ const connectionText: Record<ConnectionStatus['kind'], string> = {
   connecting: 'Connecting…',
   synced: 'Connected',
   offline: 'Offline · retrying',
+  unreachable: 'Relay unreachable',
   expired: 'Link expired',
   revoked: 'Link revoked',
+  damaged: 'Link damaged',
   refused: 'Refused',
 };
 
-export function Header({ state, onVerbose }: { state: ViewerState; onVerbose: (v: boolean) => void }) {
+export function Header({ state, onVerbose, onDisplayName }: { state: ViewerState; onVerbose: (v: boolean) => void; onDisplayName: (name: string) => void }) {
   const { meta, connection } = state;
   const cwd = meta.cwd || state.feed.model.cwd;
   // a detached checkout records "HEAD", which says nothing to a reader
   const branch = [meta.gitBranch, state.feed.model.gitBranch].find((b) => b && b !== 'HEAD');
-  const sessionState = meta.state ?? 'idle';
+  // what the document says holds while connected (or just lost); a link that stopped working shows no
+  // stale session state or watchers, and a session that ended does not also say the relay went away
+  const connected = connection.kind === 'synced' || connection.kind === 'offline';
+  const sessionState = meta.state === 'ended' || (connected && meta.state) ? meta.state : null;
+  const ended = meta.state === 'ended' && (connection.kind === 'offline' || connection.kind === 'unreachable');
   return (
     <header class="header">
       <div class="header-main">
-        <h1 class="title" title={sessionTitle(state)}>
-          {sessionTitle(state)}
+        <h1 class="title" title={shownName(sessionTitle(state))}>
+          {shownName(sessionTitle(state))}
         </h1>
         <div class="facts">
           {cwd && (
@@ -47,18 +55,23 @@ export function Header({ state, onVerbose }: { state: ViewerState; onVerbose: (v
               {branch}
             </span>
           )}
-          {meta.hostLabel && <span class="fact">on {meta.hostLabel}</span>}
+          {meta.hostLabel && <span class="fact">on {shownName(meta.hostLabel)}</span>}
         </div>
       </div>
       <div class="header-side">
-        <span class={`pill state-${sessionState}`} title={meta.error ?? `The session is ${sessionState}`}>
-          <span class="pill-dot" aria-hidden="true" />
-          {sessionState}
-        </span>
-        <span class={`pill conn-${connection.kind}`} role="status" aria-live="polite">
-          {connectionText[connection.kind]}
-        </span>
-        <Watchers watchers={state.watchers} />
+        {sessionState && (
+          <span class={`pill state-${sessionState}`} title={meta.error ?? `The session is ${sessionState}`}>
+            <span class="pill-dot" aria-hidden="true" />
+            {sessionState}
+          </span>
+        )}
+        {!ended && (
+          <span class={`pill conn-${connection.kind}`} role="status" aria-live="polite">
+            {connectionText[connection.kind]}
+          </span>
+        )}
+        {connection.kind === 'synced' && <Watchers watchers={state.watchers} />}
+        <DisplayNameButton name={state.displayName} onSave={onDisplayName} />
         <button type="button" class="button ghost small" aria-pressed={state.verbose} onClick={() => onVerbose(!state.verbose)} title="Show hooks, snapshots and other metadata lines">
           {state.verbose ? 'Hide details' : 'Details'}
         </button>
@@ -67,16 +80,17 @@ export function Header({ state, onVerbose }: { state: ViewerState; onVerbose: (v
   );
 }
 
-function Watchers({ watchers }: { watchers: Watcher[] }) {
-  if (watchers.length === 0) return null;
+function Watchers({ watchers: present }: { watchers: Watcher[] }) {
+  if (present.length === 0) return null;
+  const watchers = present.map((w) => ({ ...w, label: shownName(w.label) }));
   // name and role are bound to the link by the relay; a display name is the person's own claim
-  const names = watchers.map((w) => `${w.name}${w.self ? ' (you)' : ''} · ${w.role} link · ${w.client}${w.displayName ? ` · says they are "${w.displayName}"` : ''}`).join('\n');
+  const names = watchers.map((w) => `${w.label}${w.self ? ' (you)' : ''} · ${w.role} link · ${w.clients.join(' + ')}`).join('\n');
   const shown = watchers.slice(0, 4);
   return (
-    <span class="watchers" title={names} aria-label={`${watchers.length} watching: ${watchers.map((w) => `${w.name} (${w.role})`).join(', ')}`}>
+    <span class="watchers" title={names} aria-label={`${watchers.length} watching: ${watchers.map((w) => w.label).join(', ')}`}>
       {shown.map((w) => (
-        <span key={w.id} class={`avatar ${w.self ? 'self' : ''}`} data-role={w.role} aria-hidden="true" style={{ background: `hsl(${hue(w.name)} 55% 45%)` }}>
-          {initials(w.name)}
+        <span key={w.key} class={`avatar ${w.self ? 'self' : ''}`} data-role={w.role} aria-hidden="true" style={{ background: `hsl(${hue(w.label)} 55% 45%)` }}>
+          {initials(w.label)}
         </span>
       ))}
       {watchers.length > shown.length && <span class="avatar more">+{watchers.length - shown.length}</span>}

@@ -1,10 +1,14 @@
 import { memo } from 'preact/compat';
 import type { Item, ItemKind, Part } from '../model/items';
-import { Disclosure, LongText, Markdown } from './Text';
+import { Disclosure, LongText, Markdown, Reminders } from './Text';
+import { Timestamp } from './Timestamp';
 import { Images, ResultView, ToolCallView } from './ToolCallView';
 
 // One row of the transcript per display item, one renderer per item kind (a missing one is a
 // compile error). Rows re-render only when their item's `rev` changes.
+
+/** a pasted prompt longer than this shows its first lines and "Show all" */
+const PROMPT_LINES = 12;
 
 type Of<K extends ItemKind> = Extract<Item, { kind: K }>;
 type Renderers = { [K in ItemKind]: (item: Of<K>) => preact.ComponentChildren };
@@ -17,8 +21,11 @@ const renderers: Renderers = {
           ›
         </span>
         <div class="bubble-body">
-          <div class="prompt-text">{item.text}</div>
+          <div class="prompt-text">
+            <LongText id={`${item.key}:p`} text={item.text} lines={PROMPT_LINES} mono={false} />
+          </div>
           <Images images={item.images} />
+          <Reminders id={`${item.key}:rem`} reminders={item.reminders} />
         </div>
       </div>
     </article>
@@ -37,7 +44,7 @@ const renderers: Renderers = {
         <div class="result">
           <span class="elbow" aria-hidden="true" />
           <div class="result-body">
-            <LongText id={`${item.key}:out`} text={item.output} lines={6} />
+            <LongText id={`${item.key}:out`} text={item.output} lines={6} tone={item.failed ? 'error' : undefined} />
           </div>
         </div>
       )}
@@ -76,6 +83,11 @@ const renderers: Renderers = {
           {() => <Markdown text={item.summary} />}
         </Disclosure>
       )}
+    </article>
+  ),
+  reminder: (item) => (
+    <article class="msg reminder" aria-label="System reminder">
+      <Reminders id={`${item.key}:rem`} reminders={item.reminders} />
     </article>
   ),
   summary: (item) => (
@@ -122,7 +134,12 @@ function PartView({ part, id }: { part: Part; id: string }) {
 
 function Row({ item }: { item: Item; rev: number }) {
   const render = renderers[item.kind] as (i: Item) => preact.ComponentChildren;
-  return <div class={`row ${item.sidechain ? 'sidechain' : ''}`}>{render(item)}</div>;
+  return (
+    <div class={`row ${item.sidechain ? 'sidechain' : ''}`}>
+      {item.timestamp && <Timestamp iso={item.timestamp} />}
+      {render(item)}
+    </div>
+  );
 }
 
 export const ItemRow = memo(Row, (a, b) => a.item === b.item && a.rev === b.rev);

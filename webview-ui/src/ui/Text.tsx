@@ -1,3 +1,6 @@
+import { useLayoutEffect, useRef } from 'preact/hooks';
+import { decorateCodeBlocks } from './codeBlocks';
+import { useHighlighter } from './highlight';
 import { markdownHtml } from './markdown';
 import { useExpanded } from './expanded';
 
@@ -5,8 +8,14 @@ import { useExpanded } from './expanded';
 // first lines until opened.
 
 export function Markdown({ text }: { text: string }) {
+  const html = markdownHtml(text);
+  const root = useRef<HTMLDivElement>(null);
+  const highlighter = useHighlighter(html.includes('<pre>'));
+  useLayoutEffect(() => {
+    if (root.current) decorateCodeBlocks(root.current, highlighter);
+  }, [html, highlighter]);
   // markdownHtml's output is DOMPurify-sanitised with the strict config in markdown.ts
-  return <div class="md" dangerouslySetInnerHTML={{ __html: markdownHtml(text) }} />;
+  return <div ref={root} class="md" dangerouslySetInnerHTML={{ __html: html }} />;
 }
 
 /** A collapsed long text shows about this many characters a line: a tool output that is one 200 KB line
@@ -27,7 +36,7 @@ export function LongText({ id, text, lines, mono = true, tone }: { id: string; t
       <pre class={mono ? 'mono' : 'plain'}>{open || !collapsible ? text : preview}</pre>
       {collapsible && (
         <button type="button" class="link-button" aria-expanded={open} onClick={toggle}>
-          {open ? 'Show less' : hidden > 1 ? `Show ${hidden} more lines` : `Show all ${Math.ceil(text.length / 1024)} KB`}
+          {open ? 'Show less' : hidden > 1 ? `Show all ${all.length} lines` : `Show all ${Math.ceil(text.length / 1024)} KB`}
         </button>
       )}
     </div>
@@ -47,5 +56,15 @@ export function Disclosure({ id, summary, children, className }: { id: string; s
       </button>
       {open && <div class="disclosure-body">{children()}</div>}
     </div>
+  );
+}
+
+/** System reminders Claude Code added for the model: dimmed and closed, opened on request. */
+export function Reminders({ id, reminders }: { id: string; reminders: readonly string[] }) {
+  if (reminders.length === 0) return null;
+  return (
+    <Disclosure id={id} summary={reminders.length === 1 ? 'System reminder' : `${reminders.length} system reminders`} className="quiet reminder">
+      {() => <pre class="plain">{reminders.join('\n\n')}</pre>}
+    </Disclosure>
   );
 }

@@ -3,7 +3,10 @@ import { useContext } from 'preact/hooks';
 import { imageSrc } from '../model/images';
 import type { DiffLine, SafeImage, SubagentRef, ToolCall, ToolResult, ToolView } from '../model/items';
 import { baseToolName } from '../model/toolView';
-import { Disclosure, LongText } from './Text';
+import { CopyButton } from './CopyButton';
+import { useHighlighter, type Highlighter } from './highlight';
+import { ZoomableImage } from './ImageZoom';
+import { Disclosure, LongText, Reminders } from './Text';
 import { useExpanded } from './expanded';
 
 // One tool call as Claude Code draws it: `⏺ Name(argument)`, the input a reader needs (command,
@@ -33,6 +36,7 @@ export function ToolCallView({ call, id }: { call: ToolCall; id: string }) {
         {status === 'pending' && <span class="badge muted">running…</span>}
         {status === 'denied' && <span class="badge warn">permission denied</span>}
         {status === 'error' && <span class="badge error">error</span>}
+        {call.view.kind === 'command' && call.view.command && <CopyButton text={call.view.command} label="Copy command" />}
       </div>
       <div class="tool-body">
         <InputView view={call.view} id={id} label={call.label} subagent={call.subagent} />
@@ -103,6 +107,8 @@ function AgentView({ view, id, subagent }: { view: Extract<ToolView, { kind: 'ag
 
 function DiffView({ view, id }: { view: Extract<ToolView, { kind: 'diff' }>; id: string }) {
   const [open, toggle] = useExpanded(`${id}:diff`);
+  const highlighter = useHighlighter();
+  const language = highlighter?.languageForPath(view.path);
   const lines: (DiffLine | null)[] = view.hunks.flatMap((h, i) => (i ? [null, ...h] : h));
   const shown = open ? lines : lines.slice(0, DIFF_LINES);
   const summary = view.created
@@ -122,7 +128,7 @@ function DiffView({ view, id }: { view: Extract<ToolView, { kind: 'diff' }>; id:
               <span class="sign" aria-label={l.op === '+' ? 'added' : l.op === '-' ? 'removed' : undefined}>
                 {l.op}
               </span>
-              <span class="dl-text">{l.text}</span>
+              <DiffText text={l.text} highlighter={highlighter} language={language} />
             </div>
           ),
         )}
@@ -136,6 +142,12 @@ function DiffView({ view, id }: { view: Extract<ToolView, { kind: 'diff' }>; id:
   );
 }
 
+function DiffText({ text, highlighter, language }: { text: string; highlighter: Highlighter | null; language?: string }) {
+  const html = language ? highlighter?.highlightCode(text, language) : null;
+  // highlightCode's output is sanitised to text in <span class>
+  return html ? <span class="dl-text hl" dangerouslySetInnerHTML={{ __html: html }} /> : <span class="dl-text">{text}</span>;
+}
+
 export function ResultView({ result, tool, id }: { result: ToolResult; tool: string; id: string }) {
   if (QUIET_RESULTS.has(tool) && !result.isError) return null;
   const counted = COUNTED_RESULTS[tool];
@@ -144,6 +156,7 @@ export function ResultView({ result, tool, id }: { result: ToolResult; tool: str
     <div class="result">
       <span class="elbow" aria-hidden="true" />
       <div class="result-body">
+        {result.text && <CopyButton text={result.text} label="Copy output" />}
         {counted && !result.isError && n > 3 ? (
           <Disclosure id={id} summary={`${counted} ${n} line${n === 1 ? '' : 's'}`} className="quiet">
             {() => <pre class="mono">{result.text}</pre>}
@@ -154,6 +167,7 @@ export function ResultView({ result, tool, id }: { result: ToolResult; tool: str
           !result.images.length && <span class="muted">(no output)</span>
         )}
         <Images images={result.images} />
+        <Reminders id={`${id}:rem`} reminders={result.reminders} />
       </div>
     </div>
   );
@@ -164,7 +178,7 @@ export function Images({ images }: { images: readonly SafeImage[] }) {
     <>
       {images.map((image, i) => {
         const src = imageSrc(image);
-        return src ? <img key={i} class="shot" src={src} alt={`Attached image ${i + 1} (${image.mediaType})`} /> : null;
+        return src ? <ZoomableImage key={i} src={src} alt={`Attached image ${i + 1} (${image.mediaType})`} /> : null;
       })}
     </>
   );

@@ -2,7 +2,9 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { FeedView } from '../data/transcriptFeed';
 import type { Item } from '../model/items';
 import { ItemRow, estimateHeight } from './ItemView';
-import { VirtualList } from './VirtualList';
+import { SearchBar } from './SearchBar';
+import { VirtualList, type VirtualListHandle } from './VirtualList';
+import { useNewRowCount } from './newRows';
 
 // The transcript: a virtualised list that follows the tail until the reader scrolls up, and a
 // "Jump to latest" button to go back.
@@ -13,9 +15,13 @@ const renderRow = (item: Item) => <ItemRow item={item} rev={item.rev} />;
 export function TranscriptView({ feed, label }: { feed: FeedView; label: string }) {
   const [follow, setFollow] = useState(true);
   const jump = useCallback(() => setFollow(true), []);
+  const root = useRef<HTMLDivElement>(null);
+  const list = useRef<VirtualListHandle | null>(null);
+  const fresh = useNewRowCount(feed.items, follow);
   usePaintMark(feed.items.length > 0);
   return (
-    <div class="transcript">
+    <div class="transcript" ref={root}>
+      <SearchBar items={feed.items} version={feed.version} list={list} root={root} />
       {feed.items.length === 0 ? (
         <div class="empty">{feed.complete ? 'Nothing here yet: the transcript appears as Claude Code writes it.' : 'Reading the transcript…'}</div>
       ) : (
@@ -28,12 +34,13 @@ export function TranscriptView({ feed, label }: { feed: FeedView; label: string 
           follow={follow}
           onFollowChange={setFollow}
           label={label}
+          handle={list}
           header={feed.complete ? undefined : <span class="muted">Reading earlier messages…</span>}
         />
       )}
       {!follow && (
         <button type="button" class="jump button primary small" onClick={jump}>
-          ↓ Jump to latest
+          {fresh > 0 ? `↓ ${fresh} new` : '↓ Jump to latest'}
         </button>
       )}
     </div>

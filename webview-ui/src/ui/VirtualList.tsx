@@ -1,11 +1,18 @@
-import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { ComponentChildren, Ref } from 'preact';
+import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useReducer, useRef } from 'preact/hooks';
+import { ListLayout, type Range } from './listLayout';
 
-// A virtualised list of variable-height rows: only rows near the viewport are in the DOM. Heights
-// start as estimates and are replaced by measurements (ResizeObserver); a row that changes height
-// above the viewport moves the scroll position by the same amount, so the text being read stays
-// put. Follow mode sticks to the tail while new rows arrive. Row keys must increase along the list
-// (they are line indexes), which lets the reader's place survive a swap of the whole item array.
+// A virtualised list of variable-height rows: only rows near the viewport are in the DOM. The layout
+// arithmetic lives in ListLayout (listLayout.ts); this component draws its range, measures the rows it
+// drew after each render (and when a row resizes later), applies the scroll position the layout asks
+// for and renders again only when the layout says so, at most MAX_PASSES_PER_FRAME times a frame.
+// Row keys must increase along the list (they are line indexes), which lets the reader's place survive
+// a swap of the whole item array.
+
+export type VirtualListHandle = {
+  /** scrolls item `index` (of `items`) to the top of the viewport and leaves follow mode, unless it is wholly in view already */
+  scrollToIndex(index: number): void;
+};
 
 export type VirtualListProps<T extends object> = {
   /** appends push into the same array and bump `version`; any other change passes a new array */
@@ -19,22 +26,25 @@ export type VirtualListProps<T extends object> = {
   label: string;
   /** shown above the first row (e.g. "reading older messages…") */
   header?: ComponentChildren;
+  handle?: Ref<VirtualListHandle>;
 };
 
 const OVERSCAN_PX = 800;
 const BOTTOM_SLACK_PX = 24;
 const HEADER_PX = 40;
+/** passes beyond this in one frame wait for the next frame, so a layout that keeps moving never blocks */
+const MAX_PASSES_PER_FRAME = 6;
 
 export function VirtualList<T extends object>(props: VirtualListProps<T>) {
   const { items, keyOf, estimate } = props;
   const scroller = useRef<HTMLDivElement>(null);
-  const heights = useRef(new Map<number, number>());
-  const [measured, setMeasured] = useState(0);
-  const [viewport, setViewport] = useState({ top: 0, height: 800 });
-  const anchor = useRef<{ key: number; offset: number } | null>(null);
-  const followRef = useRef(props.follow);
-  followRef.current = props.follow;
-  const headerPx = props.header ? HEADER_PX : 0;
+  const space = useRef<HTMLDivElement>(null);
+  const layout = useMemo(() => new ListLayout(props.follow, OVERSCAN_PX, BOTTOM_SLACK_PX), []);
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const drawn = useRef<Range>({ first: 0, last: 0 });
+  const frame = useRef({ passes: 0, pending: 0, reset: 0 });
+  const onFollowChange = useRef(props.onFollowChange);
+  onFollowChange.current = props.onFollowChange;
 
   // A row's estimate is computed once (a row that changes later is measured when it is drawn).
   const estimates = useRef(new WeakMap<T, number>());
@@ -47,49 +57,44 @@ export function VirtualList<T extends object>(props: VirtualListProps<T>) {
     [estimate],
   );
 
-  // tops[i] = offset of row i; recomputed whenever items or a measured height change (O(n), cheap)
-  const tops = useMemo(() => {
-    const out = new Float64Array(items.length + 1);
-    let y = headerPx;
-    for (let i = 0; i < items.length; i++) {
-      out[i] = y;
-      y += heights.current.get(keyOf(items[i])) ?? guess(items[i]);
+  layout.setItems(items.length, (i) => keyOf(items[i]), (i) => guess(items[i]), props.header ? HEADER_PX : 0);
+  // the parent's follow flag wins when it changes ("Jump to latest"); between changes the layout's own
+  // (set by the reader's scrolling, reported through onFollowChange) stands
+  const followProp = useRef(props.follow);
+  if (props.follow !== followProp.current) layout.follow = followProp.current = props.follow;
+  const range = layout.range();
+  drawn.current = range;
+
+  /** Measures the drawn rows, applies the layout's scroll position, renders again if it must. */
+  const runPass = useCallback(() => {
+    const el = scroller.current;
+    if (!el || !space.current) return;
+    layout.setViewport(el.clientHeight, el.clientWidth);
+    const rows = space.current.querySelectorAll<HTMLElement>(':scope > .vrow');
+    const measured = Array.from(rows, (row) => ({ key: Number(row.dataset.key), height: row.getBoundingClientRect().height }));
+    const result = layout.pass(drawn.current, measured);
+    space.current.style.height = `${layout.total()}px`;
+    if (result.scrollTop !== null) {
+      el.scrollTop = result.scrollTop;
+      layout.scrollTop = el.scrollTop;
     }
-    out[items.length] = y;
-    return out;
-  }, [items, props.version, headerPx, measured, keyOf, guess]);
+    el.dataset.layoutPasses = String(Number(el.dataset.layoutPasses ?? 0) + 1);
+    if (!result.rerender) return;
+    const f = frame.current;
+    if (!f.reset) f.reset = requestAnimationFrame(() => ((f.reset = 0), (f.passes = 0)));
+    if (++f.passes <= MAX_PASSES_PER_FRAME) return rerender(0);
+    if (!f.pending) f.pending = requestAnimationFrame(() => ((f.pending = 0), rerender(0)));
+  }, [layout]);
 
-  const total = tops[items.length];
-  const first = Math.max(0, upperBound(tops, viewport.top - OVERSCAN_PX, items.length) - 1);
-  let last = first;
-  while (last < items.length && tops[last] < viewport.top + viewport.height + OVERSCAN_PX) last++;
+  // every commit is followed by a pass
+  useLayoutEffect(runPass);
 
-  const observer = useMemo(
-    () =>
-      new ResizeObserver((entries) => {
-        const el = scroller.current;
-        let shift = 0;
-        let changed = false;
-        for (const entry of entries) {
-          const target = entry.target as HTMLElement;
-          const key = Number(target.dataset.key);
-          const h = Math.ceil(entry.borderBoxSize?.[0]?.blockSize ?? target.offsetHeight);
-          const old = heights.current.get(key);
-          if (old === h || !target.isConnected) continue;
-          const top = Number(target.dataset.top);
-          const before = old ?? Number(target.dataset.estimate);
-          heights.current.set(key, h);
-          changed = true;
-          if (el && !followRef.current && top + before <= el.scrollTop) shift += h - before;
-        }
-        if (!changed) return;
-        if (el && shift) el.scrollTop += shift;
-        setMeasured((m) => m + 1);
-      }),
-    [],
-  );
-  useEffect(() => () => observer.disconnect(), [observer]);
-
+  // rows that change height later (a disclosure opened, an image decoded) and a resized viewport
+  const observer = useMemo(() => new ResizeObserver(() => runPass()), [runPass]);
+  useEffect(() => {
+    if (scroller.current) observer.observe(scroller.current);
+    return () => observer.disconnect();
+  }, [observer]);
   const rowRef = useCallback(
     (el: HTMLElement | null) => {
       if (el) observer.observe(el);
@@ -99,61 +104,35 @@ export function VirtualList<T extends object>(props: VirtualListProps<T>) {
 
   const onScroll = useCallback(() => {
     const el = scroller.current;
-    if (!el) return;
-    setViewport({ top: el.scrollTop, height: el.clientHeight });
-    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK_PX;
-    if (atBottom !== followRef.current) props.onFollowChange(atBottom);
-  }, [props.onFollowChange]);
+    // the scroll events of positions the layout set itself are not the reader's
+    if (!el || Math.abs(el.scrollTop - layout.scrollTop) < 1) return;
+    const before = layout.follow;
+    const follow = layout.scrolled(el.scrollTop);
+    if (follow !== before) onFollowChange.current(follow);
+    const next = layout.range();
+    if (next.first !== drawn.current.first || next.last !== drawn.current.last) rerender(0);
+  }, [layout]);
 
-  // remember the first visible row, to find it again if the whole item array is replaced
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el || items.length === 0) return;
-    const i = Math.min(items.length - 1, Math.max(0, upperBound(tops, el.scrollTop, items.length) - 1));
-    anchor.current = { key: keyOf(items[i]), offset: tops[i] - el.scrollTop };
-  });
-
-  const previousItems = useRef(items);
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    const swapped = previousItems.current !== items;
-    previousItems.current = items;
-    if (followRef.current) {
-      el.scrollTop = el.scrollHeight;
-    } else if (swapped && anchor.current) {
-      const i = Math.min(items.length - 1, lowerBoundKey(items, keyOf, anchor.current.key));
-      if (i >= 0) el.scrollTop = tops[i] - anchor.current.offset;
-    }
-    if (el.scrollTop !== viewport.top || el.clientHeight !== viewport.height) setViewport({ top: el.scrollTop, height: el.clientHeight });
-  });
-
-  useEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    const resize = new ResizeObserver(() => {
-      setViewport({ top: el.scrollTop, height: el.clientHeight });
-      if (followRef.current) el.scrollTop = el.scrollHeight;
-    });
-    resize.observe(el);
-    return () => resize.disconnect();
-  }, []);
+  useImperativeHandle(
+    props.handle ?? null,
+    () => ({
+      scrollToIndex(index: number) {
+        if (!layout.scrollToIndex(index)) return;
+        followProp.current = false;
+        onFollowChange.current(false);
+        runPass();
+        rerender(0);
+      },
+    }),
+    [layout, runPass],
+  );
 
   const rows: ComponentChildren[] = [];
-  for (let i = first; i < last; i++) {
+  for (let i = range.first; i < range.last; i++) {
     const item = items[i];
     const key = keyOf(item);
     rows.push(
-      <div
-        key={key}
-        ref={rowRef}
-        class="vrow"
-        role="listitem"
-        data-key={key}
-        data-top={tops[i]}
-        data-estimate={guess(item)}
-        style={{ transform: `translateY(${tops[i]}px)` }}
-      >
+      <div key={key} ref={rowRef} class="vrow" role="listitem" data-key={key} style={{ transform: `translateY(${layout.top(i)}px)` }}>
         {props.renderRow(item)}
       </div>,
     );
@@ -161,33 +140,10 @@ export function VirtualList<T extends object>(props: VirtualListProps<T>) {
 
   return (
     <div class="vlist" ref={scroller} onScroll={onScroll} tabIndex={0} aria-label={props.label}>
-      <div class="vspace" role="list" style={{ height: `${total}px` }}>
+      <div class="vspace" ref={space} role="list" style={{ height: `${layout.total()}px` }}>
         {props.header && <div class="vheader">{props.header}</div>}
         {rows}
       </div>
     </div>
   );
-}
-
-/** First index i in [0, n] with tops[i] > y. */
-function upperBound(tops: Float64Array, y: number, n: number): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tops[mid] > y) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
-function lowerBoundKey<T>(items: readonly T[], keyOf: (t: T) => number, key: number): number {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (keyOf(items[mid]) < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

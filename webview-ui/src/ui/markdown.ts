@@ -23,7 +23,15 @@ let instance: ReturnType<typeof DOMPurify> | undefined;
 function purifier(): ReturnType<typeof DOMPurify> {
   if (!instance) {
     instance = DOMPurify(window);
+    // a fence's language (`class="language-ts"`, and classes are dropped) is kept as data-lang for the highlighter
+    const fenceLanguage = new WeakMap<Element, string>();
+    instance.addHook('beforeSanitizeAttributes', (node) => {
+      const lang = node.tagName === 'CODE' ? /^language-([\w+#.-]{1,32})$/.exec(node.getAttribute('class') ?? '')?.[1] : undefined;
+      if (lang) fenceLanguage.set(node, lang.toLowerCase());
+    });
     instance.addHook('afterSanitizeAttributes', (node) => {
+      const lang = fenceLanguage.get(node);
+      if (lang) node.setAttribute('data-lang', lang);
       if (node.tagName === 'A') {
         node.setAttribute('target', '_blank');
         node.setAttribute('rel', 'noopener noreferrer nofollow');

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type * as Y from 'yjs';
-import { Origin, addAnswer, boundAuthor, readApprovals, readMeta, transcriptRoom, type PendingApproval, type ToolAnswer } from '../../../../protocol/src';
-import { describeToolRequest, printable } from '../../core/prompts';
+import { Origin, addAnswer, boundAuthor, readApprovals, readMeta, transcriptRoom, visibleText, type PendingApproval, type ToolAnswer } from '../../../../protocol/src';
+import { describeToolRequest } from '../../core/prompts';
 import { ExitCode, UserError, type Command } from '../command';
 import { joinForCli, parseLinkForCli } from '../joinErrors';
 import { writeToQueue } from '../queueWrite';
@@ -55,7 +55,7 @@ export const approveCommand: Command = {
         io.stdout.write(`${answer.decision === 'deny' ? 'denied' : 'allowed'}: the host took your answer\n`);
         return ExitCode.ok;
       }
-      io.stderr.write(`The host did not take your answer: ${printable(verdict.reason)}\n`);
+      io.stderr.write(`The host did not take your answer: ${visibleText(verdict.reason)}\n`);
       return ExitCode.error;
     } finally {
       share.dispose();
@@ -68,12 +68,12 @@ function pick(approvals: Map<string, PendingApproval>, id: string | undefined): 
   if (id) {
     const found = approvals.get(id);
     if (!found) throw new UserError(`no tool request ${id} on this share${pending.length ? `; pending: ${pending.map((a) => a.id).join(', ')}` : ''}`, ExitCode.notFound);
-    if (found.state !== 'pending') throw new UserError(`request ${id} is ${found.state}${found.answeredBy ? ` (by ${printable(found.answeredBy)})` : ''}; nothing to answer`, ExitCode.error);
+    if (found.state !== 'pending') throw new UserError(`request ${id} is ${found.state}${found.answeredBy ? ` (by ${visibleText(found.answeredBy)})` : ''}; nothing to answer`, ExitCode.error);
     return found;
   }
   if (pending.length === 1) return pending[0];
   if (pending.length === 0) throw new UserError('no tool request is waiting for an answer on this share', ExitCode.notFound);
-  throw new UserError(`${pending.length} tool requests are pending (${pending.map((a) => `${a.id} ${printable(a.toolName)}`).join(', ')}); name one`, ExitCode.usage);
+  throw new UserError(`${pending.length} tool requests are pending (${pending.map((a) => `${a.id} ${visibleText(a.toolName)}`).join(', ')}); name one`, ExitCode.usage);
 }
 
 /** Waits until the host says whether it took the answer: it settles the request with it, or refuses it. */

@@ -1,4 +1,4 @@
-import { joinLines, readMeta, transcriptRoom } from '../../../../protocol/src';
+import { joinLines, readMeta, transcriptRoom, visibleText } from '../../../../protocol/src';
 import type { JoinedShare } from '../../core/sync/joinShare';
 import { ExitCode, type CliIo, type Command } from '../command';
 import { joinForCli } from '../joinErrors';
@@ -25,7 +25,9 @@ export const openCommand: Command = {
     }
     const share = await joinForCli(positionals[0]);
     const doc = share.docs.transcript;
-    const render = values.raw ? (lines: string[]) => joinLines(lines) : (lines: string[]) => lines.flatMap(readableLine).map((l) => `${l}\n`).join('');
+    // --raw is the file byte for byte when piped; a terminal gets it neutralised like everything else
+    const tty = (io.stdout as { isTTY?: boolean }).isTTY === true;
+    const render = values.raw ? (lines: string[]) => (tty ? visibleText(joinLines(lines)) : joinLines(lines)) : (lines: string[]) => lines.flatMap(readableLine).map((l) => `${l}\n`).join('');
     const lines = transcriptRoom(doc).lines;
     await write(io, render(lines.toArray()));
     if (!values.follow || readMeta(doc).state === 'ended') {
@@ -57,7 +59,7 @@ function follow(io: CliIo, share: JoinedShare, render: (lines: string[]) => stri
       if (readMeta(doc).state === 'ended') finish(ExitCode.ok, '[the host ended the session]\n');
     };
     const offStatus = share.connection.onStatus((s) => {
-      if (s.state === 'refused') finish(ExitCode.linkRefused, `[the relay closed the link: ${s.reason}; ask the host for a new link]\n`);
+      if (s.state === 'refused') finish(ExitCode.linkRefused, `[the relay closed the link: ${visibleText(s.reason, { singleLine: true })}; ask the host for a new link]\n`);
     });
     const finish = (code: number, message: string) => {
       lines.unobserve(onLines);

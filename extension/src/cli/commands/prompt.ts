@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type * as Y from 'yjs';
-import { Origin, addPrompt, boundAuthor, isTerminal, readApprovals, readRuns, transcriptRoom, type PromptRequest, type RunStatus } from '../../../../protocol/src';
+import { Origin, addPrompt, boundAuthor, isTerminal, readApprovals, readRuns, transcriptRoom, visibleText, type PromptRequest, type RunStatus } from '../../../../protocol/src';
 import { describeToolRequest } from '../../core/prompts';
 import { ExitCode, UserError, type CliIo, type Command } from '../command';
 import { joinForCli, parseLinkForCli } from '../joinErrors';
@@ -73,7 +73,7 @@ function waitForRun(io: CliIo, doc: Y.Doc, promptId: string): Promise<RunStatus 
       const s = readRuns(doc).get(promptId);
       if (!s) return;
       const line = describe(s);
-      if (line !== last) io.stdout.write(`${line}\n`);
+      if (line !== last) io.stdout.write(`${visibleText(line)}\n`);
       last = line;
       if (isTerminal(s.state)) done(s);
     };

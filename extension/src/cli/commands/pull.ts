@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { createInterface } from 'node:readline/promises';
-import { readMeta } from '../../../../protocol/src';
+import { readMeta, visibleText } from '../../../../protocol/src';
 import { HandoffError, chooseProjectDir, rememberProjectDir, describeCandidate, describePull, materialiseSession, resumeCommand, type ProjectCandidate, type PullResult } from '../../core/handoff';
 import type { JoinedShare } from '../../core/sync/joinShare';
-import { tandemHome } from '../../core/sync/shareStore';
+import { openTandemHome } from '../../core/state/tandemHome';
 import { resolveClaudeDir } from '../../core/transcripts/claudeDir';
 import { ExitCode, UserError, type CliIo, type Command } from '../command';
 import { joinForCli, parseLinkForCli } from '../joinErrors';
@@ -47,13 +47,13 @@ export const pullCommand: Command = {
     } finally {
       share.dispose();
     }
-    for (const line of describePull(result)) io.stdout.write(`${line}\n`);
+    for (const line of describePull(result)) io.stdout.write(`${visibleText(line)}\n`);
     if (result.outcome === 'diverged') {
       io.stdout.write('Pull again with --as-new to take the shared version as a new session.\n');
       return ExitCode.error;
     }
     if (result.outcome === 'no-transcript') return ExitCode.notFound;
-    await rememberProjectDir(tandemHome(io.env), result.sessionId, result.projectDir);
+    await rememberProjectDir(await openTandemHome(io.env), result.sessionId, result.projectDir);
     const resume = resumeCommand(result.projectDir, result.sessionId);
     if (!values.resume) {
       io.stdout.write(`Continue with:\n  ${resume.display}\n`);
@@ -77,8 +77,8 @@ function askIn(io: CliIo): ((candidates: ProjectCandidate[], about: string) => P
   return async (candidates, about) => {
     const rl = createInterface({ input: io.stdin, output: io.stderr });
     try {
-      io.stderr.write(`Which local folder holds ${about}?\n`);
-      candidates.forEach((c, i) => io.stderr.write(`  ${i + 1}. ${describeCandidate(c)}\n`));
+      io.stderr.write(`Which local folder holds ${visibleText(about, { singleLine: true })}?\n`);
+      candidates.forEach((c, i) => io.stderr.write(`  ${i + 1}. ${visibleText(describeCandidate(c), { singleLine: true })}\n`));
       const answer = (await rl.question(candidates.length ? 'Number or folder path (empty to stop): ' : 'Folder path (empty to stop): ')).trim();
       const n = Number(answer);
       if (Number.isInteger(n) && n >= 1 && n <= candidates.length) return candidates[n - 1].dir;

@@ -1,3 +1,4 @@
+import { visibleText } from '../../../../protocol/src';
 import { listHostStatuses } from '../../core/sync/hostLease';
 import { ShareStore, tandemHome } from '../../core/sync/shareStore';
 import { listSessions, ClaudeDirError, type SessionSummary } from '../../core/transcripts/catalog';
@@ -39,7 +40,7 @@ export const sessionsCommand: Command = {
       io.stdout.write(`${JSON.stringify({ claudeDir: claude.dir, sessions, diagnostics }, null, 2)}\n`);
       return ExitCode.ok;
     }
-    for (const d of diagnostics) io.stderr.write(`warning: ${d.message}\n`);
+    for (const d of diagnostics) io.stderr.write(`warning: ${visibleText(d.message, { singleLine: true })}\n`);
     if (sessions.length === 0) {
       io.stderr.write(`No sessions found in ${claude.dir}${values.project ? ` for project ${values.project}` : ''}.\n`);
       return ExitCode.notFound;
@@ -78,7 +79,8 @@ const COLUMNS: { title: string; max: number; min: number; right?: boolean; cell:
 const SHRINK_ORDER = ['CWD', 'PROJECT', 'TITLE', 'ERRORS', 'ID'];
 
 export function formatTable(sessions: readonly Row[], width = Infinity): string {
-  const full = sessions.map((s) => COLUMNS.map((c) => c.cell(s)));
+  // titles and folders come from files a prompter's runs may have written: shown escaped, one line each
+  const full = sessions.map((s) => COLUMNS.map((c) => visibleText(c.cell(s), { singleLine: true })));
   const widths = COLUMNS.map((c, i) => Math.min(c.max, Math.max(textWidth(c.title), ...full.map((r) => textWidth(r[i])))));
   const total = () => widths.reduce((a, b) => a + b, 0) + 2 * (widths.filter((w) => w > 0).length - 1);
   for (const title of SHRINK_ORDER) {

@@ -1,11 +1,12 @@
 import os from 'node:os';
 import path from 'node:path';
-import { TOOL_APPROVAL_POLICIES, buildLink, decodeToken, readMeta, type RunStatus, type ToolApprovalPolicy } from '../../../../protocol/src';
+import { TOOL_APPROVAL_POLICIES, buildLink, decodeToken, readMeta, visibleText, type RunStatus, type ToolApprovalPolicy } from '../../../../protocol/src';
 import { DEFAULT_APPROVAL_TIMEOUT_MS, PERMISSION_MODES, PROMPT_POLICIES, approverFor, createCliApprover, createCliToolAsker, type PermissionMode, type PromptPolicy } from '../../core/prompts';
 import { localProjectDir } from '../../core/handoff';
 import { ShareHost } from '../../core/sync/shareHost';
+import { openTandemHome } from '../../core/state/tandemHome';
 import { HostLease, HostLeaseTaken } from '../../core/sync/hostLease';
-import { LINK_ROLES, ShareStore, tandemHome } from '../../core/sync/shareStore';
+import { LINK_ROLES, ShareStore } from '../../core/sync/shareStore';
 import { ClaudeDirError, listSessions, newestSession, type SessionSummary } from '../../core/transcripts/catalog';
 import { createCliLogger } from '../cliLogger';
 import { ExitCode, UserError, type CliIo, type Command } from '../command';
@@ -73,7 +74,7 @@ export const shareCommand: Command = {
     const port = values.port === undefined ? DEFAULT_RELAY_PORT : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError('--port must be a port number', ExitCode.usage);
     const log = createCliLogger(io.stderr, { verbose: Boolean(values.verbose) });
-    const home = tandemHome(io.env);
+    const home = await openTandemHome(io.env);
     const claudeDirOption = values['claude-dir'] as string | undefined;
 
     if (values.link) return takeOver(String(values.link), { positionals, values, io, policy, permissionMode, log, home, claudeDirOption });
@@ -197,26 +198,27 @@ async function hostWithLease(target: HostTarget, ctx: HostContext, banner: strin
     newSessionProjects,
     journalPath: path.join(home, 'shares', `${session.sessionId}.runs.jsonl`),
     log,
-    onRunStatus: (s) => io.stderr.write(describeRun(s)),
+    onRunStatus: (s) => io.stderr.write(visibleText(describeRun(s))),
     onSuperseded: superseded,
   }).catch((e: Error) => {
     throw new UserError(e.message, ExitCode.unreachable);
   });
   await target.onStarted?.();
   const prompts = { ask: 'you approve each one here', auto: 'run without asking', never: 'refused' }[policy];
+  // the banner names the session's title and folders, read from files a prompter's runs may have written
   io.stdout.write(
-    [
+    visibleText([
       ...banner,
       '',
       `Remote prompts: ${policy} (${prompts}). Anyone with a link can read this session: share links only with people you trust.`,
       `Tool requests during remote prompts: answered by ${tools === 'host' ? (policy === 'ask' ? 'you, here' : 'nobody (denied; use --prompts ask or --tool-approvals prompters)') : `prompter links${policy === 'ask' ? ' and you, here' : ''}`}.`,
       'Press Ctrl-C to stop sharing.',
       '',
-    ].join('\n'),
+    ].join('\n')),
   );
   const offViewers = shareHost.onViewersChange(() => {
     const people = shareHost.viewers();
-    io.stderr.write(`${people.length} watching${people.length ? `: ${people.map((p) => `${p.name} (${p.client}, ${p.role})`).join(', ')}` : ''}\n`);
+    io.stderr.write(`${people.length} watching${people.length ? `: ${people.map((p) => visibleText(`${p.name} (${p.client}, ${p.role})`, { singleLine: true })).join(', ')}` : ''}\n`);
     lease.setViewers(people).catch((e: Error) => log.warn(`could not note the viewers for \`tandem shares\`: ${e.message}`));
   });
   let revoked: (reason: string) => void = () => undefined;
@@ -228,12 +230,12 @@ async function hostWithLease(target: HostTarget, ctx: HostContext, banner: strin
   offViewers();
   offStatus();
   if (typeof outcome === 'string') {
-    io.stdout.write(`The relay refused this host (${outcome}); stopped hosting. \`tandem unshare\` or Stop Sharing ended this share: share again for new links.\n`);
+    io.stdout.write(`The relay refused this host (${visibleText(outcome, { singleLine: true })}); stopped hosting. \`tandem unshare\` or Stop Sharing ended this share: share again for new links.\n`);
     await shareHost.stop({ ended: false });
     return ExitCode.linkRefused;
   }
   if (outcome) {
-    io.stdout.write(`${outcome.hostLabel ?? 'Another machine'} took over hosting this share; stopped hosting here. To take it back: \`tandem pull <handoff link>\`, then share again.\n`);
+    io.stdout.write(`${visibleText(outcome.hostLabel ?? 'Another machine', { singleLine: true })} took over hosting this share; stopped hosting here. To take it back: \`tandem pull <handoff link>\`, then share again.\n`);
     if (ctx.servesRelay) {
       io.stdout.write('The share lives on the relay this process runs: it stays up for the new host until Ctrl-C.\n');
       await io.interrupted;

@@ -1,4 +1,4 @@
-import { buildLink, decodeToken } from '../../../../protocol/src';
+import { buildLink, decodeToken, visibleText } from '../../../../protocol/src';
 import { listHostStatuses, type HostStatus } from '../../core/sync/hostLease';
 import { LINK_ROLES, ShareStore, tandemHome } from '../../core/sync/shareStore';
 import { ExitCode, type Command } from '../command';
@@ -33,7 +33,8 @@ export const sharesCommand: Command = {
       io.stdout.write('Nothing is shared from this machine. `tandem share` shares your latest session.\n');
       return ExitCode.ok;
     }
-    for (const s of shares) io.stdout.write(describe(s));
+    // watcher names come from the network
+    for (const s of shares) io.stdout.write(visibleText(describe(s)));
     return ExitCode.ok;
   },
 };

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { ensurePrivateDir, writePrivateFile } from '../state/privateFiles';
 import { isSessionId } from './sessionId';
 import { projectFolderName } from './projectFolder';
 
@@ -18,8 +19,8 @@ function recordFile(tandemHome: string, sessionId: string): string {
 
 export async function rememberProjectDir(tandemHome: string, sessionId: string, projectDir: string): Promise<void> {
   const file = recordFile(tandemHome, sessionId);
-  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  await fs.writeFile(file, JSON.stringify({ projectDir }), { mode: 0o600 });
+  await ensurePrivateDir(path.dirname(file));
+  await writePrivateFile(file, JSON.stringify({ projectDir }));
 }
 
 export async function localProjectDir(

@@ -137,7 +137,7 @@ async function readNoFollow(file: string): Promise<Buffer> {
 async function writePlanned(root: string, p: Planned): Promise<void> {
   await ensureDirs(root, path.dirname(p.path));
   try {
-    await writeFileAtomic(p.path, p.file.bytes, { mode: p.local ? p.local.mode & 0o777 : 0o600, beforeRename: () => checkUnchanged(root, p) });
+    await writeFileAtomic(p.path, p.file.bytes, { mode: 0o600, beforeRename: () => checkUnchanged(root, p) });
   } catch (e) {
     if (e instanceof HandoffError) throw e;
     throw new HandoffError(`Could not write ${p.path}: ${(e as Error).message}. The file was left as it was (no partial write); fix the cause (disk space, permissions) and pull again.`);

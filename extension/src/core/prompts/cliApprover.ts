@@ -1,10 +1,11 @@
 import readline from 'node:readline/promises';
-import type { PendingApproval, ToolDecision } from '../../../../protocol/src';
+import { visibleText, type PendingApproval, type ToolDecision } from '../../../../protocol/src';
 import type { Approver, ApprovalRequest, Decision } from './approval';
 import type { HostToolAnswer, HostToolAsker } from './toolApprovals';
 
 // The `ask` policy of the CLI host: a y/n question in the terminal that shows who sent the prompt,
-// where it would run and what it says. Questions are asked one at a time.
+// where it would run and what it says (prompt text and author come from the network, so they go
+// through visibleText: no escape sequence can fake the question). Questions are asked one at a time.
 
 export type Terminal = {
   input: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -17,16 +18,10 @@ export type Terminal = {
 
 const SHOW_CHARS = 2000;
 
-/** Prompt text and author come from the network: control characters could move the cursor or
- *  recolour the terminal to fake the question, so they are shown as visible escapes. */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 /** Network text as an indented, escaped block, cut to SHOW_CHARS. */
 function quoted(text: string): string {
   const shown = text.length > SHOW_CHARS ? `${text.slice(0, SHOW_CHARS)}\n… (${text.length - SHOW_CHARS} more characters)` : text;
-  return printable(shown)
+  return visibleText(shown)
     .split('\n')
     .map((l) => `  │ ${l}`)
     .join('\n');
@@ -35,7 +30,7 @@ function quoted(text: string): string {
 export function describeRequest({ prompt, project }: ApprovalRequest): string {
   const body = quoted(prompt.text);
   const what = prompt.kind === 'new' ? 'a new session' : 'this session';
-  return `\nPrompt from ${printable(prompt.author)} for ${what} in ${printable(project)}:\n${body}\n`;
+  return `\nPrompt from ${visibleText(prompt.author)} for ${what} in ${visibleText(project)}:\n${body}\n`;
 }
 
 /** y/yes, n/no/empty, a/always → the three values; anything else → undefined (ask again). */
@@ -94,7 +89,7 @@ export function createCliApprover(terminal: Terminal): Approver {
   const ask = async (request: ApprovalRequest, signal: AbortSignal): Promise<Decision> => {
     if (!terminal.input.isTTY) {
       terminal.output.write(
-        `Rejected a prompt from ${printable(request.prompt.author)}: the prompt policy is "ask" but there is no terminal to ask in; ` +
+        `Rejected a prompt from ${visibleText(request.prompt.author)}: the prompt policy is "ask" but there is no terminal to ask in; ` +
           'use --prompts auto or --prompts never when stdin is not a terminal.\n',
       );
       return 'reject';
@@ -106,8 +101,8 @@ export function createCliApprover(terminal: Terminal): Approver {
 
 export function describeToolRequest(a: PendingApproval): string {
   const body = quoted(a.command ?? a.diff ?? a.input);
-  const why = a.reason ? `\n  (${printable(a.reason)})` : '';
-  return `\nClaude Code asks to use ${printable(a.toolName)}${a.path ? ` on ${printable(a.path)}` : ''} (request ${a.id}):${why}\n${body}\n`;
+  const why = a.reason ? `\n  (${visibleText(a.reason)})` : '';
+  return `\nClaude Code asks to use ${visibleText(a.toolName)}${a.path ? ` on ${visibleText(a.path)}` : ''} (request ${a.id}):${why}\n${body}\n`;
 }
 
 export function parseToolAnswer(answer: string): ToolDecision | undefined {

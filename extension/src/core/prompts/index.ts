@@ -16,6 +16,6 @@ export { PromptRunner, type PromptRunnerOptions, type SessionSwitch, type ToolAp
 export { DEFAULT_MAX_PROCESSES, ProcessPool } from './processPool';
 export { DEFAULT_APPROVAL_TIMEOUT_MS, type HostToolAnswer, type HostToolAsker } from './toolApprovals';
 export { PROMPT_POLICIES, approverFor, autoApprover, neverApprover, type Approver, type ApprovalRequest, type Decision, type PromptPolicy } from './approval';
-export { createCliApprover, createCliToolAsker, describeToolRequest, printable, type Terminal } from './cliApprover';
+export { createCliApprover, createCliToolAsker, describeToolRequest, type Terminal } from './cliApprover';
 export { PERMISSION_MODES, type ClaudeSettings, type PermissionMode } from './claudeProcess';
 export type { Logger } from './logger';

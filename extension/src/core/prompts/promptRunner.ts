@@ -1,6 +1,4 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type * as Y from 'yjs';
 import {
   CancelRequest,
@@ -20,14 +18,15 @@ import {
   type RunStatus,
   type ToolAnswerRecord,
   type ToolApprovalPolicy,
+  visibleText,
 } from '../../../../protocol/src';
 import { isSessionId } from '../handoff/sessionId';
+import { lockFolder } from '../state/tandemHome';
 import type { Approver, Decision } from './approval';
-import { printable } from './cliApprover';
 import type { ClaudeOutcome, ClaudeSettings } from './claudeProcess';
 import { ClaudeSession, type PermissionHandler } from './claudeSession';
 import type { Logger } from './logger';
-import { mentionOutsideProject } from './fileMentions';
+import { mentionRefusal } from './fileMentions';
 import { checkNewSessionProject } from './newSessionProject';
 import { fileMark, sessionBusyReason, type FileMark } from './sessionActivity';
 import { acquireSessionLock, pause, type SessionLock } from './sessionLock';
@@ -77,7 +76,7 @@ export type PromptRunnerOptions = {
   newSessionProjects?: readonly string[];
   /** the session's transcript file, when the host knows it; enables the "written just now" wait */
   transcriptPath?: () => string | undefined;
-  /** where session lock files live; default <tmpdir>/tandem-locks-<uid> */
+  /** where session lock files live; default <Tandem folder>/locks (see state/tandemHome.ts) */
   lockDir?: string;
   /** a local file noting each prompt before it starts (see startedJournal.ts); recommended */
   journalPath?: string;
@@ -330,13 +329,8 @@ export class PromptRunner {
   private async target(prompt: PromptRequest): Promise<{ ok: true; cwd: string; resume?: string } | { ok: false; state: 'rejected' | 'failed'; reason: string }> {
     const target = prompt.kind === 'resume' ? { ok: true as const, cwd: this.cwd, resume: this.sessionId } : await checkNewSessionProject(prompt.project, this.opts.newSessionProjects ?? []);
     if (!target.ok) return target;
-    const outside = await mentionOutsideProject(prompt.text, target.cwd, (this.opts.baseEnv ?? process.env).HOME);
-    if (!outside) return target;
-    return {
-      ok: false,
-      state: 'rejected',
-      reason: `The prompt mentions ${outside}, outside the project ${target.cwd}. Claude Code would attach it without asking and the transcript is shared, so remote prompts may only mention files inside the project.`,
-    };
+    const refusal = await mentionRefusal(prompt.text, target.cwd, (this.opts.baseEnv ?? process.env).HOME);
+    return refusal ? { ok: false, state: 'rejected', reason: refusal } : target;
   }
 
   /** True when approved; otherwise the final status is written. */
@@ -374,10 +368,11 @@ export class PromptRunner {
   private async waitForSession(active: Active, sessionId: string): Promise<SessionLock | undefined> {
     const { signal } = active.cancel;
     const pollMs = this.opts.pollMs ?? 250;
-    const lockDir = this.opts.lockDir ?? path.join(os.tmpdir(), `tandem-locks-${process.getuid?.() ?? 'user'}`);
+    const lockDir = this.opts.lockDir ?? lockFolder(this.opts.baseEnv ?? process.env);
     let lock: SessionLock | undefined;
     try {
-      lock = await acquireSessionLock(lockDir, sessionId, { signal, pollMs });
+      const onWait = (why: string) => this.update(active.prompt.id, { state: 'approved', waiting: why });
+      lock = await acquireSessionLock(lockDir, sessionId, { signal, pollMs, onWait });
       for (let shown: string | undefined; ; ) {
         // our own warm process being current, the transcript's last writes are its own
         const ours = this.warm?.session.alive && (await this.untouched());
@@ -415,7 +410,7 @@ export class PromptRunner {
     }
     if (this.opts.journalPath) await noteStarted(this.opts.journalPath, prompt.id);
     this.update(prompt.id, { state: 'running', startedAt: this.now() });
-    this.opts.log.info(`prompt runner: running prompt ${prompt.id} from ${printable(prompt.author)} (${resume ? `resume ${resume}` : 'new session'} in ${cwd}, pid ${session.pid ?? '?'})`);
+    this.opts.log.info(`prompt runner: running prompt ${prompt.id} from ${visibleText(prompt.author)} (${resume ? `resume ${resume}` : 'new session'} in ${cwd}, pid ${session.pid ?? '?'})`);
     const answers: ToolAnswerRecord[] = [];
     const onPermission: PermissionHandler = async (request, signal) => {
       const { answer, record } = await this.approvals.request(prompt.id, request, signal);

@@ -2,22 +2,30 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { ensurePrivateDir } from '../state/privateFiles';
 import { isProcessAlive, processStartTime } from './liveProcess';
 
 // Never two `claude` runs on one session (they fork its transcript): a lock file per session,
 // created exclusively. It serialises runners in one process as well as a VS Code host and a CLI
-// host on the same machine. A lock whose owner process is gone is stale and taken over.
+// host on the same machine. A lock whose owner process is gone is stale and taken over. Locks live
+// in a folder of the user's own (0700, owner checked), so no other user can plant one.
 
 const Owner = z.object({ pid: z.number().int(), procStart: z.string().optional(), token: z.string() });
 
 export type SessionLock = { release(): Promise<void> };
 
-export type LockOptions = { signal?: AbortSignal; pollMs?: number };
+export type LockOptions = {
+  signal?: AbortSignal;
+  pollMs?: number;
+  /** called when the lock is held by someone else, with why, for the person waiting; again when that changes */
+  onWait?: (why: string) => void;
+};
 
 export async function acquireSessionLock(lockDir: string, sessionId: string, opts: LockOptions = {}): Promise<SessionLock> {
   const file = path.join(lockDir, `${sessionId}.lock`);
   const owner = { pid: process.pid, procStart: processStartTime(process.pid), token: crypto.randomUUID() };
-  await fs.mkdir(lockDir, { recursive: true, mode: 0o700 });
+  await ensurePrivateDir(lockDir);
+  let told: string | undefined;
   for (;;) {
     opts.signal?.throwIfAborted();
     try {
@@ -26,9 +34,15 @@ export async function acquireSessionLock(lockDir: string, sessionId: string, opt
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
-    const stale = await staleOwner(file);
-    if (stale) await takeOver(file, stale.token);
-    else await pause(opts.pollMs ?? 100, opts.signal);
+    const holder = await readOwner(file);
+    const stale = await staleOwner(file, holder);
+    if (stale) {
+      await takeOver(file, stale.token);
+      continue;
+    }
+    const why = holder === 'gone' ? undefined : holderText(file, holder);
+    if (why && why !== told) opts.onWait?.((told = why));
+    await pause(opts.pollMs ?? 100, opts.signal);
   }
 }
 
@@ -48,9 +62,14 @@ async function readOwner(file: string): Promise<z.infer<typeof Owner> | undefine
   }
 }
 
+function holderText(file: string, owner: z.infer<typeof Owner> | undefined): string {
+  return owner
+    ? `waiting for another Tandem host on this machine (process ${owner.pid}) to finish its prompt on this session`
+    : `waiting for the lock file ${file}, which cannot be read; it is cleared if it stays like that for a few seconds`;
+}
+
 /** The lock's owner when that owner is gone; `token` is undefined for an unreadable lock file. */
-async function staleOwner(file: string): Promise<{ token?: string } | undefined> {
-  const owner = await readOwner(file);
+async function staleOwner(file: string, owner: z.infer<typeof Owner> | undefined | 'gone'): Promise<{ token?: string } | undefined> {
   if (owner === 'gone') return undefined;
   if (owner) return isProcessAlive(owner.pid, owner.procStart) ? undefined : owner;
   // unreadable: being written right now, or garbage; garbage older than a few seconds is stale

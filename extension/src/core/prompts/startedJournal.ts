@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PromptId } from '../../../../protocol/src';
+import { ensurePrivateDir, openPrivateFile } from '../state/privateFiles';
 
 // A prompt runs at most once. Its `running` status lives in the shared document, but a host that
 // crashes right after starting `claude` may never have sent that status to the relay. So the id is
@@ -19,8 +20,8 @@ export async function readStarted(file: string): Promise<Set<string>> {
 }
 
 export async function noteStarted(file: string, promptId: string): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const handle = await fs.open(file, 'a', 0o600);
+  await ensurePrivateDir(path.dirname(file));
+  const handle = await openPrivateFile(file, 'a');
   try {
     await handle.write(`${promptId}\n`);
     await handle.sync();

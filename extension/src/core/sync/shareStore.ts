@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { decodeToken, type Role } from '../../../../protocol/src';
 import { writeFileAtomic } from '../handoff/atomicWrite';
+import { ensurePrivateDir } from '../state/privateFiles';
 import { ShareKeys, generateShareKeys, signToken } from './shareKeys';
 
 // The CLI host's record of its shares: one file per shared session under <state>/shares/, mode 0600
@@ -83,7 +84,7 @@ export class ShareStore {
 
   private async write(record: ShareRecord): Promise<void> {
     const file = this.file(record.sessionId);
-    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    await ensurePrivateDir(path.dirname(file));
     await writeFileAtomic(file, Buffer.from(JSON.stringify(record, null, 2)), { mode: 0o600 });
   }
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseObject } from './jsonLine';
-import { cleanPrompt } from './sessionFacts';
+import { titleText } from '../../../../protocol/src';
 
 // ~/.claude/history.jsonl as an index: one line per submitted prompt, all projects (transcript-format.md
 // §12). It gives a session's first prompt (a title when the transcript's head has none) and the time
@@ -21,7 +21,7 @@ export async function readHistoryIndex(claudeDir: string): Promise<Map<string, H
   for (const line of text.split('\n')) {
     const entry = parseObject(line);
     if (!entry || typeof entry.sessionId !== 'string' || typeof entry.timestamp !== 'number') continue;
-    const prompt = typeof entry.display === 'string' ? cleanPrompt(entry.display) : undefined;
+    const prompt = typeof entry.display === 'string' ? titleText(entry.display) : undefined;
     const known = index.get(entry.sessionId);
     if (!known) index.set(entry.sessionId, { firstPrompt: prompt, lastTimestamp: entry.timestamp, prompts: 1 });
     else {

@@ -1,4 +1,4 @@
-import { isRecord } from '../../../../protocol/src';
+import { isRecord, titleText } from '../../../../protocol/src';
 import { looksLikeJsonObject, parseObject } from './jsonLine';
 
 // What a session's lines say about it: ids, cwd, versions, times, and its title. The catalog feeds it
@@ -107,8 +107,8 @@ export class SessionFacts {
 
 /**
  * The text a person typed, or undefined for lines Claude Code wrote as `user`: meta lines (caveats,
- * skill text), tool results, compaction summaries, subagent traffic, command output, interruptions.
- * A slash command counts as its name and arguments.
+ * skill text), tool results, compaction summaries, subagent traffic, slash commands and their output,
+ * task notifications, interruptions (protocol's titleText sorts the markup).
  */
 export function promptText(entry: Record<string, unknown>): string | undefined {
   if (entry.isMeta || entry.isSidechain || entry.isCompactSummary || entry.isVisibleInTranscriptOnly || entry.toolUseResult !== undefined) return undefined;
@@ -120,20 +120,7 @@ export function promptText(entry: Record<string, unknown>): string | undefined {
     const block = content.find((b) => isRecord(b) && b.type === 'text' && typeof b.text === 'string' && !b.text.trimStart().startsWith('<system-reminder>'));
     text = block?.text as string | undefined;
   }
-  return text === undefined ? undefined : cleanPrompt(text);
-}
-
-/** A prompt as a one-line title; undefined when it is not something a person typed. */
-export function cleanPrompt(raw: string): string | undefined {
-  const command = /<command-name>([^<]*)<\/command-name>/.exec(raw);
-  if (command) {
-    const args = /<command-args>([^<]*)<\/command-args>/.exec(raw)?.[1] ?? '';
-    return oneLine(`${command[1]} ${args}`);
-  }
-  const t = raw.trim();
-  if (/^<(local-command-|bash-|command-|system-reminder|task-notification|user-prompt-submit-hook)/.test(t)) return undefined;
-  if (t.startsWith('Caveat:') || t.startsWith('[Request interrupted by user')) return undefined;
-  return oneLine(t);
+  return text === undefined ? undefined : titleText(text);
 }
 
 function oneLine(s: string): string | undefined {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { approverFor, type ApprovalRequest, type Approver, type Decision } from '../../core/prompts/approval';
-import { printable } from '../../core/prompts/cliApprover';
+import { visibleText } from '../../../../protocol/src';
 import { describePrompt } from './describePrompt';
 import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
@@ -57,7 +57,7 @@ export class RemotePromptApprover extends Disposable implements Approver {
           if (!this.waiting.delete(pending)) return; // answered already (click, cancel or dispose)
           signal.removeEventListener('abort', onAbort);
           this.changed.fire();
-          this.log.info(`remote prompt ${request.prompt.id} from ${printable(request.prompt.author)}: ${decision}`);
+          this.log.info(`remote prompt ${request.prompt.id} from ${visibleText(request.prompt.author)}: ${decision}`);
           resolve(decision);
         },
       };

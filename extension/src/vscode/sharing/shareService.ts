@@ -1,8 +1,8 @@
-import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { buildLink, decodeToken, isTerminal, type RunStatus } from '../../../../protocol/src';
+import { ensurePrivateDir } from '../../core/state/privateFiles';
 import { deleteShareAtRelay } from '../../core/sync/deleteShare';
 import { HostLease, HostLeaseTaken } from '../../core/sync/hostLease';
 import { revokeAllLinks } from '../../core/sync/revokeLinks';
@@ -130,7 +130,7 @@ export class ShareService extends Disposable {
   private async startHost(session: SessionSummary, record: ShareRecord): Promise<ShareHost> {
     const s = this.settings.current;
     const journalDir = path.join(this.context.globalStorageUri.fsPath, 'shares');
-    await fs.mkdir(journalDir, { recursive: true });
+    await ensurePrivateDir(journalDir);
     const claudeDir = resolveClaudeDir({ claudeDir: s.claudeFolder }).dir;
     const cwd = session.cwd ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
     if (!session.cwd) this.log.warn(`session ${session.sessionId} does not say where it ran; remote prompts run in ${cwd}`);

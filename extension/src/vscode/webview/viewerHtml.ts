@@ -65,7 +65,7 @@ export function buildViewerHtml(page: ViewerPage): string {
 ${page.styleUri ? `<link rel="stylesheet" href="${attr(page.styleUri)}" nonce="${nonce}">\n` : ''}<title>Tandem session</title>
 </head>
 <body>
-<script nonce="${nonce}" src="${attr(page.scriptUri)}"></script>
+<script nonce="${nonce}" type="module" src="${attr(page.scriptUri)}"></script>
 </body>
 </html>
 `;

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
 import { ViewerWebview, viewerWebviewOptions, type ViewerStatus } from './viewerWebview';
+import type { ViewerIdentity } from './viewerIdentity';
 
 const PANEL_TYPE = 'tandem.viewerPanel';
 
@@ -16,6 +17,7 @@ export class ViewerPanels extends Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: Logger,
+    private readonly identity: ViewerIdentity,
   ) {
     super();
     this.register({ dispose: () => [...this.panels.values()].forEach((p) => p.panel.dispose()) });
@@ -37,7 +39,7 @@ export class ViewerPanels extends Disposable {
     }
     const panel = vscode.window.createWebviewPanel(PANEL_TYPE, title, vscode.ViewColumn.Active, viewerWebviewOptions(this.extensionUri));
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'tandem.svg');
-    const viewer = new ViewerWebview(panel.webview, this.extensionUri, this.log);
+    const viewer = new ViewerWebview(panel.webview, this.extensionUri, this.log, this.identity);
     const titles = viewer.onDidChangeStatus((status) => {
       if (status.title) panel.title = status.title;
       if (viewer.currentLink) this.statusChanged.fire({ link: viewer.currentLink, status });

@@ -3,6 +3,7 @@ import { Disposable, DisposableStore } from '../lifecycle';
 import type { Logger } from '../log';
 import { buildPlaceholderHtml } from './viewerHtml';
 import { ViewerWebview, type ViewerStatus } from './viewerWebview';
+import type { ViewerIdentity } from './viewerIdentity';
 
 export const VIEWER_VIEW_ID = 'tandem.viewer';
 
@@ -19,6 +20,7 @@ export class ViewerView extends Disposable implements vscode.WebviewViewProvider
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: Logger,
+    private readonly identity: ViewerIdentity,
   ) {
     super();
     this.register(vscode.window.registerWebviewViewProvider(VIEWER_VIEW_ID, this));
@@ -37,7 +39,7 @@ export class ViewerView extends Disposable implements vscode.WebviewViewProvider
     this.resolved?.dispose();
     const resolved = (this.resolved = new DisposableStore());
     this.view = view;
-    const viewer = (this.viewer = resolved.add(new ViewerWebview(view.webview, this.extensionUri, this.log)));
+    const viewer = (this.viewer = resolved.add(new ViewerWebview(view.webview, this.extensionUri, this.log, this.identity)));
     resolved.add(viewer.onDidChangeStatus((s) => this.onStatus(s)));
     resolved.add(
       view.onDidDispose(() => {

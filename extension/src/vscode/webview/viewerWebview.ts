@@ -5,6 +5,7 @@ import { externalLink } from '../externalLink';
 import { Disposable } from '../lifecycle';
 import { redactLink, type Logger } from '../log';
 import { buildViewerHtml, relayOrigins } from './viewerHtml';
+import type { ViewerIdentity } from './viewerIdentity';
 
 export type ViewerStatus = Extract<WebviewToHost, { type: 'status' }>;
 
@@ -35,6 +36,7 @@ export class ViewerWebview extends Disposable {
     private readonly webview: vscode.Webview,
     private readonly extensionUri: vscode.Uri,
     private readonly log: Logger,
+    private readonly identity: ViewerIdentity,
   ) {
     super();
     webview.options = viewerWebviewOptions(extensionUri);
@@ -45,6 +47,7 @@ export class ViewerWebview extends Disposable {
         this.log.debug(`viewer ${this.link ? redactLink(this.link) : '(no link)'}: ${m.connection}${m.detail ? ` (${m.detail})` : ''}`);
         this.statusChanged.fire(m);
       },
+      setDisplayName: (m) => this.identity.setDisplayName(m.displayName),
       log: (m) => this.log[m.level](`viewer: ${m.message}`),
     };
     this.register(
@@ -82,7 +85,7 @@ export class ViewerWebview extends Disposable {
 
   private sendInit(): void {
     if (!this.externalLinkValue) return;
-    this.post({ type: 'init', link: this.externalLinkValue });
+    this.post({ type: 'init', link: this.externalLinkValue, viewer: this.identity.get() });
   }
 
   private post(message: HostToWebview): void {
