@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { boundAuthor, checkClaims, linkName, parseLink, type LinkError, type PresenceState } from '../../protocol/src';
-import { connectToShare, type ConnectionStatus } from './data/connection';
-import { SessionStore } from './data/sessionStore';
+import { connectToShare, type ConnectionStatus, type SessionConnection } from './data/connection';
+import { SessionStore, type Identity } from './data/sessionStore';
 import { App } from './ui/App';
 import { sessionTitle } from './ui/Header';
 import './ui/styles.css';
@@ -44,7 +44,16 @@ export function startViewer(root: HTMLElement, link: string, options: ViewerOpti
   }
   const displayName = options.userName ? { displayName: options.userName } : {};
   const connection = connectToShare(parsed.link, { user: { name: linkName(claims), role: claims.role, client: options.client, ...displayName } });
-  const store = new SessionStore(connection, { role: claims.role, bound: boundAuthor(claims) });
+  return mountViewer(root, connection, { role: claims.role, bound: boundAuthor(claims) }, options);
+}
+
+/** A session this machine reads itself (the VS Code host's local view): read-only, no relay, no queue. */
+export function startLocalViewer(root: HTMLElement, connection: SessionConnection, options: ViewerOptions): ViewerHandle {
+  return mountViewer(root, connection, { role: 'observer', bound: { author: options.userName || 'You', tokenId: 'local' } }, options);
+}
+
+function mountViewer(root: HTMLElement, connection: SessionConnection, identity: Identity, options: ViewerOptions): ViewerHandle {
+  const store = new SessionStore(connection, identity);
   let focus = 0;
   let last = '';
   const report = () => {
