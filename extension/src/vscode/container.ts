@@ -103,7 +103,7 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
     relayUrl: () => relay.embeddedUrl,
     settings: () => settings.current,
     sessions: () => sessionsTree.projects(),
-    sessionsMessage: () => sessionsTree.view.message,
+    sessionsMessage: () => localSessions.error,
     refreshSessions: () => localSessions.refresh(),
     sharedWithMe: () => sharedLinks.all,
     pendingApprovals: () => approver.approvals.map(({ request }) => ({ author: request.prompt.author, project: request.project, text: request.prompt.text })),

@@ -73,7 +73,7 @@ export class ContinueHere {
       const claudeDir = resolveClaudeDir({ claudeDir: this.settings.current.claudeFolder }).dir;
       const result = await materialiseSession(share.docs.transcript, { claudeDir, projectDir });
       if (result.outcome !== 'diverged') return result;
-      const asNew = 'Continue as a New Session';
+      const asNew = vscode.l10n.t('Continue as a New Session');
       const pick = await vscode.window.showWarningMessage(describePull(result).join(' '), { modal: true }, asNew);
       return pick === asNew ? await materialiseSession(share.docs.transcript, { claudeDir, projectDir, asNew: true }) : undefined;
     } catch (e) {

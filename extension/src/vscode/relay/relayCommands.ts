@@ -24,9 +24,11 @@ export class RelayCommands {
     if (!url) return void vscode.window.showInformationMessage(vscode.l10n.t('The embedded relay is not running.'));
     const using = this.shares.all.filter((s) => s.links.observer.startsWith(`${url}/`)).length;
     if (using > 0) {
-      const stop = 'Stop Relay';
+      const stop = vscode.l10n.t('Stop Relay');
       const answer = await vscode.window.showWarningMessage(
-        `${using} shared session${using === 1 ? ' uses' : 's use'} the embedded relay: viewers lose the connection until it runs again.`,
+        using === 1
+          ? vscode.l10n.t('1 shared session uses the embedded relay: its viewers lose the connection until it runs again.')
+          : vscode.l10n.t('{0} shared sessions use the embedded relay: their viewers lose the connection until it runs again.', using),
         { modal: true },
         stop,
       );

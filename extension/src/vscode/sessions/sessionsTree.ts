@@ -59,11 +59,7 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
   }
 
   getChildren(node?: SessionsTreeNode): SessionsTreeNode[] {
-    if (!node) {
-      const projects = this.projects();
-      this.labels = projectLabels(projects);
-      return projects;
-    }
+    if (!node) return this.projects();
     return node.kind === 'project' ? node.sessions.map((session) => ({ kind: 'session', session })) : [];
   }
 
@@ -104,6 +100,7 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
   }
 
   private update(): void {
+    this.labels = projectLabels(this.projects());
     const missing = this.sessions.claudeFolderMissing;
     // a missing Claude folder has its own welcome (with a button to the setting); other problems are told here
     this.view.message = missing ? undefined : this.sessions.error;

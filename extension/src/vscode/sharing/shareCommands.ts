@@ -12,7 +12,11 @@ import type { ShareService } from './shareService';
 // item; the palette passes nothing, so these ask with a quick pick.
 
 export type LinkKind = keyof ActiveShare['links'];
-const linkNames: Record<LinkKind, string> = { observer: 'Observer (read only)', prompter: 'Prompter (can queue prompts)', handoff: 'Handoff (full host control)' };
+const linkNames = (): Record<LinkKind, string> => ({
+  observer: vscode.l10n.t('Observer (read only)'),
+  prompter: vscode.l10n.t('Prompter (can queue prompts)'),
+  handoff: vscode.l10n.t('Handoff (full host control)'),
+});
 
 export class ShareCommands {
   constructor(
@@ -43,7 +47,7 @@ export class ShareCommands {
     if (!share) return undefined;
     const link = await externalLink(share.links[kind]);
     await vscode.env.clipboard.writeText(link);
-    void vscode.window.showInformationMessage(vscode.l10n.t('{0} link to “{1}” copied.', linkNames[kind], share.title));
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} link to “{1}” copied.', linkNames()[kind], share.title));
     return link;
   }
 
@@ -70,7 +74,7 @@ export class ShareCommands {
     if (all.length === 0) throw new UserFacingError(vscode.l10n.t('Nothing is shared from this window. Share a session first.'));
     if (all.length === 1) return all[0];
     const pick = await vscode.window.showQuickPick(
-      all.map((s) => ({ label: s.title, description: `${s.viewers} watching`, share: s })),
+      all.map((s) => ({ label: s.title, description: vscode.l10n.t('{0} watching', s.viewers), share: s })),
       { title: vscode.l10n.t('Shared sessions'), placeHolder: vscode.l10n.t('Which shared session?') },
     );
     return pick?.share;
