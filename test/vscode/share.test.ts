@@ -79,7 +79,15 @@ describe('sharing a session from VS Code', function () {
     }));
     assert.deepEqual(roles, { observer: 'observer', prompter: 'prompter', handoff: 'host' });
 
-    if (uiAvailable) await visible('.statusbar-item:has-text("Sharing")');
+    if (uiAvailable) {
+      await visible('.statusbar-item:has-text("Sharing")');
+      // code-server is a remote window: the embedded relay's links go through port forwarding, and the
+      // notification says who can open them and offers a relay
+      await vscode.commands.executeCommand('notifications.showList');
+      await visible('.notifications-center .notification-list-item:has-text("port forwarding") .monaco-button:has-text("Set a Relay")');
+      await screenshot('share-loopback-notice');
+      await vscode.commands.executeCommand('notifications.hideList');
+    }
     const viewer = await joinShare(links.observer);
     try {
       const file = env.transcriptPath(sessionId)!;
@@ -132,7 +140,7 @@ describe('sharing a session from VS Code', function () {
   });
 
   /** Queues `text` from the sidebar viewer's composer and answers its approval notification with `button`. */
-  async function queueAndAnswer(text: string, button: 'Approve' | 'Reject' | 'Always Allow This Link'): Promise<void> {
+  async function queueAndAnswer(text: string, button: 'Reject' | 'Always Allow This Link'): Promise<void> {
     await fill('webview:.composer textarea', text);
     await press('Control+Enter');
     await waitFor(() => api.pendingApprovals().some((p) => p.text === text), { timeoutMs: 15_000, what: 'the approval question' });
@@ -189,16 +197,6 @@ describe('sharing a session from VS Code', function () {
     assert.equal(api.pendingApprovals().length, 0);
   });
 
-  it('tells the host when a prompt it approved fails', async function () {
-    if (!uiAvailable) this.skip();
-    await vscode.commands.executeCommand('notifications.clearAll');
-    await queueAndAnswer('[[status: 500]]', 'Approve');
-    await vscode.commands.executeCommand('notifications.showList');
-    await visible('.notifications-center .notification-list-item:has-text("The prompt from Prompter failed")');
-    await screenshot('approved-prompt-failed');
-    await vscode.commands.executeCommand('notifications.hideList');
-  });
-
   it("follows a policy change at once: with 'never', the next prompt is refused without asking", async function () {
     if (!uiAvailable) this.skip();
     await setTandemSetting('remotePrompts.policy', 'never');
@@ -236,6 +234,18 @@ describe('sharing a session from VS Code', function () {
     } finally {
       observer.dispose();
     }
+  });
+
+  // After Always Allow, so the next prompt runs without a question; and last to run a prompt: the fake API
+  // answers 500 to every later turn of a conversation that holds this directive.
+  it('tells the host when a prompt it let run fails', async function () {
+    if (!uiAvailable) this.skip();
+    await fill('webview:.composer textarea', '[[status: 500]]');
+    await press('Control+Enter');
+    await vscode.commands.executeCommand('notifications.showList');
+    await visible('.notifications-center .notification-list-item:has-text("The prompt from Prompter failed")');
+    await screenshot('approved-prompt-failed');
+    await vscode.commands.executeCommand('notifications.hideList');
   });
 
   it('Copy Prompter Link puts the link, as this window reaches the relay, on the clipboard', async () => {
