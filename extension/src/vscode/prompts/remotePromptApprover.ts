@@ -9,7 +9,7 @@ import type { PendingItem, PendingSource } from '../pending/pendingItems';
 import type { SettingsService } from '../settings';
 
 /** A prompt waiting for the user's answer, with the share it came through. */
-export type PendingApproval = { request: ApprovalRequest; shareId: string | undefined; decide(decision: Decision): void };
+export type PendingApproval = { request: ApprovalRequest; shareId: string; decide(decision: Decision): void };
 
 const answerLabels = (): Record<Decision, string> => ({ approve: vscode.l10n.t('Approve'), reject: vscode.l10n.t('Reject'), always: vscode.l10n.t('Always Allow This Link') });
 
@@ -20,7 +20,7 @@ const answerLabels = (): Record<Decision, string> => ({ approve: vscode.l10n.t('
  * Dismissing the notification answers nothing: the prompt keeps waiting. A prompt cancelled while it waits
  * is rejected and disappears everywhere.
  */
-export class RemotePromptApprover extends Disposable implements Approver, PendingSource {
+export class RemotePromptApprover extends Disposable implements PendingSource {
   private readonly waiting = new Set<PendingApproval>();
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangePending = this.changed.event;
@@ -30,10 +30,6 @@ export class RemotePromptApprover extends Disposable implements Approver, Pendin
     private readonly log: Logger,
   ) {
     super();
-  }
-
-  get by(): 'policy' | 'user' {
-    return this.forShare(undefined).by;
   }
 
   get approvals(): readonly PendingApproval[] {
@@ -52,12 +48,8 @@ export class RemotePromptApprover extends Disposable implements Approver, Pendin
     }));
   }
 
-  approve(request: ApprovalRequest, signal: AbortSignal): Promise<Decision> {
-    return this.forShare(undefined).approve(request, signal);
-  }
-
   /** The approver one share's prompt runner uses: the same questions, tagged with the share. */
-  forShare(shareId: string | undefined): Approver {
+  forShare(shareId: string): Approver {
     const current = () => approverFor(this.settings.current.remotePrompts.policy, { by: 'user', approve: (request, signal) => this.askUser(request, signal, shareId) });
     return {
       get by() {
@@ -76,7 +68,7 @@ export class RemotePromptApprover extends Disposable implements Approver, Pendin
       .then((pick) => pick && vscode.commands.executeCommand('tandem.showLog'));
   }
 
-  private askUser(request: ApprovalRequest, signal: AbortSignal, shareId: string | undefined): Promise<Decision> {
+  private askUser(request: ApprovalRequest, signal: AbortSignal, shareId: string): Promise<Decision> {
     return new Promise<Decision>((resolve) => {
       const pending: PendingApproval = {
         request,
