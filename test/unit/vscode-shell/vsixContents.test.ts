@@ -27,6 +27,8 @@ describe('the .vsix', function () {
       'CHANGELOG.md',
       'extension/README.md',
       pkg.main.replace(/^\.\//, ''),
+      // the local agent the extension starts to run the embedded relay (core/agent/localAgent.ts)
+      'dist/agent.js',
       // the sidebar/tab viewer, and the page the embedded relay serves to browsers
       ...['vscode.js', 'vscode.css', 'browser.js', 'browser.css', 'index.html'].map((f) => `dist/webview/${f}`),
       // the editor tab's icons (webview/viewerPanels.ts), one per theme kind
