@@ -30,7 +30,9 @@ describe('the .vsix', function () {
       // the local agent the extension starts to run the embedded relay (core/agent/localAgent.ts)
       'dist/agent.js',
       // the sidebar/tab viewer, and the page the embedded relay serves to browsers
-      ...['vscode.js', 'vscode.css', 'browser.js', 'browser.css', 'index.html'].map((f) => `dist/webview/${f}`),
+      ...['vscode.js', 'vscode.css', 'browser.js', 'browser.css', 'index.html', 'favicon.svg'].map((f) => `dist/webview/${f}`),
+      // the chunks those ES modules import: shared code and the lazily loaded syntax highlighter
+      ...fs.readdirSync(path.join(root, 'dist/webview')).filter((f) => /^(chunk|highlighter)-[A-Z0-9]+\.js$/.test(f)).map((f) => `dist/webview/${f}`),
       // the editor tab's icons (webview/viewerPanels.ts), one per theme kind
       'media/tandem-light.svg',
       'media/tandem-dark.svg',
