@@ -87,7 +87,7 @@ function uiScope(page, selector) {
 }
 
 async function uiAction(page, request) {
-  const { action, selector, waitFor, name, text, key } = request;
+  const { action, selector, waitFor, name, text, key, button } = request;
   if (waitFor) await uiScope(page, waitFor).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   switch (action) {
     case 'screenshot': {
@@ -98,8 +98,10 @@ async function uiAction(page, request) {
     }
     case 'visible':
       return uiScope(page, selector).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    case 'hidden':
+      return uiScope(page, selector).waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
     case 'click':
-      return uiScope(page, selector).click({ timeout: UI_TIMEOUT_MS });
+      return uiScope(page, selector).click({ timeout: UI_TIMEOUT_MS, button });
     case 'fill':
       return uiScope(page, selector).fill(text, { timeout: UI_TIMEOUT_MS });
     case 'press':

@@ -177,4 +177,42 @@ describe('browser: the VS Code webview build', function () {
       host.dispose();
     }
   });
+
+  it('shows a local session from posted Yjs updates with no relay, and answers a pending card by its button', async () => {
+    const page = await browser.newPage({ viewport: { width: 420, height: 760 } });
+    try {
+      html = buildViewerHtml({ cspSource: WEBVIEW, scriptUri: `${WEBVIEW}/vscode.js`, styleUri: `${WEBVIEW}/vscode.css`, connectOrigins: [] });
+      await page.addInitScript('window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m) });');
+      const posted = () => page.evaluate(() => (window as unknown as { __posted: WebviewToHost[] }).__posted);
+      const sockets: string[] = [];
+      page.on('websocket', (ws) => sockets.push(ws.url()));
+      await page.goto(`${WEBVIEW}/`);
+      await waitFor(async () => (await posted()).length > 0, { what: 'ready' });
+      // the host's document: what LocalTranscript publishes, sent as bytes the way VS Code posts a Uint8Array
+      const doc = new Y.Doc();
+      appendLines(doc, [prompt('Read from this machine only')], Origin.tail);
+      const sendBytes = (type: 'local' | 'localUpdate', update: Uint8Array) => page.evaluate(([t, bytes]) => window.postMessage({ type: t, update: new Uint8Array(bytes as number[]) }, '*'), [type, [...update]] as const);
+      await sendBytes('local', Y.encodeStateAsUpdate(doc));
+      await page.locator('.prompt-text', { hasText: 'Read from this machine only' }).waitFor({ timeout: 10_000 });
+      const before = Y.encodeStateVector(doc);
+      appendLines(doc, [prompt('and the next line, as the file grows')], Origin.tail);
+      await sendBytes('localUpdate', Y.encodeStateAsUpdate(doc, before));
+      await page.locator('.prompt-text', { hasText: 'and the next line, as the file grows' }).waitFor({ timeout: 10_000 });
+      assert.equal(await page.locator('.composer-input').count(), 0, 'a local session has no composer');
+
+      const hostile = '<img src=x onerror="window.__pwned=1">';
+      const card = { id: 'prompt:p-1', kind: 'Remote prompts', label: `Ana wants to run a prompt in /work/app`, detail: hostile, answers: ['Approve', 'Reject', 'Always Allow This Link'] };
+      await page.evaluate((c) => window.postMessage({ type: 'pending', cards: [c] }, '*'), card);
+      await page.getByText(hostile).waitFor({ timeout: 5000 });
+      await page.screenshot({ path: artifactPath('vscode-webview-approval-card.png') });
+      await page.getByRole('button', { name: 'Approve', exact: true }).click();
+      await waitFor(async () => (await posted()).some((m) => m.type === 'answer' && m.id === 'prompt:p-1' && m.answer === 0), { what: 'the answer posted to the host' });
+      await page.evaluate(() => window.postMessage({ type: 'pending', cards: [] }, '*'));
+      await page.getByText(hostile).waitFor({ state: 'detached', timeout: 5000 });
+      assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+      assert.deepEqual(sockets, [], 'nothing connects anywhere');
+    } finally {
+      await page.close();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,7 @@ import * as vscode from 'vscode';
 import type { TandemApi } from '../../extension/src/vscode/api';
 import { waitFor } from '../helpers/waitFor';
 import { corpusDir, setTandemSetting, tandemApi } from './support';
-import { screenshot } from './ui';
+import { click, screenshot, uiAvailable, visible } from './ui';
 
 const SESSION_FILE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.jsonl$/;
 
@@ -58,7 +59,51 @@ describe('Sessions view', () => {
     await setTandemSetting('claudeFolder', missing);
     await waitFor(() => api.sessions().length === 0 && api.sessionsMessage(), { timeoutMs: 15_000, what: 'the Sessions view to explain' });
     assert.match(api.sessionsMessage()!, new RegExp(`No Claude Code transcripts found: ${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+    if (uiAvailable) {
+      // a short welcome with a button to the setting, not the long message naming CLI flags
+      await visible('.welcome-view-content:has-text("No Claude Code folder here yet")');
+      await visible('.welcome-view-content .monaco-button:has-text("Set the Claude Folder")');
+      await screenshot('sessions-welcome-no-claude-folder');
+    }
     await setTandemSetting('claudeFolder', claudeDir);
     await waitFor(() => api.sessions().length > 0, { timeoutMs: 15_000, what: 'the sessions to come back' });
+  });
+
+  it('a click on a session row opens it read-only in the viewer, sharing nothing', async () => {
+    const project = api.sessions().find((p) => p.sessions.some((s) => !s.orphan && s.title))!;
+    const session = project.sessions.find((s) => !s.orphan && s.title)!;
+    assert.equal(api.relayUrl(), undefined, 'no relay runs before the click');
+    if (uiAvailable) await click(`.monaco-list-row[aria-label*=${JSON.stringify(session.title!.slice(0, 30))}]`);
+    else await vscode.commands.executeCommand('tandem.openSession', { kind: 'session', session });
+    await waitFor(() => api.viewer.localSessionId() === session.sessionId, { timeoutMs: 15_000, what: 'the viewer to show the clicked session' });
+    await waitFor(() => api.viewer.status()?.connection === 'synced' && api.viewer.status()?.title, { timeoutMs: 20_000, what: 'the viewer page to render the local session' });
+    assert.equal(api.viewer.link(), undefined, 'no share link: the session is read from disk');
+    assert.equal(api.relayUrl(), undefined, 'opening started no relay');
+    await screenshot('viewer-local-session', 'webview:.prompt-text');
+  });
+
+  it('labels project groups by their last folder, Windows paths too, and tells same-named groups apart', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-labels-'));
+    const projects: Record<string, string> = {
+      'X--02-JZS-04---PLCFoundation-PLC': 'X:\\02_JZS\\04 - PLCFoundation\\PLC',
+      'C--Users-ada-work-app': 'C:\\Users\\ada\\work\\app',
+      '-home-ada-play-app': '/home/ada/play/app',
+    };
+    for (const [folder, cwd] of Object.entries(projects)) {
+      const id = randomUUID();
+      fs.mkdirSync(path.join(dir, 'projects', folder), { recursive: true });
+      const line = { type: 'user', sessionId: id, cwd, timestamp: '2026-01-02T03:04:05.000Z', message: { role: 'user', content: `hello from ${folder}` } };
+      fs.writeFileSync(path.join(dir, 'projects', folder, `${id}.jsonl`), JSON.stringify(line) + '\n');
+    }
+    await setTandemSetting('claudeFolder', dir);
+    try {
+      await waitFor(() => api.sessions().length === 3, { timeoutMs: 15_000, what: 'the three projects' });
+      const labels = Object.fromEntries(api.sessionLabels().map((l) => [l.folder, l.label]));
+      assert.deepEqual(labels, { 'X--02-JZS-04---PLCFoundation-PLC': 'PLC', 'C--Users-ada-work-app': 'work/app', '-home-ada-play-app': 'play/app' });
+      await screenshot('sessions-windows-paths', '.monaco-list-row[aria-label*="work/app"]');
+    } finally {
+      await setTandemSetting('claudeFolder', claudeDir);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -79,7 +79,15 @@ describe('sharing a session from VS Code', function () {
     }));
     assert.deepEqual(roles, { observer: 'observer', prompter: 'prompter', handoff: 'host' });
 
-    if (uiAvailable) await visible('.statusbar-item:has-text("Sharing")');
+    if (uiAvailable) {
+      await visible('.statusbar-item:has-text("Sharing")');
+      // code-server is a remote window: the embedded relay's links go through port forwarding, and the
+      // notification says who can open them and offers a relay
+      await vscode.commands.executeCommand('notifications.showList');
+      await visible('.notifications-center .notification-list-item:has-text("port forwarding") .monaco-button:has-text("Set a Relay")');
+      await screenshot('share-loopback-notice');
+      await vscode.commands.executeCommand('notifications.hideList');
+    }
     const viewer = await joinShare(links.observer);
     try {
       const file = env.transcriptPath(sessionId)!;
@@ -155,6 +163,40 @@ describe('sharing a session from VS Code', function () {
     assert.equal(fake.requests.length, apiCalls, 'claude was not started');
   });
 
+  // The toast hiding after a while is VS Code's; clearing every notification stands in for the wait (the same
+  // end state: no toast, nothing in the notification centre), so the test needs no 30 s sleep.
+  it('a prompt stays answerable once its notification is gone: the status item opens the pick, the viewer shows a card', async function () {
+    if (!uiAvailable) this.skip(); // the status item, the pick and the card are UI
+    const text = 'Still waiting after the toast';
+    await fill('webview:.composer textarea', text);
+    await press('Control+Enter');
+    await waitFor(() => api.pendingApprovals().some((p) => p.text === text), { timeoutMs: 15_000, what: 'the approval question' });
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await visible('webview:.pending-card:has-text("Still waiting after the toast")');
+    await screenshot('approval-card-in-viewer', '.activitybar .badge-content:has-text("1")');
+    await click('.statusbar-item:has-text("1 waiting")');
+    await visible('.quick-input-widget .monaco-list-row:has-text("Always Allow This Link")');
+    assert.ok(api.pendingApprovals().some((p) => p.text === text), 'dismissing the notification answered nothing');
+    await screenshot('approval-pick-from-status-item');
+    await click('.quick-input-widget .monaco-list-row:has-text("Approve")');
+    const observer = await joinShare(links.observer);
+    try {
+      const run = await waitFor(
+        () => {
+          const prompt = readPrompts(observer.docs.queue).valid.find((p) => p.text === text);
+          const r = prompt && readRuns(observer.docs.transcript).get(prompt.id);
+          return r && (r.state === 'done' || r.state === 'failed') ? r : undefined;
+        },
+        { timeoutMs: 60_000, what: 'the approved run to finish' },
+      );
+      assert.equal(run.state, 'done', run.error);
+      assert.equal(run.approvedBy, 'user');
+    } finally {
+      observer.dispose();
+    }
+    assert.equal(api.pendingApprovals().length, 0);
+  });
+
   it("follows a policy change at once: with 'never', the next prompt is refused without asking", async function () {
     if (!uiAvailable) this.skip();
     await setTandemSetting('remotePrompts.policy', 'never');
@@ -194,6 +236,18 @@ describe('sharing a session from VS Code', function () {
     }
   });
 
+  // After Always Allow, so the next prompt runs without a question; and last to run a prompt: the fake API
+  // answers 500 to every later turn of a conversation that holds this directive.
+  it('tells the host when a prompt it let run fails', async function () {
+    if (!uiAvailable) this.skip();
+    await fill('webview:.composer textarea', '[[status: 500]]');
+    await press('Control+Enter');
+    await vscode.commands.executeCommand('notifications.showList');
+    await visible('.notifications-center .notification-list-item:has-text("The prompt from Prompter failed")');
+    await screenshot('approved-prompt-failed');
+    await vscode.commands.executeCommand('notifications.hideList');
+  });
+
   it('Copy Prompter Link puts the link, as this window reaches the relay, on the clipboard', async () => {
     const copied = await vscode.commands.executeCommand<string>('tandem.copyPrompterLink');
     assert.equal(copied, await externalLink(links.prompter));
@@ -214,24 +268,47 @@ describe('sharing a session from VS Code', function () {
     await vscode.window.tabGroups.close(tab);
   });
 
-  it('Continue This Session Here writes the session byte-exact into this Claude folder and resumes it in a terminal', async () => {
+  it('Continue This Session Here writes the session byte-exact, then types claude --resume into a shell terminal that outlives it', async () => {
     const hostFile = env.transcriptPath(sessionId)!;
     const hereClaude = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-here-'));
-    cleanups.push(() => fs.rmSync(hereClaude, { recursive: true, force: true }));
+    // a stand-in for claude that records how it was started and exits at once, in a folder whose name a
+    // careless shell line would run as commands
+    const binDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-bin-it's; touch PWNED "));
+    const record = path.join(hereClaude, 'claude-ran.txt');
+    const fakeClaude = path.join(binDir, 'claude');
+    fs.writeFileSync(fakeClaude, `#!/bin/sh\nprintf '%s|%s|%s' "$PWD" "$CLAUDE_CONFIG_DIR" "$*" > '${record}'\n`, { mode: 0o755 });
+    cleanups.push(() => fs.rmSync(hereClaude, { recursive: true, force: true }), () => fs.rmSync(binDir, { recursive: true, force: true }));
     await setTandemSetting('claudeFolder', hereClaude);
-    const result = (await vscode.commands.executeCommand<PullResult>('tandem.continueHere', links.handoff))!;
-    assert.equal(result.outcome, 'created');
-    assert.equal(result.sessionId, sessionId);
-    assert.ok(result.sessionFile.startsWith(path.join(hereClaude, 'projects') + path.sep), `written under the Claude folder setting: ${result.sessionFile}`);
-    assert.deepEqual(fs.readFileSync(result.sessionFile), fs.readFileSync(hostFile), 'the main transcript, byte for byte');
-    const terminal = await waitFor(() => vscode.window.terminals.find((t) => t.name === 'Claude Code (Tandem)'), { timeoutMs: 10_000, what: 'the Claude Code terminal' });
-    cleanups.push(() => terminal.dispose());
-    const options = terminal.creationOptions as vscode.TerminalOptions;
-    assert.equal(options.shellPath, env.claudePath, 'claude itself runs in the terminal, no shell in between');
-    assert.deepEqual(options.shellArgs, ['--resume', sessionId]);
-    assert.equal(options.cwd, result.projectDir);
-    assert.ok(await terminal.processId, 'the terminal started claude');
-    await setTandemSetting('claudeFolder', env.claudeDir);
+    await setTandemSetting('claudePath', fakeClaude);
+    try {
+      const result = (await vscode.commands.executeCommand<PullResult>('tandem.continueHere', links.handoff))!;
+      assert.equal(result.outcome, 'created');
+      assert.equal(result.sessionId, sessionId);
+      assert.ok(result.sessionFile.startsWith(path.join(hereClaude, 'projects') + path.sep), `written under the Claude folder setting: ${result.sessionFile}`);
+      assert.deepEqual(fs.readFileSync(result.sessionFile), fs.readFileSync(hostFile), 'the main transcript, byte for byte');
+      const terminal = await waitFor(() => vscode.window.terminals.find((t) => t.name === 'Claude Code (Tandem)'), { timeoutMs: 10_000, what: 'the Claude Code terminal' });
+      cleanups.push(() => terminal.dispose());
+      assert.equal((terminal.creationOptions as vscode.TerminalOptions).shellPath, undefined, 'a shell runs in the terminal, so it stays when claude exits');
+      const ran = await waitFor(() => (fs.existsSync(record) ? fs.readFileSync(record, 'utf8') : undefined), { timeoutMs: 20_000, what: 'the shell to run claude' });
+      assert.equal(ran, `${result.projectDir}|${hereClaude}|--resume ${sessionId}`);
+      assert.deepEqual(fs.readdirSync(binDir), ['claude'], 'nothing in the path ran as a command');
+      assert.equal(terminal.exitStatus, undefined, 'claude exited; the terminal and its output are still there');
+      if (uiAvailable) await screenshot('continue-here-terminal');
+    } finally {
+      await setTandemSetting('claudeFolder', env.claudeDir);
+      await setTandemSetting('claudePath', env.claudePath);
+    }
+  });
+
+  it('Continue Here with no claude here says so and opens no terminal', async () => {
+    const terminals = vscode.window.terminals.length;
+    await setTandemSetting('claudePath', path.join(os.tmpdir(), 'no-such-claude'));
+    try {
+      assert.equal(await vscode.commands.executeCommand('tandem.continueHere', links.handoff), undefined);
+      assert.equal(vscode.window.terminals.length, terminals);
+    } finally {
+      await setTandemSetting('claudePath', env.claudePath);
+    }
   });
 
   it('a second host of the same session (a terminal) is refused while this window shares it', async () => {

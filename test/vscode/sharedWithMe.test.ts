@@ -5,10 +5,11 @@ import { buildLink, encodeClaims, joinToken, type Role } from '../../protocol/sr
 import { withoutToken, type TandemApi } from '../../extension/src/vscode/api';
 import { waitFor } from '../helpers/waitFor';
 import { tandemApi } from './support';
+import { click, screenshot, uiAvailable, visible } from './ui';
 
 /** A correctly signed link for a share nobody serves (the viewer may fail to connect; the list must not care). */
-function link(role: Role, { expiresInS = 3600, relay = 'http://127.0.0.1:9' } = {}): string {
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+function link(role: Role, { expiresInS = 3600, relay = 'http://127.0.0.1:9', keys = generateKeyPairSync('ed25519') } = {}): string {
+  const { publicKey, privateKey } = keys;
   const sid = publicKey.export({ format: 'jwk' }).x as string;
   const now = Math.floor(Date.now() / 1000);
   const payload = encodeClaims({ v: 1, sid, role, iat: now - 10, exp: now + expiresInS, jti: randomUUID() });
@@ -61,5 +62,38 @@ describe('Shared with me', () => {
     assert.ok(!seen.includes('#t='), 'a link with a token fragment is readable through the extension API');
     (api.sharedWithMe() as unknown[]).length = 0;
     assert.ok(api.sharedWithMe().length > 0, 'another extension emptied the list through the API');
+  });
+
+  it('keeps one entry per role of a share: a handoff link does not replace the observer link', async () => {
+    const keys = generateKeyPairSync('ed25519');
+    const observer = link('observer', { keys });
+    const handoff = link('host', { keys });
+    await vscode.commands.executeCommand('tandem.openSharedSession', observer);
+    await vscode.commands.executeCommand('tandem.openSharedSession', handoff);
+    const entries = api.sharedWithMe().filter((s) => s.link === withoutToken(observer) || s.link === withoutToken(handoff));
+    assert.deepEqual(entries.map((e) => e.role).sort(), ['host', 'observer']);
+    const newer = link('observer', { keys });
+    await vscode.commands.executeCommand('tandem.openSharedSession', newer);
+    assert.deepEqual(api.sharedWithMe().filter((s) => s.shareId === entries[0].shareId).map((s) => s.link), [withoutToken(newer), withoutToken(handoff)], 'the newer observer link replaced the older one only');
+  });
+
+  it('Remove forgets an entry, from its context menu', async () => {
+    const doomed = link('observer');
+    await vscode.commands.executeCommand('tandem.openSharedSession', doomed);
+    const entry = api.sharedWithMe()[0];
+    assert.equal(entry.link, withoutToken(doomed), 'the newest entry comes first');
+    const count = api.sharedWithMe().length;
+    if (uiAvailable) {
+      await vscode.commands.executeCommand('tandem.shared.focus');
+      // the newest entry is the first row of the view (titles repeat: unserved links all read "Claude Code session")
+      const row = '.pane:has(> .pane-header[aria-label^="Shared with me"]) .monaco-list-row[aria-posinset="1"]';
+      await visible(row);
+      await click(row, 'right');
+      await visible('.context-view .action-label:has-text("Remove")');
+      await screenshot('shared-with-me-remove');
+      await click('.context-view .action-label:has-text("Remove")');
+    } else await vscode.commands.executeCommand('tandem.removeSharedLink', entry);
+    await waitFor(() => !api.sharedWithMe().some((s) => s.link === withoutToken(doomed)), { timeoutMs: 10_000, what: 'the entry to go' });
+    assert.equal(api.sharedWithMe().length, count - 1, 'only that entry');
   });
 });

@@ -10,7 +10,8 @@ import { waitFor } from '../helpers/waitFor';
 type UiRequest =
   | { action: 'screenshot'; name: string; waitFor?: string }
   | { action: 'visible'; selector: string }
-  | { action: 'click'; selector: string; waitFor?: string }
+  | { action: 'hidden'; selector: string }
+  | { action: 'click'; selector: string; button?: 'left' | 'right'; waitFor?: string }
   | { action: 'fill'; selector: string; text: string }
   | { action: 'press'; key: string };
 
@@ -33,6 +34,8 @@ async function ui(request: UiRequest): Promise<void> {
 export const screenshot = (name: string, waitForSelector?: string) => ui({ action: 'screenshot', name, waitFor: waitForSelector });
 /** Waits until `selector` is visible in the workbench (rejects after the harness's deadline). */
 export const visible = (selector: string) => ui({ action: 'visible', selector });
-export const click = (selector: string) => ui({ action: 'click', selector });
+/** Waits until `selector` is not visible (absent counts): check a positive condition first, so it cannot pass early. */
+export const hidden = (selector: string) => ui({ action: 'hidden', selector });
+export const click = (selector: string, button?: 'left' | 'right') => ui({ action: 'click', selector, button });
 export const fill = (selector: string, text: string) => ui({ action: 'fill', selector, text });
 export const press = (key: string) => ui({ action: 'press', key });

@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { boundAuthor, checkClaims, linkName, parseLink, type LinkError, type PresenceState } from '../../protocol/src';
-import { DAMAGED, connectToShare, expiredText, type ConnectionStatus } from './data/connection';
-import { SessionStore } from './data/sessionStore';
+import { DAMAGED, connectToShare, expiredText, type ConnectionStatus, type SessionConnection } from './data/connection';
+import { SessionStore, type Identity } from './data/sessionStore';
 import type { IdentityStore } from './data/viewerIdentity';
 import { App } from './ui/App';
 import { sessionTitle } from './ui/Header';
@@ -48,7 +48,16 @@ export function startViewer(root: HTMLElement, link: string, options: ViewerOpti
   const me = options.identity.load();
   const displayName = me.displayName || options.userName;
   const connection = connectToShare(parsed.link, { user: { name: linkName(claims), role: claims.role, client: options.client, viewerId: me.viewerId, ...(displayName ? { displayName } : {}) } });
-  const store = new SessionStore(connection, { role: claims.role, bound: boundAuthor(claims) });
+  return mountViewer(root, connection, { role: claims.role, bound: boundAuthor(claims) }, options);
+}
+
+/** A session this machine reads itself (the VS Code host's local view): read-only, no relay, no queue. */
+export function startLocalViewer(root: HTMLElement, connection: SessionConnection, options: ViewerOptions): ViewerHandle {
+  return mountViewer(root, connection, { role: 'observer', bound: { author: options.userName || 'You', tokenId: 'local' } }, options);
+}
+
+function mountViewer(root: HTMLElement, connection: SessionConnection, identity: Identity, options: ViewerOptions): ViewerHandle {
+  const store = new SessionStore(connection, identity);
   let focus = 0;
   let last = '';
   let savedName = store.snapshot().displayName;

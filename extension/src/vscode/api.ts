@@ -24,12 +24,16 @@ export type TandemApi = {
   readonly refreshSessions: () => Promise<void>;
   /** the remembered links, without their tokens */
   readonly sharedWithMe: () => readonly SharedLink[];
-  /** remote prompts waiting for the user's answer in a notification */
+  /** how the Sessions view labels each project group */
+  readonly sessionLabels: () => { folder: string; label: string; description?: string }[];
+  /** remote prompts waiting for the user's answer (notification, status bar pick, viewer card) */
   readonly pendingApprovals: () => { author: string; project: string; text: string }[];
   readonly viewer: {
     readonly status: () => ViewerStatus | undefined;
     /** the link the sidebar viewer shows, without its token */
     readonly link: () => string | undefined;
+    /** the local session the sidebar viewer shows read-only (no link, no share) */
+    readonly localSessionId: () => string | undefined;
     readonly onDidChangeStatus: vscode.Event<ViewerStatus>;
     /** the viewers open as editor tabs */
     readonly tabs: () => { link: string | undefined; status: ViewerStatus | undefined }[];

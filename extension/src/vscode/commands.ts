@@ -1,25 +1,9 @@
 import * as vscode from 'vscode';
 import type { DisposableLike } from './lifecycle';
+import { COMMAND_IDS, type CommandId } from './commandIds';
 import type { Logger } from './log';
 
-// Every command the extension contributes (package.json `contributes.commands`; a VS Code test checks the two
-// lists agree). Handlers are a map keyed by this list, so a command without a handler is a compile error.
-export const COMMAND_IDS = [
-  'tandem.shareSession',
-  'tandem.stopSharing',
-  'tandem.copyObserverLink',
-  'tandem.copyPrompterLink',
-  'tandem.copyHandoffLink',
-  'tandem.openSession',
-  'tandem.openSharedSession',
-  'tandem.openInEditor',
-  'tandem.continueHere',
-  'tandem.startRelay',
-  'tandem.stopRelay',
-  'tandem.showLog',
-  'tandem.refreshSessions',
-] as const;
-export type CommandId = (typeof COMMAND_IDS)[number];
+// Handlers are a map keyed by COMMAND_IDS, so a command without a handler is a compile error.
 
 // Menus pass the clicked tree item; the palette passes nothing. Handlers narrow the argument themselves.
 export type CommandHandlers = { [K in CommandId]: (arg?: unknown) => unknown };
@@ -37,7 +21,7 @@ export function registerCommands(handlers: CommandHandlers, log: Logger): Dispos
         const message = e instanceof Error ? e.message : String(e);
         if (e instanceof UserFacingError) log.warn(`${id}: ${message}`);
         else log.error(`${id} failed`, e);
-        void vscode.window.showErrorMessage(`Tandem: ${message}`);
+        void vscode.window.showErrorMessage(message);
         return undefined;
       }
     }),

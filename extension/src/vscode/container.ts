@@ -1,13 +1,18 @@
 import * as vscode from 'vscode';
 import { sharedLinkWithoutToken, withoutToken, type TandemApi } from './api';
-import { registerCommands } from './commands';
+import { registerCommands, UserFacingError } from './commands';
+import { setContext } from './contextKeys';
 import { DisposableStore } from './lifecycle';
 import { createLog } from './log';
 import { ContinueHere } from './handoff/continueHere';
+import { PendingBadge } from './pending/pendingBadge';
+import { PendingInbox } from './pending/pendingItems';
+import { answerPending } from './pending/pendingPick';
 import { RemotePromptApprover } from './prompts/remotePromptApprover';
 import { RelayCommands } from './relay/relayCommands';
 import { RelayService } from './relay/relayService';
 import { LocalSessions } from './sessions/localSessions';
+import { openSessionReadOnly } from './sessions/openSession';
 import { SessionsTree } from './sessions/sessionsTree';
 import { SettingsService } from './settings';
 import { ActiveShares } from './sharing/activeShares';
@@ -37,19 +42,26 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
   const localSessions = owned.add(new LocalSessions(settings, log));
   const sessionsTree = owned.add(new SessionsTree(localSessions, shares));
   const approver = owned.add(new RemotePromptApprover(settings, log));
-  owned.add(new SharingStatusBar(shares, approver));
+  const inbox = owned.add(new PendingInbox([approver]));
+  owned.add(new SharingStatusBar(shares, inbox));
+  owned.add(new PendingBadge(inbox, sessionsTree.view));
+  owned.add(shares.onDidChange(() => setContext('tandem.sharing', shares.all.length > 0)));
+  owned.add(relay.onDidChange(() => setContext('tandem.relayRunning', relay.embeddedUrl !== undefined)));
+  setContext('tandem.sharing', false);
+  setContext('tandem.relayRunning', false);
+  setContext('tandem.viewerHasLink', false);
 
   const sharedLinks = owned.add(new SharedLinks(context.secrets, log));
   owned.add(new SharedTree(sharedLinks));
   void sharedLinks.load().catch((e) => log.error('Shared with me: loading the saved links failed', e));
 
   const viewerIdentity = new ViewerIdentity(context.globalState);
-  const viewer = owned.add(new ViewerView(context.extensionUri, log, viewerIdentity));
+  const viewer = owned.add(new ViewerView(context.extensionUri, inbox, log, viewerIdentity));
   const windowShares = new WindowShares(context.workspaceState);
   const shareService = owned.add(new ShareService(context, settings, relay, new ShareRecords(context.secrets, log), shares, approver, windowShares, log));
   void restoreWindowShares({ windowShares, listSessions: () => localSessions.refresh().then(() => localSessions.sessions), share: (s) => shareService.share(s), policy: () => settings.current.sharing.restore, log });
-  const sharing = new ShareCommands(localSessions, shares, shareService, viewer, settings);
-  const panels = owned.add(new ViewerPanels(context.extensionUri, log, viewerIdentity));
+  const sharing = new ShareCommands(localSessions, shares, shareService);
+  const panels = owned.add(new ViewerPanels(context.extensionUri, inbox, log, viewerIdentity));
   owned.add(viewer.onDidChangeStatus((s) => viewer.currentLink && sharedLinks.setStatus(viewer.currentLink, s)));
   owned.add(panels.onDidChangeStatus(({ link, status }) => sharedLinks.setStatus(link, status)));
 
@@ -62,7 +74,7 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
       'tandem.copyObserverLink': (arg) => sharing.copy('observer', arg),
       'tandem.copyPrompterLink': (arg) => sharing.copy('prompter', arg),
       'tandem.copyHandoffLink': (arg) => sharing.copy('handoff', arg),
-      'tandem.openSession': (arg) => sharing.open(arg),
+      'tandem.openSession': (arg) => openSessionReadOnly(arg, sharing, settings, viewer, log),
       'tandem.openSharedSession': async (arg) => {
         const shared = await pickSharedLink(sharedLinks, arg);
         if (shared) await viewer.open(shared.link);
@@ -73,6 +85,11 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
         if (shared) await panels.open(shared.link, shared.title);
       },
       'tandem.continueHere': (arg) => continueHere.run(arg),
+      'tandem.removeSharedLink': async (arg) => {
+        const link = typeof arg === 'string' ? arg : (arg as { link?: unknown } | undefined)?.link;
+        if (typeof link !== 'string' || !(await sharedLinks.remove(link))) throw new UserFacingError(vscode.l10n.t('Pick a link under Shared with me to remove it.'));
+      },
+      'tandem.showPending': () => answerPending(inbox),
       'tandem.startRelay': () => relayCommands.start(),
       'tandem.stopRelay': () => relayCommands.stop(),
       'tandem.showLog': () => log.show(),
@@ -88,13 +105,15 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
     relayUrl: () => relay.embeddedUrl,
     settings: () => settings.current,
     sessions: () => sessionsTree.projects(),
-    sessionsMessage: () => sessionsTree.view.message,
+    sessionsMessage: () => localSessions.error,
     refreshSessions: () => localSessions.refresh(),
     sharedWithMe: () => sharedLinks.all.map(sharedLinkWithoutToken),
-    pendingApprovals: () => approver.pending.map(({ request }) => ({ author: request.prompt.author, project: request.project, text: request.prompt.text })),
+    pendingApprovals: () => approver.approvals.map(({ request }) => ({ author: request.prompt.author, project: request.project, text: request.prompt.text })),
+    sessionLabels: () => sessionsTree.projects().map((p) => ({ folder: p.folder, ...sessionsTree.label(p) })),
     viewer: {
       status: () => viewer.status,
       link: () => withoutToken(viewer.currentLink),
+      localSessionId: () => viewer.localSession?.sessionId,
       onDidChangeStatus: viewer.onDidChangeStatus,
       tabs: () => panels.all.map((t) => ({ ...t, link: withoutToken(t.link) })),
     },

@@ -30,7 +30,8 @@ export class SettingsService extends Disposable {
     const { settings, problems } = parseSettings((key) => config.get(key));
     for (const p of problems) {
       this.log.warn(`settings: ${p}`);
-      void vscode.window.showWarningMessage(`Tandem: ${p}. Fix it in Settings.`, 'Open Settings').then((pick) => {
+      const open = vscode.l10n.t('Open Settings');
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0}. Fix it in Settings.', p), open).then((pick) => {
         if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', 'tandem.');
       });
     }

@@ -64,11 +64,13 @@ describe('prompt runner: what a run reports', function () {
     assert.equal(run.error, `Claude Code was not found at "${missing}"; install it or set the path to claude in Tandem's settings.`);
   });
 
-  it("fails with that message when the session's project folder is gone", async () => {
+  it("fails with that message when the session's project folder is gone, before asking for approval", async () => {
     const gone = path.join(h.env.root, 'moved-away');
     await h.start({ cwd: gone });
     const id = h.queue('still there?');
-    assert.match((await h.waitForState(id, 'failed')).error!, /project folder .*moved-away no longer exists on the host/);
+    const run = await h.waitForState(id, 'failed');
+    assert.match(run.error!, /project folder .*moved-away no longer exists on the host/);
+    assert.equal(run.approvedBy, undefined, 'refused before the approver was asked');
   });
 
   it('refuses a malformed queue entry with a reason, ignores garbage, and runs the next good prompt', async () => {

@@ -64,7 +64,13 @@ describe('ui model: parts', () => {
 describe('protocol: webview messages', () => {
   it('parses each direction with its own union and calls the one handler for the type', () => {
     const seen: string[] = [];
-    const handlers: MessageHandlers<HostToWebview> = { init: (m) => seen.push(`init ${m.link}`), focusComposer: () => seen.push('focus') };
+    const handlers: MessageHandlers<HostToWebview> = {
+      init: (m) => seen.push(`init ${m.link}`),
+      focusComposer: () => seen.push('focus'),
+      local: (m) => seen.push(`local ${m.update.byteLength}`),
+      localUpdate: (m) => seen.push(`update ${m.update.byteLength}`),
+      pending: (m) => seen.push(`pending ${m.cards.length}`),
+    };
     assert.equal(dispatchMessage(HostToWebview, handlers, { type: 'init', link: 'http://r/s/x#t=y' }), null);
     assert.equal(dispatchMessage(HostToWebview, handlers, { type: 'focusComposer' }), null);
     assert.deepEqual(seen, ['init http://r/s/x#t=y', 'focus']);
@@ -73,5 +79,17 @@ describe('protocol: webview messages', () => {
     assert.match(dispatchMessage(HostToWebview, handlers, 'init') ?? '', /message/);
     assert.equal(WebviewToHost.safeParse({ type: 'status', connection: 'synced', title: 'x' }).success, true);
     assert.equal(WebviewToHost.safeParse({ type: 'status', connection: 'hacked' }).success, false);
+  });
+
+  it('carries a local session as Yjs bytes and pending cards with bounded answers', () => {
+    const seen: string[] = [];
+    const handlers: MessageHandlers<HostToWebview> = { init: () => 0, focusComposer: () => 0, local: (m) => seen.push(`local ${m.update.byteLength}`), localUpdate: () => 0, pending: (m) => seen.push(m.cards[0].answers.join('/')) };
+    assert.equal(dispatchMessage(HostToWebview, handlers, { type: 'local', update: new Uint8Array(3) }), null);
+    assert.match(dispatchMessage(HostToWebview, handlers, { type: 'local', update: [1, 2, 3] }) ?? '', /Uint8Array/);
+    const card = { id: 'prompt:1', kind: 'Remote prompts', label: 'Ana wants to run a prompt', detail: 'hi', answers: ['Approve', 'Reject'] };
+    assert.equal(dispatchMessage(HostToWebview, handlers, { type: 'pending', cards: [card] }), null);
+    assert.deepEqual(seen, ['local 3', 'Approve/Reject']);
+    assert.equal(WebviewToHost.safeParse({ type: 'answer', id: 'prompt:1', answer: 0 }).success, true);
+    assert.equal(WebviewToHost.safeParse({ type: 'answer', id: 'prompt:1', answer: 9 }).success, false);
   });
 });

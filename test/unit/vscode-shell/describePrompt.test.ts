@@ -8,7 +8,7 @@ const request = (text: string, author = 'Ana Lima', kind: 'resume' | 'new' = 're
 
 describe('remote prompt approval notification text', () => {
   it('names the author, the project and the prompt', () => {
-    assert.equal(describePrompt(request('Run the tests')), 'Tandem: Ana Lima wants to run a prompt in /home/ada/src/app: “Run the tests”');
+    assert.equal(describePrompt(request('Run the tests')), 'Ana Lima wants to run a prompt in /home/ada/src/app: “Run the tests”');
     assert.match(describePrompt(request('Start', 'Bo', 'new')), /in a new session in \/home\/ada\/src\/app/);
   });
 

@@ -14,17 +14,18 @@ describe('pasted links (Open Shared Session…)', () => {
 
   it('says what is wrong and what to do for each broken link', () => {
     const cases: [string, RegExp][] = [
-      ['hello', /^That is not a link; pass the http\(s\):\/\/…\/s\/… link the host shared\.$/],
+      ['hello', /^That is not a link\. Paste the whole link your teammate sent/],
       ['http://relay:4100/sessions/1', /not a Tandem share link/],
-      [`http://relay:4100/s/${sid}`, /no token.*copy the whole link, fragment included/],
-      [`http://relay:4100/s/${sid}#t=garbage`, /damaged; copy the whole link again/],
-      [buildLink('http://relay:4100', sid, token(now, 'B'.repeat(43))), /belongs to another share/],
+      [`http://relay:4100/s/${sid}`, /cut short.*Copy the whole link again/],
+      [`http://relay:4100/s/${sid}#t=garbage`, /damaged\. Copy the whole link again/],
+      [buildLink('http://relay:4100', sid, token(now, 'B'.repeat(43))), /belongs to another session/],
       [buildLink('http://relay:4100', sid, token(now - 1)), /expired on .*Ask whoever shared the session for a new link/],
     ];
     for (const [text, message] of cases) {
       const r = checkPastedLink(text, now * 1000);
       assert.ok(!r.ok, text);
       assert.match(r.message, message, text);
+      assert.doesNotMatch(r.message, /\bpass\b|--|fragment/i, 'no command-line words in a box people paste into');
       const secret = text.split('#t=')[1];
       if (secret) assert.ok(!r.message.includes(secret), 'the message never echoes the token');
     }

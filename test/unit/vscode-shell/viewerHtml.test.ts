@@ -46,9 +46,11 @@ describe('session viewer webview HTML', () => {
   });
 
   it('shows the placeholder as text under the same policy, with no script and no network', () => {
-    const html = buildPlaceholderHtml(page.cspSource, 'Open a <session> & watch', 'n1');
+    const html = buildPlaceholderHtml(page.cspSource, { heading: 'Nothing <b>', text: 'Open a <session> & watch', buttons: [{ label: 'Open <x>', command: 'tandem.openSharedSession' }] }, 'n1');
     assert.doesNotMatch(html, /<script/);
     assert.match(html, /<p>Open a &lt;session&gt; &amp; watch<\/p>/);
+    assert.match(html, /<a class="button" href="command:tandem.openSharedSession">Open &lt;x&gt;<\/a>/);
+    assert.throws(() => buildPlaceholderHtml(page.cspSource, { heading: '', text: '', buttons: [{ label: 'x', command: 'workbench.action.terminal.new' }] }), /not a Tandem command/);
     assert.match(cspOf(html), /^default-src 'none'; script-src 'nonce-n1'; .*connect-src 'none';/);
   });
 

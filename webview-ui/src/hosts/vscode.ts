@@ -1,28 +1,45 @@
+import { createElement, render } from 'preact';
 import { HostToWebview, WebviewToHost, dispatchMessage, type MessageHandlers } from '../../../protocol/src';
 import { browserIdentityStore, type IdentityStore } from '../data/viewerIdentity';
-import { startViewer, viewerRoot, type ViewerHandle } from '../viewer';
+import { localConnection, type LocalConnection } from '../data/localConnection';
+import { PendingCards } from '../ui/PendingCards';
+import { startLocalViewer, startViewer, viewerRoot, type ViewerHandle, type ViewerOptions } from '../viewer';
 
 // The VS Code webview: the script posts `ready`, the extension answers `init` with the share link
-// (relay URL mapped through asExternalUri); from there the viewer connects to the relay itself.
+// (relay URL mapped through asExternalUri); from there the viewer connects to the relay itself. A local
+// session comes as `local` + `localUpdate` instead (no relay). `pending` cards sit in their own root above.
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
 
 export function startVsCodeViewer(): void {
   const vscode = acquireVsCodeApi();
   const post = (message: WebviewToHost) => vscode.postMessage(WebviewToHost.parse(message));
+  const cardsRoot = document.createElement('div');
+  document.body.prepend(cardsRoot);
   const root = viewerRoot();
   let viewer: ViewerHandle | null = null;
+  let local: LocalConnection | null = null;
+  const options: Omit<ViewerOptions, 'identity'> = {
+    client: 'vscode',
+    onStatus: ({ connection, title }) =>
+      post({ type: 'status', connection: connection.kind, title: title.slice(0, 500), ...('detail' in connection ? { detail: connection.detail } : {}) }),
+  };
+  const replace = (next: () => ViewerHandle) => {
+    viewer?.dispose();
+    local = null;
+    viewer = next();
+  };
   const handlers: MessageHandlers<HostToWebview> = {
-    init: (m) => {
-      viewer?.dispose();
-      viewer = startViewer(root, m.link, {
-        client: 'vscode',
-        userName: m.userName,
-        identity: m.viewer ? hostIdentity(m.viewer, post) : browserIdentityStore(null),
-        onStatus: ({ connection, title }) =>
-          post({ type: 'status', connection: connection.kind, title: title.slice(0, 500), ...('detail' in connection ? { detail: connection.detail } : {}) }),
-      });
-    },
+    init: (m) => replace(() => startViewer(root, m.link, { ...options, userName: m.userName, identity: m.viewer ? hostIdentity(m.viewer, post) : browserIdentityStore(null) })),
+    local: (m) =>
+      replace(() => {
+        const connection = localConnection();
+        connection.apply(m.update);
+        local = connection;
+        return startLocalViewer(root, connection, { ...options, identity: browserIdentityStore(null) });
+      }),
+    localUpdate: (m) => local?.apply(m.update),
     focusComposer: () => viewer?.focusComposer(),
+    pending: (m) => render(createElement(PendingCards, { cards: m.cards, onAnswer: (id, answer) => post({ type: 'answer', id, answer }) }), cardsRoot),
   };
   window.addEventListener('message', (event: MessageEvent) => {
     const problem = dispatchMessage(HostToWebview, handlers, event.data);

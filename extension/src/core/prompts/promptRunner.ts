@@ -313,13 +313,6 @@ export class PromptRunner {
     try {
       if (target.resume) lock = await this.waitForSession(active, target.resume);
       if (cancel.signal.aborted) return this.stopped(active, 'approved');
-      if (target.resume && !(await isFolder(target.cwd))) {
-        return void this.update(prompt.id, {
-          state: 'failed',
-          error: `The session's project folder ${target.cwd} no longer exists on the host, so Claude Code cannot resume it; start a new session instead.`,
-          endedAt: this.now(),
-        });
-      }
       await this.run(active, target.cwd, target.resume);
     } finally {
       await lock?.release();
@@ -329,6 +322,14 @@ export class PromptRunner {
   private async target(prompt: PromptRequest): Promise<{ ok: true; cwd: string; resume?: string } | { ok: false; state: 'rejected' | 'failed'; reason: string }> {
     const target = prompt.kind === 'resume' ? { ok: true as const, cwd: this.cwd, resume: this.sessionId } : await checkNewSessionProject(prompt.project, this.opts.newSessionProjects ?? []);
     if (!target.ok) return target;
+    // checked before anyone is asked: a prompt that cannot run here is never offered for approval
+    if (prompt.kind === 'resume' && !(await isFolder(target.cwd))) {
+      return {
+        ok: false,
+        state: 'failed',
+        reason: `The session's project folder ${target.cwd} no longer exists on the host, so Claude Code cannot resume it; start a new session instead.`,
+      };
+    }
     const refusal = await mentionRefusal(prompt.text, target.cwd, (this.opts.baseEnv ?? process.env).HOME);
     return refusal ? { ok: false, state: 'rejected', reason: refusal } : target;
   }

@@ -15,24 +15,26 @@ export class RelayCommands {
     const { url } = await this.relay.startEmbedded();
     const configured = this.settings.current.relayUrl;
     void vscode.window.showInformationMessage(
-      configured ? `Tandem: embedded relay running on ${url}. Shares still go through ${configured} (tandem.relayUrl).` : `Tandem: embedded relay running on ${url}.`,
+      configured ? vscode.l10n.t('The embedded relay runs on {0}. Shares still go through {1} (the Relay Url setting).', url, configured) : vscode.l10n.t('The embedded relay runs on {0}.', url),
     );
   }
 
   async stop(): Promise<void> {
     const url = this.relay.embeddedUrl;
-    if (!url) return void vscode.window.showInformationMessage('Tandem: the embedded relay is not running.');
+    if (!url) return void vscode.window.showInformationMessage(vscode.l10n.t('The embedded relay is not running.'));
     const using = this.shares.all.filter((s) => s.links.observer.startsWith(`${url}/`)).length;
     if (using > 0) {
-      const stop = 'Stop Relay';
+      const stop = vscode.l10n.t('Stop Relay');
       const answer = await vscode.window.showWarningMessage(
-        `${using} shared session${using === 1 ? ' uses' : 's use'} the embedded relay: viewers lose the connection until it runs again.`,
+        using === 1
+          ? vscode.l10n.t('1 shared session uses the embedded relay: its viewers lose the connection until it runs again.')
+          : vscode.l10n.t('{0} shared sessions use the embedded relay: their viewers lose the connection until it runs again.', using),
         { modal: true },
         stop,
       );
       if (answer !== stop) return;
     }
     await this.relay.stopEmbedded();
-    void vscode.window.showInformationMessage('Tandem: embedded relay stopped. Its links stop working until it runs again.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('The embedded relay stopped. Its links work again once it runs again.'));
   }
 }

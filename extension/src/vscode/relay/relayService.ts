@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { LocalRelayError, ensureLocalRelay, stopAgent } from '../../core/agent/localAgent';
 import { freePort } from '../../core/sync/freePort';
 import { tandemHome } from '../../core/sync/shareStore';
@@ -19,6 +19,9 @@ const PORT_KEY = 'tandem.embeddedRelay.port';
 export class RelayService extends Disposable {
   private url: string | undefined;
   private starting: Promise<{ url: string }> | undefined;
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  /** this window started or stopped using the local relay */
+  readonly onDidChange = this.changed.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -48,6 +51,7 @@ export class RelayService extends Disposable {
     const port = this.context.globalState.get<number>(PORT_KEY);
     if (!this.url || port === undefined) return false;
     this.url = undefined;
+    this.changed.fire();
     const pid = await stopAgent(tandemHome(process.env), port);
     this.log.info(`local relay on port ${port} stopped${pid ? ` (pid ${pid})` : ''}`);
     return pid !== undefined;
@@ -59,6 +63,7 @@ export class RelayService extends Disposable {
       const relay = await ensureLocalRelay({ home: tandemHome(process.env), port, onProgress: (m) => this.log.info(m) });
       await this.context.globalState.update(PORT_KEY, port);
       this.url = relay.url;
+      this.changed.fire();
       this.log.info(`local relay ${relay.started ? 'started' : 'in use'} on ${relay.url} (agent pid ${relay.pid ?? '?'}, rooms kept in ${relay.dataDir})`);
       return { url: relay.url };
     } catch (e) {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { listSessions, type SessionSummary } from '../../core/transcripts/catalog';
-import { projectsDir, resolveClaudeDir } from '../../core/transcripts/claudeDir';
+import { ClaudeDirError, projectsDir, resolveClaudeDir } from '../../core/transcripts/claudeDir';
 import { ProjectWatcher } from '../../core/transcripts/projectWatcher';
 import { Disposable, toDisposable, type DisposableLike } from '../lifecycle';
 import type { Logger } from '../log';
@@ -21,6 +21,7 @@ type Pending = { all: boolean; folders: Set<string> };
 export class LocalSessions extends Disposable {
   private list: SessionSummary[] = [];
   private problem: string | undefined;
+  private missing = false;
   private watcher: DisposableLike | undefined;
   private visible = false;
   /** what changed since the last listing; `all` until the first one */
@@ -53,6 +54,11 @@ export class LocalSessions extends Disposable {
   /** Why the list is empty when it cannot be read (no Claude folder…), in words. */
   get error(): string | undefined {
     return this.problem;
+  }
+
+  /** The Claude folder (or its projects/) does not exist: nothing to list until the user points at one. */
+  get claudeFolderMissing(): boolean {
+    return this.missing;
   }
 
   /** The view shows or hides: catch up when it appears. */
@@ -93,9 +99,11 @@ export class LocalSessions extends Disposable {
         this.list = [...this.list.filter((s) => !work.folders.has(s.projectFolder)), ...fresh.flat()].sort((a, b) => b.lastActivity - a.lastActivity || b.modifiedAt - a.modifiedAt);
       }
       this.problem = undefined;
+      this.missing = false;
     } catch (e) {
       this.list = [];
       this.problem = e instanceof Error ? e.message : String(e);
+      this.missing = e instanceof ClaudeDirError;
       this.log.warn(`sessions: ${this.problem}`);
     }
     if (!this.isDisposed) this.changed.fire();

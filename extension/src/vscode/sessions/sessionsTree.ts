@@ -1,8 +1,9 @@
-import path from 'node:path';
 import * as vscode from 'vscode';
 import { LIVE_WINDOW_MS, type SessionSummary } from '../../core/transcripts/catalog';
+import { setContext } from '../contextKeys';
 import { Disposable } from '../lifecycle';
 import type { LocalSessions } from './localSessions';
+import { projectLabels, type ProjectLabel } from './projectLabels';
 
 export const SESSIONS_VIEW_ID = 'tandem.sessions';
 // Live marks expire without any file event (a session goes quiet): redraw this often while visible.
@@ -23,6 +24,7 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeTreeData = this.changed.event;
   readonly view: vscode.TreeView<SessionsTreeNode>;
+  private labels = new Map<string, ProjectLabel>();
 
   constructor(
     private readonly sessions: LocalSessions,
@@ -36,6 +38,7 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     const redraw = setInterval(() => this.view.visible && this.changed.fire(), REDRAW_MS);
     this.register({ dispose: () => clearInterval(redraw) });
     sessions.setVisible(this.view.visible);
+    setContext('tandem.sessionsState', 'loading');
   }
 
   /** The projects, ordered by their newest session. */
@@ -50,6 +53,11 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     return [...byFolder.values()];
   }
 
+  /** How the view names a project group: its folder name, with more of the path where two would read the same. */
+  label(project: ProjectNode): ProjectLabel {
+    return this.labels.get(project.folder) ?? { label: project.folder };
+  }
+
   getChildren(node?: SessionsTreeNode): SessionsTreeNode[] {
     if (!node) return this.projects();
     return node.kind === 'project' ? node.sessions.map((session) => ({ kind: 'session', session })) : [];
@@ -61,10 +69,12 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
 
   private projectItem(p: ProjectNode): vscode.TreeItem {
     const live = p.sessions.filter((s) => isLive(s)).length;
-    const item = new vscode.TreeItem(p.cwd ? path.basename(p.cwd) : p.folder, vscode.TreeItemCollapsibleState.Expanded);
+    const { label, description } = this.label(p);
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
     item.id = `project:${p.folder}`;
-    item.description = [`${p.sessions.length} session${p.sessions.length === 1 ? '' : 's'}`, live ? `${live} live` : ''].filter(Boolean).join(' · ');
-    item.tooltip = p.cwd ?? p.folder;
+    const count = p.sessions.length === 1 ? vscode.l10n.t('1 session') : vscode.l10n.t('{0} sessions', p.sessions.length);
+    item.description = [count, live ? vscode.l10n.t('{0} live', live) : '', description].filter(Boolean).join(' · ');
+    item.tooltip = new vscode.MarkdownString().appendText(p.cwd ?? p.folder).appendMarkdown('\n\n').appendText(vscode.l10n.t('Claude Code project folder: {0}', p.folder));
     item.iconPath = vscode.ThemeIcon.Folder;
     item.contextValue = 'project';
     return item;
@@ -75,7 +85,7 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     const live = isLive(s);
     const item = new vscode.TreeItem(s.title ?? `Session ${s.sessionId.slice(0, 8)}`);
     item.id = `session:${s.projectFolder}/${s.sessionId}`;
-    item.description = [live ? 'live' : '', shared ? 'shared' : '', relativeTime(s.lastActivity)].filter(Boolean).join(' · ');
+    item.description = [live ? vscode.l10n.t('live') : '', shared ? vscode.l10n.t('shared') : '', relativeTime(s.lastActivity)].filter(Boolean).join(' · ');
     item.tooltip = new vscode.MarkdownString(
       [`**${s.title ?? s.sessionId}**`, `\`${s.sessionId}\``, s.cwd, `${s.lines} lines${s.subagents ? `, ${s.subagents} subagents` : ''}`, s.gitBranch && `branch ${s.gitBranch}`, s.version && `Claude Code ${s.version}`]
         .filter(Boolean)
@@ -84,20 +94,26 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     item.iconPath = new vscode.ThemeIcon(shared ? 'broadcast' : live ? 'circle-filled' : 'circle-outline', live ? new vscode.ThemeColor('charts.green') : undefined);
     // session.shared enables Copy Link / Stop Sharing; orphans (no main transcript) cannot be shared
     item.contextValue = s.orphan ? 'orphan' : shared ? 'session.shared' : 'session';
+    // a click reads the session here, read-only; sharing stays its own, explicit act
+    if (!s.orphan) item.command = { command: 'tandem.openSession', title: vscode.l10n.t('Open Read-Only'), arguments: [{ kind: 'session', session: s } satisfies SessionNode] };
     return item;
   }
 
   private update(): void {
-    this.view.message = this.sessions.error;
+    this.labels = projectLabels(this.projects());
+    const missing = this.sessions.claudeFolderMissing;
+    // a missing Claude folder has its own welcome (with a button to the setting); other problems are told here
+    this.view.message = missing ? undefined : this.sessions.error;
+    setContext('tandem.sessionsState', missing ? 'missing' : this.sessions.sessions.length ? 'listed' : this.sessions.error ? 'failed' : 'empty');
     this.changed.fire();
   }
 }
 
 function relativeTime(ms: number, now = Date.now()): string {
   const minutes = Math.round((now - ms) / 60_000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 1) return vscode.l10n.t('just now');
+  if (minutes < 60) return vscode.l10n.t('{0} min ago', minutes);
   const hours = Math.round(minutes / 60);
-  if (hours < 48) return `${hours} h ago`;
+  if (hours < 48) return vscode.l10n.t('{0} h ago', hours);
   return new Date(ms).toLocaleDateString();
 }

@@ -12,8 +12,8 @@ export async function pickSharedLink(links: SharedLinks, arg: unknown): Promise<
   const text =
     given ??
     (await vscode.window.showInputBox({
-      title: 'Open Shared Session',
-      prompt: 'Paste a Tandem link (observer or prompter)',
+      title: vscode.l10n.t('Open Shared Session'),
+      prompt: vscode.l10n.t('Paste the link a teammate sent you'),
       placeHolder: 'http://relay.example.com/s/…#t=…',
       ignoreFocusOut: true,
       validateInput: (value) => {

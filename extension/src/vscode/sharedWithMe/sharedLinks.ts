@@ -4,8 +4,10 @@ import { z } from 'zod';
 import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
 import type { ViewerStatus } from '../webview/viewerWebview';
+import { withoutToken } from '../api';
 
-// "Shared with me": the links this user opened or pasted, newest first, one per share. Links carry access
+// "Shared with me": the links this user opened or pasted, newest first, one per share and role (a handoff
+// link opened later does not replace the observer link of the same share). Links carry access
 // tokens, so the list lives in SecretStorage (the OS keychain), never in settings or globalState.
 
 const SECRET_KEY = 'tandem.sharedWithMe';
@@ -40,8 +42,10 @@ export class SharedLinks extends Disposable {
     return this.items;
   }
 
-  find(shareId: string): SharedLink | undefined {
-    return this.items.find((i) => i.shareId === shareId);
+  /** The entry holding `link`'s share and role. */
+  find(link: string): SharedLink | undefined {
+    const r = parseLink(link);
+    return r.ok ? this.items.find((i) => i.shareId === r.link.shareId && i.role === r.link.claims.role) : undefined;
   }
 
   async load(): Promise<void> {
@@ -62,26 +66,30 @@ export class SharedLinks extends Disposable {
     this.changed.fire();
   }
 
-  /** Adds or refreshes (same share: the newer link wins) and moves it to the top. */
+  /** Adds or refreshes (same share and role: the newer link wins) and moves it to the top. */
   async add(link: string, now = Date.now()): Promise<SharedLink> {
     const r = parseLink(link);
     if (!r.ok) throw new Error(`not a Tandem link (${r.error})`);
-    const previous = this.find(r.link.shareId);
-    const item = toItem(r.link, link, now, previous?.title);
-    this.items = [item, ...this.items.filter((i) => i.shareId !== item.shareId)].slice(0, MAX_LINKS);
+    const previous = this.find(link);
+    const item = toItem(r.link, link, now, previous?.title ?? this.items.find((i) => i.shareId === r.link.shareId)?.title);
+    this.items = [item, ...this.items.filter((i) => i !== previous)].slice(0, MAX_LINKS);
     await this.save();
     return item;
   }
 
-  async remove(shareId: string): Promise<void> {
-    this.items = this.items.filter((i) => i.shareId !== shareId);
+  /** Forgets the entry holding `link` (its share and role); true when there was one. */
+  /** `link` as stored, or as the extension API shows it (without its token). */
+  async remove(link: string): Promise<boolean> {
+    const item = this.find(link) ?? this.items.find((i) => withoutToken(i.link) === link);
+    if (!item) return false;
+    this.items = this.items.filter((i) => i !== item);
     await this.save();
+    return true;
   }
 
   /** Records what the viewer says about a share (its title is kept for next time). */
   setStatus(link: string, status: ViewerStatus): void {
-    const r = parseLink(link);
-    const item = r.ok ? this.find(r.link.shareId) : undefined;
+    const item = this.find(link);
     if (!item) return;
     item.status = status;
     const titleChanged = status.title !== undefined && status.title !== item.title;

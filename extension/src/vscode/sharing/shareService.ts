@@ -19,6 +19,7 @@ import type { SettingsService } from '../settings';
 import type { ActiveShare, ActiveShares } from './activeShares';
 import type { ShareRecords } from './shareRecords';
 import type { WindowShares } from './windowShares';
+import { workspaceFolderPath } from '../workspaceFolder';
 
 const LINK_TTL_SECONDS = 7 * 24 * 60 * 60;
 
@@ -51,7 +52,7 @@ export class ShareService extends Disposable {
     if (existing) return existing;
     if (session.orphan || !session.file) throw new UserFacingError('this session has no main transcript (only subagent files), so there is nothing to share');
     const title = session.title ?? `session ${session.sessionId.slice(0, 8)}`;
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Tandem: sharing “${title}”…` }, async () => {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Sharing “{0}”…', title) }, async () => {
       const relayUrl = await this.relay.relayUrl();
       const { record, commit } = await this.records.prepare(session.sessionId, relayUrl, LINK_TTL_SECONDS);
       const lease = await this.takeLease(session, record, title);
@@ -132,7 +133,7 @@ export class ShareService extends Disposable {
     const journalDir = path.join(this.context.globalStorageUri.fsPath, 'shares');
     await ensurePrivateDir(journalDir);
     const claudeDir = resolveClaudeDir({ claudeDir: s.claudeFolder }).dir;
-    const cwd = session.cwd ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
+    const cwd = session.cwd ?? workspaceFolderPath() ?? os.homedir();
     if (!session.cwd) this.log.warn(`session ${session.sessionId} does not say where it ran; remote prompts run in ${cwd}`);
     return ShareHost.start({
       relayUrl: record.relayUrl,
@@ -144,7 +145,7 @@ export class ShareService extends Disposable {
       cwd,
       hostLabel: s.hostLabel,
       promptPolicy: s.remotePrompts.policy,
-      approver: this.approver,
+      approver: this.approver.forShare(record.keys.shareId),
       claude: { command: s.claudePath, permissionMode: s.remotePrompts.permissionMode, allowedTools: s.remotePrompts.allowedTools },
       newSessionProjects: s.remotePrompts.newSessionProjects,
       journalPath: path.join(journalDir, `${session.sessionId}.runs.jsonl`),
@@ -157,6 +158,7 @@ export class ShareService extends Disposable {
 
   private onRunStatus(sessionId: string, status: RunStatus): void {
     this.log.info(`remote prompt ${status.promptId}: ${status.state}${status.error ? ` (${status.error})` : ''}`);
+    this.approver.runFinished(status);
     const running = this.shares.get(sessionId)?.runningPrompt;
     if (status.state === 'running') this.shares.update(sessionId, { runningPrompt: { promptId: status.promptId, author: status.author } });
     else if (isTerminal(status.state) && running?.promptId === status.promptId) this.shares.update(sessionId, { runningPrompt: undefined });

@@ -71,18 +71,37 @@ ${page.styleUri ? `<link rel="stylesheet" href="${attr(page.styleUri)}" nonce="$
 `;
 }
 
-/** The viewer before any session is opened: a line of text in VS Code's colours, no script at all. */
-export function buildPlaceholderHtml(cspSource: string, message: string, nonce = createNonce()): string {
+export type Placeholder = { heading: string; text: string; buttons: readonly { label: string; command: string }[] };
+
+const text = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * The viewer before any session is opened: a heading, a line and buttons in VS Code's colours, no script at
+ * all. The buttons are command links (the webview allows exactly those commands: viewerWebviewOptions).
+ */
+export function buildPlaceholderHtml(cspSource: string, content: Placeholder, nonce = createNonce()): string {
   const csp = contentSecurityPolicy({ cspSource, scriptUri: '', connectOrigins: [], nonce });
-  const text = message.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const buttons = content.buttons.map((b) => {
+    if (!/^tandem\.[A-Za-z]+$/.test(b.command)) throw new Error(`not a Tandem command: ${b.command}`);
+    return `<a class="button" href="command:${b.command}">${text(b.label)}</a>`;
+  });
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${attr(csp)}">
-<style nonce="${nonce}">body { color: var(--vscode-descriptionForeground); font: var(--vscode-font-size) var(--vscode-font-family); padding: 0 12px; }</style>
+<style nonce="${nonce}">
+body { color: var(--vscode-foreground); font: var(--vscode-font-size) var(--vscode-font-family); padding: 16px 12px; display: flex; flex-direction: column; align-items: center; text-align: center; }
+h2 { font-size: 1.1em; font-weight: 600; margin: 8px 0 4px; }
+p { color: var(--vscode-descriptionForeground); max-width: 28em; margin: 0 0 12px; }
+.button { display: block; box-sizing: border-box; width: 100%; max-width: 260px; margin: 4px 0; padding: 4px 12px; border-radius: 2px; text-decoration: none; background: var(--vscode-button-background); color: var(--vscode-button-foreground); }
+.button:hover { background: var(--vscode-button-hoverBackground); }
+.button + .button { background: var(--vscode-button-secondaryBackground); color: var(--vscode-button-secondaryForeground); }
+.button + .button:hover { background: var(--vscode-button-secondaryHoverBackground); }
+.button:focus { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
+</style>
 </head>
-<body><p>${text}</p></body>
+<body><h2>${text(content.heading)}</h2><p>${text(content.text)}</p>${buttons.join('')}</body>
 </html>
 `;
 }

@@ -2,6 +2,7 @@ import { parseLink } from '../../../../protocol/src';
 import * as vscode from 'vscode';
 import { Disposable } from '../lifecycle';
 import type { Logger } from '../log';
+import type { PendingInbox } from '../pending/pendingItems';
 import { ViewerWebview, viewerWebviewOptions, type ViewerStatus } from './viewerWebview';
 import type { ViewerIdentity } from './viewerIdentity';
 
@@ -16,6 +17,7 @@ export class ViewerPanels extends Disposable {
 
   constructor(
     private readonly extensionUri: vscode.Uri,
+    private readonly inbox: PendingInbox,
     private readonly log: Logger,
     private readonly identity: ViewerIdentity,
   ) {
@@ -38,8 +40,8 @@ export class ViewerPanels extends Disposable {
       return;
     }
     const panel = vscode.window.createWebviewPanel(PANEL_TYPE, title, vscode.ViewColumn.Active, viewerWebviewOptions(this.extensionUri));
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'tandem.svg');
-    const viewer = new ViewerWebview(panel.webview, this.extensionUri, this.log, this.identity);
+    panel.iconPath = { light: vscode.Uri.joinPath(this.extensionUri, 'media', 'tandem-light.svg'), dark: vscode.Uri.joinPath(this.extensionUri, 'media', 'tandem-dark.svg') };
+    const viewer = new ViewerWebview(panel.webview, this.extensionUri, this.inbox, this.log, this.identity);
     const titles = viewer.onDidChangeStatus((status) => {
       if (status.title) panel.title = status.title;
       if (viewer.currentLink) this.statusChanged.fire({ link: viewer.currentLink, status });
