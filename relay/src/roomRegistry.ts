@@ -107,7 +107,7 @@ export class RoomRegistry {
       await this.loading.get(key)?.catch(() => undefined);
       const room = this.rooms.get(key);
       if (room) {
-        for (const m of [...room.members]) m.close(CloseCode.unauthorized, 'the host stopped sharing this session and deleted it from the relay');
+        for (const m of [...room.members]) m.close(CloseCode.unauthorized, 'the host revoked every link to this session and deleted it from the relay');
         await this.unload(room);
       }
       await this.unloading.get(key);

@@ -27,7 +27,7 @@ export async function deleteShare(deps: DeletionDeps, shareId: string, authoriza
   let closed = 0;
   for (const conn of deps.upgrades.connections) {
     if (conn.admitted.shareId !== shareId) continue;
-    conn.close(CloseCode.unauthorized, 'the host stopped sharing this session and deleted it from the relay');
+    conn.close(CloseCode.unauthorized, 'the host revoked every link to this session and deleted it from the relay');
     closed++;
   }
   const rooms = await deps.registry.remove(shareId);

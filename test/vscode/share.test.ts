@@ -243,7 +243,7 @@ describe('sharing a session from VS Code', function () {
     await fill('webview:.composer textarea', '[[status: 500]]');
     await press('Control+Enter');
     await vscode.commands.executeCommand('notifications.showList');
-    await visible('.notifications-center .notification-list-item:has-text("The prompt from Prompter failed")');
+    await visible('.notifications-center .notification-list-item:has-text("The prompt from prompter")');
     await screenshot('approved-prompt-failed');
     await vscode.commands.executeCommand('notifications.hideList');
   });
