@@ -8,6 +8,7 @@ export * from './queueRules';
 export * from './roles';
 export * from './sessionDoc';
 export * from './tokens';
+export * from './toolApprovals';
 export * from './transcript';
 export * from './userMarkup';
 export * from './visibleText';

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { TokenId } from './tokens';
+import { ApprovalId, ToolAnswerRecord } from './toolApprovals';
 
 // What prompters write into the queue room, and the statuses the host writes back into `runs`.
 // A queue entry is a request, never an order: the host parses it and applies its own policy.
 
 export const MAX_PROMPT_CHARS = 256 * 1024;
 
-export const PromptId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'a prompt id is 8–64 characters of [A-Za-z0-9_-]');
+export const PromptId = ApprovalId;
 
 export const PromptRequest = z.object({
   id: PromptId,
@@ -84,6 +85,8 @@ export const RunStatus = z.object({
   costUsd: z.number().nonnegative().optional(),
   /** the session the run wrote to (differs from the shared one after a fork or for `new`) */
   sessionId: z.string().max(100).optional(),
+  /** every tool request of the run and who answered it */
+  toolAnswers: z.array(ToolAnswerRecord).max(200).optional(),
   /** the run's final text answer, shortened */
   resultText: z.string().max(8192).optional(),
 });

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { CancelRequest, PromptRequest } from './prompts';
 import { linkName, type TokenClaims } from './tokens';
+import { ToolAnswer } from './toolApprovals';
 
 // The queue room's arrays and what each may hold (DESIGN.md §3). From a prompter the relay accepts
 // only appends to these arrays, of entries that parse with the array's schema and carry the writer's
@@ -14,6 +15,7 @@ export type BoundEntry = { author: string; tokenId: string };
 export const QUEUE_ARRAYS = {
   prompts: PromptRequest,
   cancels: CancelRequest,
+  answers: ToolAnswer,
 } as const satisfies Record<string, z.ZodType<BoundEntry>>;
 
 export type QueueArrayName = keyof typeof QUEUE_ARRAYS;

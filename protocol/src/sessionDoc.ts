@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { CancelRequest, PromptRequest, RunStatus } from './prompts';
 import type { TxOrigin } from './origins';
 import { QUEUE_ARRAY_NAMES, type QueueArrayName } from './queueRules';
+import { ClaudeProcessStatus, PendingApproval, ToolAnswer, ToolApprovalPolicy } from './toolApprovals';
 
 // The shared document model (DESIGN.md §3). This module alone knows the Yjs key names; everything
 // else goes through the functions below. One share = two rooms (two Y.Docs):
-//   transcript room (host writes): meta, lines, side files, runs
-//   queue room (prompters append, host writes): the arrays of queueRules.ts (prompts, cancels)
+//   transcript room (host writes): meta, lines, side files, runs, approvals, claude process state
+//   queue room (prompters append, host writes): the arrays of queueRules.ts (prompts, cancels, answers)
 
 const K = {
   meta: 'meta',
@@ -15,6 +16,8 @@ const K = {
   sideLines: 'sideLines',
   sideBlobs: 'sideBlobs',
   runs: 'runs',
+  approvals: 'approvals',
+  claudeProcess: 'claudeProcess',
 } as const;
 
 export const SessionState = z.enum(['live', 'idle', 'ended', 'error']);
@@ -41,6 +44,8 @@ export const SessionMeta = z.object({
   error: z.string().optional(),
   /** the host's approval policy, shown to prompters */
   promptPolicy: z.enum(['ask', 'auto', 'never']).optional(),
+  /** who may answer Claude Code's tool requests: the host only, or prompter links too */
+  toolApprovals: ToolApprovalPolicy.optional(),
   /** projects (cwd paths) the host lets prompters start new sessions in */
   newSessionProjects: z.array(z.string()).optional(),
   /** git remote of the session's project, so a handoff can find the local checkout */
@@ -75,6 +80,8 @@ export type TranscriptRoom = {
   sideLines: Y.Map<Y.Array<string>>;
   sideBlobs: Y.Map<Uint8Array>;
   runs: Y.Map<unknown>;
+  approvals: Y.Map<unknown>;
+  claudeProcess: Y.Map<unknown>;
 };
 
 export function transcriptRoom(doc: Y.Doc): TranscriptRoom {
@@ -84,6 +91,8 @@ export function transcriptRoom(doc: Y.Doc): TranscriptRoom {
     sideLines: doc.getMap<Y.Array<string>>(K.sideLines),
     sideBlobs: doc.getMap<Uint8Array>(K.sideBlobs),
     runs: doc.getMap<unknown>(K.runs),
+    approvals: doc.getMap<unknown>(K.approvals),
+    claudeProcess: doc.getMap<unknown>(K.claudeProcess),
   };
 }
 
@@ -197,6 +206,16 @@ export function setRun(doc: Y.Doc, status: RunStatus, origin: TxOrigin): void {
   doc.transact(() => transcriptRoom(doc).runs.set(parsed.promptId, parsed), origin);
 }
 
+/** Entries of a keyed map that parse and sit under their own id; others are skipped. */
+function readKeyed<T>(map: Y.Map<unknown>, schema: z.ZodType<T>, idOf: (t: T) => string): Map<string, T> {
+  const out = new Map<string, T>();
+  map.forEach((value, key) => {
+    const r = schema.safeParse(value);
+    if (r.success && idOf(r.data) === key) out.set(key, r.data);
+  });
+  return out;
+}
+
 /** One prompt's status, parsed (the runner reads one at a time: reading all per prompt is O(n²)). */
 export function readRun(doc: Y.Doc, promptId: string): RunStatus | undefined {
   const r = RunStatus.safeParse(transcriptRoom(doc).runs.get(promptId));
@@ -204,12 +223,29 @@ export function readRun(doc: Y.Doc, promptId: string): RunStatus | undefined {
 }
 
 export function readRuns(doc: Y.Doc): Map<string, RunStatus> {
-  const out = new Map<string, RunStatus>();
-  transcriptRoom(doc).runs.forEach((value, key) => {
-    const r = RunStatus.safeParse(value);
-    if (r.success && r.data.promptId === key) out.set(key, r.data);
-  });
-  return out;
+  return readKeyed(transcriptRoom(doc).runs, RunStatus, (r) => r.promptId);
+}
+
+export function setApproval(doc: Y.Doc, approval: PendingApproval, origin: TxOrigin): void {
+  const parsed = PendingApproval.parse(approval);
+  doc.transact(() => transcriptRoom(doc).approvals.set(parsed.id, parsed), origin);
+}
+
+export function readApprovals(doc: Y.Doc): Map<string, PendingApproval> {
+  return readKeyed(transcriptRoom(doc).approvals, PendingApproval, (a) => a.id);
+}
+
+const PROCESS_KEY = 'status';
+
+/** The host's Claude Code process for this share; undefined clears it. */
+export function setClaudeProcess(doc: Y.Doc, status: ClaudeProcessStatus | undefined, origin: TxOrigin): void {
+  const map = transcriptRoom(doc).claudeProcess;
+  doc.transact(() => (status ? map.set(PROCESS_KEY, ClaudeProcessStatus.parse(status)) : map.delete(PROCESS_KEY)), origin);
+}
+
+export function readClaudeProcess(doc: Y.Doc): ClaudeProcessStatus | undefined {
+  const r = ClaudeProcessStatus.safeParse(transcriptRoom(doc).claudeProcess.get(PROCESS_KEY));
+  return r.success ? r.data : undefined;
 }
 
 // ---- queue room ---------------------------------------------------------------------------------
@@ -249,6 +285,11 @@ export function addPrompt(doc: Y.Doc, prompt: PromptRequest, origin: TxOrigin): 
 export function addCancel(doc: Y.Doc, cancel: CancelRequest, origin: TxOrigin): void {
   const parsed = CancelRequest.parse(cancel);
   doc.transact(() => queueRoom(doc).cancels.push([parsed]), origin);
+}
+
+export function addAnswer(doc: Y.Doc, answer: ToolAnswer, origin: TxOrigin): void {
+  const parsed = ToolAnswer.parse(answer);
+  doc.transact(() => queueRoom(doc).answers.push([parsed]), origin);
 }
 
 export type QueueReading<T> = { valid: T[]; invalid: { index: number; error: string }[] };

@@ -47,7 +47,7 @@ export type Writer = { readonly role: Role; readonly claims: TokenClaims };
 export type Refusal = { rule: string; reason: string };
 
 /** What an accepted update adds, collected while judging it. */
-type Additions = { promptIds: Map<string, string>; cancels: Set<string> };
+type Additions = { promptIds: Map<string, string>; cancels: Set<string>; answerIds: Set<string> };
 
 /** Checks beyond the schema for one array's entries; a new array adds its rule here (a compile error until it does). */
 type EntryRules = { [K in QueueArrayName]: (entry: z.infer<(typeof QUEUE_ARRAYS)[K]>, writer: TokenClaims, added: Additions) => Refusal | null };
@@ -58,6 +58,7 @@ export class QueueWriteRules {
   private readonly mirror = new Y.Doc({ gc: true });
   private readonly promptTokens = new Map<string, string>();
   private readonly cancelled = new Set<string>();
+  private readonly answerIds = new Set<string>();
   /** per token, its prompts that had no final status when last looked at */
   private readonly waiting = new Map<string, string[]>();
   private readonly owners = new Map<number, string>();
@@ -73,6 +74,11 @@ export class QueueWriteRules {
       if (owner !== writer.jti) return refusal('cancel', `a link may cancel only the prompts it queued; ${c.promptId} is not one of them`);
       if (this.cancelled.has(c.promptId) || added.cancels.has(c.promptId)) return refusal('duplicate', `prompt ${c.promptId} already has a cancel request`);
       added.cancels.add(c.promptId);
+      return null;
+    },
+    answers: (a, _writer, added) => {
+      if (this.answerIds.has(a.id) || added.answerIds.has(a.id)) return refusal('duplicate', `an answer with id ${a.id} is already in the queue`);
+      added.answerIds.add(a.id);
       return null;
     },
   };
@@ -130,11 +136,11 @@ export class QueueWriteRules {
       items.push({ item: s, offset: state - s.id.clock });
     }
     const parents = new ParentResolver(this.mirror, items);
-    const added: Additions = { promptIds: new Map(), cancels: new Set() };
+    const added: Additions = { promptIds: new Map(), cancels: new Set(), answerIds: new Set() };
     const bound = boundAuthor(claims);
     for (const { item, offset } of items) {
       const name = parents.of(item, offset);
-      if (!name) return refusal('outside', `a prompter link may only add entries to ${QUEUE_ARRAY_NAMES.join(' and ')}; the update writes elsewhere`);
+      if (!name) return refusal('outside', `a prompter link may only add entries to the queue arrays (${QUEUE_ARRAY_NAMES.join(', ')}); the update writes elsewhere`);
       for (const value of (item.content as Y.ContentAny).getContent().slice(offset)) {
         const parsed = QUEUE_ARRAYS[name].safeParse(value);
         if (!parsed.success) return refusal('schema', `a ${name} entry is malformed: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
@@ -164,6 +170,7 @@ export class QueueWriteRules {
       const parsed = QUEUE_ARRAYS[name].safeParse(value);
       if (!parsed.success) continue;
       if (name === 'cancels') this.cancelled.add((parsed.data as { promptId: string }).promptId);
+      else if (name === 'answers') this.answerIds.add((parsed.data as { id: string }).id);
       else if (name === 'prompts') {
         const { id, tokenId } = parsed.data as { id: string; tokenId: string };
         if (this.promptTokens.has(id)) continue;

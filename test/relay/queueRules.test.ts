@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import {
   MessageType,
   Origin,
+  addAnswer,
   addCancel,
   addPrompt,
   buildLink,
@@ -101,7 +102,7 @@ describe('relay: queue room rules', () => {
     assert.match(await s.attempt(push({ ...s.victimPrompt, ...authorOf(s.tokens.attacker), text: 'replacement' })), /already in the queue/);
     assert.match(await s.attempt(push(s.prompt(s.tokens.attacker, { author: authorOf(s.tokens.victim).author }))), /must name it as their author/);
     assert.match(await s.attempt(push(s.prompt(s.tokens.victim))), /must name it as their author/);
-    assert.match(await s.attempt(push({ ...s.prompt(s.tokens.attacker), id: 'x' })), /prompts entry is malformed: a prompt id is/);
+    assert.match(await s.attempt(push({ ...s.prompt(s.tokens.attacker), id: 'x' })), /prompts entry is malformed: an id is 8–64 characters/);
     await s.stillIntact();
     assert.equal(refusals('duplicate') + refusals('author') + refusals('schema'), 4);
   });
@@ -109,7 +110,7 @@ describe('relay: queue room rules', () => {
   it('refuses writes outside the queue arrays and entries that are not plain JSON', async () => {
     const s = await setup();
     const entry = () => s.prompt(s.tokens.attacker);
-    const outside = /may only add entries to prompts and cancels/;
+    const outside = /may only add entries to the queue arrays \(prompts, cancels, answers\)/;
     const content = /plain JSON values/;
     assert.match(await s.attempt((doc) => doc.getMap('meta').set('state', 'ended')), outside);
     assert.match(await s.attempt((doc) => doc.getArray('runs').push([entry()])), outside);
@@ -157,6 +158,23 @@ describe('relay: queue room rules', () => {
     await waitFor(() => readPrompts(s.host.doc).valid.length === 2, { what: 'a second prompt at the host' });
     addCancel(s.host.doc, { promptId: theirs.id, ...authorOf(s.tokens.host), createdAt: 3 }, Origin.composer);
     await waitFor(() => readCancels(s.victim.doc).valid.length === 2, { what: "the host's cancel to be accepted" });
+  });
+
+  it('takes a tool answer only under its link and token, once per answer id', async () => {
+    const s = await setup();
+    const answer = (token: string, id = 'answer-0001') => ({ id, requestId: 'request-0001', decision: 'allow' as const, ...authorOf(token), createdAt: 2 });
+    const push = (entry: unknown) => (doc: Y.Doc) => queueRoom(doc).answers.push([entry]);
+    assert.match(await s.attempt(push({ ...answer(s.tokens.attacker), author: authorOf(s.tokens.victim).author })), /must name it as their author/);
+    assert.match(await s.attempt(push(answer(s.tokens.victim))), /must name it as their author/);
+    assert.match(await s.attempt(push({ ...answer(s.tokens.attacker), decision: 'always' })), /answers entry is malformed/);
+    assert.match(await s.attempt(push({ ...answer(s.tokens.attacker), tokenId: undefined })), /answers entry is malformed/);
+    addAnswer(s.victim.doc, answer(s.tokens.victim), Origin.composer);
+    await waitFor(() => queueRoom(s.host.doc).answers.length === 1, { what: "the victim's answer at the host" });
+    assert.match(await s.attempt(push(answer(s.tokens.attacker))), /an answer with id answer-0001 is already in the queue/);
+    const twice = answer(s.tokens.attacker, 'answer-0002');
+    assert.match(await s.attempt((doc) => queueRoom(doc).answers.push([twice, twice])), /an answer with id answer-0002 is already in the queue/);
+    await s.stillIntact();
+    assert.deepEqual(queueRoom(s.host.doc).answers.toArray(), [answer(s.tokens.victim)]);
   });
 
   it('accepts a deletion the room already has alongside a new prompt (what a reconnecting stock client sends)', async () => {

@@ -4,6 +4,7 @@ import { ExitCode, UserError, type CliIo, type Command } from './command';
 import { agentCommand } from './commands/agent';
 import { openCommand } from './commands/open';
 import { promptCommand } from './commands/prompt';
+import { approveCommand } from './commands/approve';
 import { pullCommand } from './commands/pull';
 import { relayCommand } from './commands/relay';
 import { sessionsCommand } from './commands/sessions';
@@ -18,6 +19,7 @@ const commands: Command[] = [
   unshareCommand,
   openCommand,
   promptCommand,
+  approveCommand,
   pullCommand,
   relayCommand,
   agentCommand,

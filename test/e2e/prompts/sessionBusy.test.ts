@@ -5,6 +5,7 @@ import path from 'node:path';
 import * as Y from 'yjs';
 import { Origin, addPrompt, readRuns } from '../../../protocol/src';
 import { processStartTime } from '../../../extension/src/core/prompts/liveProcess';
+import { ProcessPool } from '../../../extension/src/core/prompts/processPool';
 import { waitFor } from '../../helpers/waitFor';
 import { makeHarness, type Harness } from './harness';
 
@@ -84,11 +85,12 @@ describe('prompt runner: never two writers on one session', function () {
     assert.equal(second.waiting, undefined, 'our own run\'s writes do not make the next prompt wait');
   });
 
-  it('serialises two runners on the same session in one process', async () => {
-    await h.start();
+  it('serialises two runners on the same session in one process (the idle warm process makes way)', async () => {
+    const processPool = new ProcessPool();
+    await h.start({ processPool });
     const otherTranscript = new Y.Doc();
     const otherQueue = new Y.Doc();
-    await h.start({ transcriptDoc: otherTranscript, queueDoc: otherQueue });
+    await h.start({ transcriptDoc: otherTranscript, queueDoc: otherQueue, processPool });
 
     const mine = h.queue('from share one [[delay: 300]]');
     addPrompt(otherQueue, { id: 'p-share-two', text: 'from share two [[delay: 300]]', author: 'bob', tokenId: 'bob-token', createdAt: Date.now(), kind: 'resume' }, Origin.composer);

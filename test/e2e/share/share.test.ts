@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import WebSocket from 'ws';
-import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
-import { Origin, addPrompt, boundAuthor, joinLines, readLines, readPrompts, readRuns, roomName, websocketBase, type RunStatus } from '../../../protocol/src';
-import { joinShare, parseShareLink, type JoinedShare } from '../../../extension/src/core/sync/joinShare';
+import { Origin, addPrompt, boundAuthor, joinLines, readLines, readPrompts, readRuns, type RunStatus } from '../../../protocol/src';
+import { joinShare, type JoinedShare } from '../../../extension/src/core/sync/joinShare';
 import { startRelay, type RelayHandle } from '../../../relay/src/startRelay';
 import { silentLogger } from '../../../relay/src/logger';
 import { CliProcess, runCliCaptured, shareLinks } from '../../helpers/cli';
 import { makeClaudeEnv, type ClaudeTestEnv } from '../../helpers/claudeEnv';
 import { startFakeAnthropic, type FakeAnthropic } from '../../helpers/fakeAnthropic';
 import { freePort } from '../../../extension/src/core/sync/freePort';
+import { deniedStockWrite } from '../../helpers/stockClient';
 import { waitFor } from '../../helpers/waitFor';
 
 // Issue 4 end to end: `tandem share` as a real process, a real relay, viewers over websockets, and
@@ -136,18 +134,7 @@ describe('e2e: tandem share, open and prompt', function () {
     assert.equal(r.code, 3);
     assert.match(r.stderr, /observer link/);
     // a stock client does send the write; the relay must drop it
-    const { relayUrl, shareId, token } = parseShareLink(links.observer);
-    const denials = async () => Number(/^tandem_relay_write_denials_total(?:\{[^}]*\})? (\d+)/m.exec(await (await fetch(`${relayUrl}/metrics`)).text())?.[1] ?? 0);
-    const before = await denials();
-    const doc = new Y.Doc();
-    const provider = new WebsocketProvider(websocketBase(relayUrl), roomName(shareId, 'queue'), doc, { WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket, params: { token }, disableBc: true });
-    try {
-      await waitFor(() => provider.synced, { timeoutMs: 10_000, what: 'the stock observer client to sync' });
-      addPrompt(doc, { id: 'p-observer-1', text: 'sneaky', author: 'eve', tokenId: 'forged-token', createdAt: Date.now(), kind: 'resume' }, Origin.composer);
-      await waitFor(async () => (await denials()) > before, { timeoutMs: 10_000, what: 'the relay to count the denied write' });
-    } finally {
-      provider.destroy();
-    }
+    await deniedStockWrite(links.observer, (doc) => addPrompt(doc, { id: 'p-observer-1', text: 'sneaky', author: 'eve', tokenId: 'forged-token', createdAt: Date.now(), kind: 'resume' }, Origin.composer));
     const fresh = await joinShare(links.prompter);
     viewers.push(fresh);
     assert.deepEqual(readPrompts(fresh.docs.queue).valid.map((p) => p.id).filter((id) => id === 'p-observer-1'), []);

@@ -3,15 +3,13 @@ import { checkSettings, claudeArgs } from '../../../extension/src/core/prompts/c
 import { DEFAULT_MAX_RETRIES, buildClaudeEnv } from '../../../extension/src/core/prompts/cleanEnv';
 
 describe('prompts: how claude is started', () => {
-  it('passes no prompt argument (the prompt goes on stdin) and puts variadic --allowedTools last', () => {
+  it('passes no prompt argument (prompts go on stdin as stream-json), asks permissions on stdio, and puts variadic --allowedTools last', () => {
     const id = '0acd9b6f-116b-4a89-8236-6f13710f1128';
-    assert.deepEqual(claudeArgs({ command: 'claude' }, id), ['--resume', id, '-p', '--output-format', 'stream-json', '--verbose', '--disable-slash-commands']);
+    const stream = ['-p', '--input-format', 'stream-json', '--output-format', 'stream-json', '--verbose', '--permission-prompt-tool', 'stdio'];
+    assert.deepEqual(claudeArgs({ command: 'claude' }, id), ['--resume', id, ...stream, '--disable-slash-commands']);
     const settings = { command: 'claude', permissionMode: 'acceptEdits', allowedTools: ['Bash(npm test:*)', 'Edit'], extraArgs: ['--model', 'sonnet'], allowSlashCommands: true } as const;
     assert.deepEqual(claudeArgs(settings, undefined), [
-      '-p',
-      '--output-format',
-      'stream-json',
-      '--verbose',
+      ...stream,
       '--permission-mode',
       'acceptEdits',
       '--model',

@@ -38,7 +38,6 @@ describe('prompts: stopping a claude run', () => {
       settings: { command, stopGraceMs: 100 },
       baseEnv: { PATH: process.env.PATH },
       cwd: dir,
-      prompt: 'ignored',
       log: quiet,
     });
     const pidFile = path.join(dir, 'tool.pid');

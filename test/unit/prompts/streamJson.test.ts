@@ -3,7 +3,7 @@ import { LineSplitter, parseStreamLine } from '../../../extension/src/core/promp
 
 describe('prompts: stream-json from claude', () => {
   it('finds init by subtype, whatever comes first', () => {
-    assert.deepEqual(parseStreamLine('{"type":"system","subtype":"ui_invalidate"}'), { kind: 'other', type: 'system' });
+    assert.deepEqual(parseStreamLine('{"type":"system","subtype":"ui_invalidate"}'), { kind: 'other', type: 'system', uuid: undefined });
     const init = parseStreamLine('{"type":"system","subtype":"init","session_id":"s-1","cwd":"/p","claude_code_version":"2.1.197","tools":["Bash"],"new_field":1}');
     assert.deepEqual(init, { kind: 'init', init: { sessionId: 's-1', cwd: '/p', version: '2.1.197', permissionMode: undefined } });
   });
@@ -36,7 +36,7 @@ describe('prompts: stream-json from claude', () => {
   it('returns undefined for lines that are not JSON objects, and tolerates missing fields', () => {
     for (const bad of ['not json', '[1,2]', '"str"', 'null', '{"type":']) assert.equal(parseStreamLine(bad), undefined, bad);
     assert.deepEqual(parseStreamLine('{"type":"result"}'), { kind: 'result', result: { isError: false, subtype: undefined, sessionId: undefined, text: undefined, errors: [], costUsd: undefined, permissionDenials: [] } });
-    assert.deepEqual(parseStreamLine('{"type":"system","subtype":"init"}'), { kind: 'other', type: 'system' }, 'an init without a session id is not trusted');
+    assert.deepEqual(parseStreamLine('{"type":"system","subtype":"init"}'), { kind: 'other', type: 'system', uuid: undefined }, 'an init without a session id is not trusted');
   });
 
   it('splits lines across chunk boundaries, keeps multi-byte characters whole, and drops overlong lines', () => {

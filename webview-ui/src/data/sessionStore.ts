@@ -3,20 +3,24 @@ import {
   MAX_PROMPT_CHARS,
   Origin,
   PresenceState,
+  addAnswer,
   addCancel,
   addPrompt,
   canWrite,
   cleanDisplayName,
   encodeBase64Url,
   queueRoom,
+  readApprovals,
   readCancels,
   readMeta,
   readPrompts,
   readRuns,
   transcriptRoom,
   type BoundEntry,
+  type PendingApproval,
   type Role,
   type SessionMeta,
+  type ToolDecision,
 } from '../../../protocol/src';
 import { queueRows, type QueueRow } from '../model/queueView';
 import { groupWatchers, type Presence, type Watcher } from '../model/watchers';
@@ -35,6 +39,8 @@ export type ViewerState = {
   meta: SessionMeta;
   feed: FeedView;
   queue: QueueRow[];
+  /** Claude Code's tool requests waiting for an answer, oldest first */
+  approvals: PendingApproval[];
   watchers: Watcher[];
   /** the display name this viewer chose ('' for none) */
   displayName: string;
@@ -70,6 +76,7 @@ export class SessionStore {
       meta: readMeta(connection.transcript),
       feed: NOT_SYNCED,
       queue: this.readQueue(),
+      approvals: this.readPendingApprovals(),
       watchers: this.readWatchers(),
       displayName: connection.awareness.getLocalState()?.user?.displayName ?? '',
       canPrompt: canWrite(identity.role, 'queue'),
@@ -83,6 +90,7 @@ export class SessionStore {
       }),
       observe(room.meta, () => this.set({ meta: readMeta(connection.transcript) })),
       observeDeep(room.runs, () => this.set({ queue: this.readQueue() })),
+      observe(room.approvals, () => this.set({ approvals: this.readPendingApprovals() })),
       observe(queue.prompts, () => this.set({ queue: this.readQueue() })),
       observe(queue.cancels, () => this.set({ queue: this.readQueue() })),
       observe(room.sideLines, () => this.set({ sideVersion: this.state.sideVersion + 1 })),
@@ -146,6 +154,12 @@ export class SessionStore {
     addCancel(this.connection.queue, { promptId, ...this.identity.bound, createdAt: Date.now() }, Origin.composer);
   }
 
+  /** Answers a tool request (the host decides whether it takes the answer). */
+  answerTool(requestId: string, decision: ToolDecision, message?: string): void {
+    if (!this.state.canPrompt) return;
+    addAnswer(this.connection.queue, { id: newPromptId(), requestId, decision, ...(message ? { message } : {}), ...this.identity.bound, createdAt: Date.now() }, Origin.composer);
+  }
+
   /** The subagent's transcript lines in the document, if the host has shared them yet. */
   subagentLines(agentId: string): Y.Array<string> | undefined {
     const side = transcriptRoom(this.connection.transcript).sideLines;
@@ -170,6 +184,10 @@ export class SessionStore {
   private readQueue(): QueueRow[] {
     const cancels = new Set(readCancels(this.connection.queue).valid.map((c) => c.promptId));
     return queueRows(readPrompts(this.connection.queue).valid, readRuns(this.connection.transcript), cancels);
+  }
+
+  private readPendingApprovals(): PendingApproval[] {
+    return [...readApprovals(this.connection.transcript).values()].filter((a) => a.state === 'pending').sort((a, b) => a.createdAt - b.createdAt);
   }
 
   private readWatchers(): Watcher[] {

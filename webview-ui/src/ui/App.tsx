@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 
 import type { SessionStore } from '../data/sessionStore';
 import type { SubagentRef } from '../model/items';
 import { Composer, QueueList } from './Composer';
+import { ApprovalCards } from './ApprovalCards';
 import { Header, sessionTitle } from './Header';
 import { SubagentPanel } from './SubagentPanel';
 import { FullState, NoticeBanner, noticeFor } from './StateNotice';
@@ -43,6 +44,7 @@ export function App({ store, focusSignal = 0 }: AppProps) {
           </main>
           {(state.canPrompt || state.queue.length > 0) && (
             <footer class="footer">
+              <ApprovalCards approvals={state.approvals} canAnswer={state.canPrompt && state.meta.toolApprovals === 'prompters'} onAnswer={(id, decision, message) => store.answerTool(id, decision, message)} />
               <QueueList rows={state.queue} canPrompt={state.canPrompt} onCancel={(id) => store.cancel(id)} />
               {state.canPrompt && (
                 <Composer

@@ -1,8 +1,10 @@
 import crypto from 'node:crypto';
 import type * as Y from 'yjs';
-import { Origin, addPrompt, boundAuthor, isTerminal, readRuns, transcriptRoom, visibleText, type PromptRequest, type RunStatus } from '../../../../protocol/src';
+import { Origin, addPrompt, boundAuthor, isTerminal, readApprovals, readRuns, transcriptRoom, visibleText, type PromptRequest, type RunStatus } from '../../../../protocol/src';
+import { describeToolRequest } from '../../core/prompts';
 import { ExitCode, UserError, type CliIo, type Command } from '../command';
 import { joinForCli, parseLinkForCli } from '../joinErrors';
+import { writeToQueue } from '../queueWrite';
 
 // `tandem prompt LINK "text"`: queue a prompt with a prompter link. The command says it is queued
 // only once the relay has stored it (the connector's flush); --wait then follows the host's status
@@ -16,7 +18,8 @@ export const promptCommand: Command = {
     'TEXT            the prompt; - reads it from stdin',
     '--new           start a new session in --project instead of continuing this one (if the host allows it)',
     '--project PATH  with --new: the host project folder to start in',
-    '--wait          wait for the run to end and print its status (exit 0 when done, 1 otherwise)',
+    '--wait          wait for the run to end and print its status and each tool request Claude Code makes, with its id',
+    '                (exit 0 when done, 1 otherwise)',
     'The host sees the prompt as written by the link: the name it was made for, else "prompter" and the start of its token id.',
     'Exit codes: 0 ok, 1 the run did not succeed (--wait), 2 usage, 3 link refused or not a prompter link, 4 relay unreachable.',
   ],
@@ -40,25 +43,7 @@ export const promptCommand: Command = {
     };
     const share = await joinForCli(parsed);
     try {
-      // set as the denial arrives: it may come in the same read as the flush's answer, which then resolves first
-      let refusal: string | undefined;
-      const denied = new Promise<void>((resolve) =>
-        share.connection.queue.onDenied((reason) => {
-          refusal ??= reason;
-          resolve();
-        }),
-      );
-      try {
-        addPrompt(share.docs.queue, prompt, Origin.composer);
-      } catch (e) {
-        throw new UserError(`the prompt cannot be queued: ${(e as Error).message}`, ExitCode.usage);
-      }
-      await Promise.race([
-        share.connection.queue.flush(),
-        denied,
-        new Promise((_, reject) => setTimeout(() => reject(new UserError('the relay did not confirm the prompt within 15 s; it may not be queued: try again', ExitCode.unreachable)), 15_000).unref()),
-      ]);
-      if (refusal !== undefined) throw new UserError(`the relay refused the prompt: ${refusal}`, ExitCode.linkRefused);
+      await writeToQueue(share, 'prompt', () => addPrompt(share.docs.queue, prompt, Origin.composer));
       io.stdout.write(`queued prompt ${prompt.id}\n`);
       if (!values.wait) return ExitCode.ok;
       const status = await waitForRun(io, share.docs.transcript, prompt.id);
@@ -69,10 +54,20 @@ export const promptCommand: Command = {
   },
 };
 
-/** Prints each status the host writes for the prompt; resolves with the final one (or undefined on Ctrl-C). */
+/** Prints each status the host writes for the prompt and each tool request of its run; resolves
+ *  with the final status (or undefined on Ctrl-C). */
 function waitForRun(io: CliIo, doc: Y.Doc, promptId: string): Promise<RunStatus | undefined> {
-  const runs = transcriptRoom(doc).runs;
+  const { runs, approvals } = transcriptRoom(doc);
   let last = '';
+  const shown = new Set<string>();
+  const requests = () => {
+    for (const a of readApprovals(doc).values()) {
+      if (a.promptId !== promptId || a.state !== 'pending' || shown.has(a.id)) continue;
+      shown.add(a.id);
+      const how = a.answerers === 'prompters' ? `answer with: tandem approve LINK ${a.id} allow|deny` : 'the host answers it';
+      io.stdout.write(`${describeToolRequest(a)}  ${how} (denied at ${new Date(a.deadline).toLocaleTimeString()} without an answer)\n`);
+    }
+  };
   return new Promise((resolve) => {
     const check = () => {
       const s = readRuns(doc).get(promptId);
@@ -84,10 +79,13 @@ function waitForRun(io: CliIo, doc: Y.Doc, promptId: string): Promise<RunStatus 
     };
     const done = (s: RunStatus | undefined) => {
       runs.unobserve(check);
+      approvals.unobserve(requests);
       resolve(s);
     };
     runs.observe(check);
+    approvals.observe(requests);
     void io.interrupted.then(() => done(undefined));
+    requests();
     check();
   });
 }

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
-import { buildLink, decodeToken, readMeta, visibleText, type RunStatus } from '../../../../protocol/src';
-import { PERMISSION_MODES, PROMPT_POLICIES, approverFor, createCliApprover, type PermissionMode, type PromptPolicy } from '../../core/prompts';
+import { TOOL_APPROVAL_POLICIES, buildLink, decodeToken, readMeta, visibleText, type RunStatus, type ToolApprovalPolicy } from '../../../../protocol/src';
+import { DEFAULT_APPROVAL_TIMEOUT_MS, PERMISSION_MODES, PROMPT_POLICIES, approverFor, createCliApprover, createCliToolAsker, type PermissionMode, type PromptPolicy } from '../../core/prompts';
 import { localProjectDir } from '../../core/handoff';
 import { ShareHost } from '../../core/sync/shareHost';
 import { openTandemHome } from '../../core/state/tandemHome';
@@ -23,7 +23,7 @@ import { joinForCli, parseLinkForCli } from '../joinErrors';
 export const shareCommand: Command = {
   name: 'share',
   summary: 'share a live session: prints observer, prompter and handoff links; runs queued prompts',
-  usage: 'share [SESSION_ID | --latest | --link HANDOFF_LINK] [--relay URL] [--claude-dir DIR] [--prompts ask|auto|never] [--label NAME] [options]',
+  usage: 'share [SESSION_ID | --latest | --link HANDOFF_LINK] [--relay URL] [--claude-dir DIR] [--prompts ask|auto|never] [--tool-approvals host|prompters] [--label NAME] [options]',
   help: [
     'SESSION_ID               the session to share (a unique prefix is enough); default: the latest',
     '--latest                 share the session written to most recently',
@@ -33,6 +33,10 @@ export const shareCommand: Command = {
     '--access-key KEY         the relay\'s access key, if it requires one (or $TANDEM_ACCESS_KEY)',
     '--claude-dir DIR         the Claude Code folder (default: $CLAUDE_CONFIG_DIR, else ~/.claude)',
     '--prompts POLICY         remote prompts: ask (default; you answer y/n here), auto, never',
+    '--tool-approvals WHO     who answers Claude Code\'s tool requests during remote prompts: host (default; you, here,',
+    '                         with --prompts ask) or prompters (prompter links too, e.g. `tandem approve`)',
+    '--remote-tools TOOLS     comma-separated tools prompters may allow, e.g. "Edit,Bash" (default: any they are asked about)',
+    '--approval-timeout DUR   unanswered tool requests are denied after this long (default 10m)',
     '--label NAME             the host name viewers see (default: user@hostname)',
     '--expires DURATION       how long links stay valid, e.g. 12h, 7d (default 7d)',
     '--claude PATH            the claude executable for remote prompts (default: claude on PATH)',
@@ -49,6 +53,9 @@ export const shareCommand: Command = {
     'access-key': { type: 'string' },
     'claude-dir': { type: 'string' },
     prompts: { type: 'string' },
+    'tool-approvals': { type: 'string' },
+    'remote-tools': { type: 'string' },
+    'approval-timeout': { type: 'string' },
     label: { type: 'string' },
     expires: { type: 'string' },
     claude: { type: 'string' },
@@ -160,6 +167,7 @@ async function host(target: HostTarget, ctx: HostContext, banner: string[]): Pro
 async function hostWithLease(target: HostTarget, ctx: HostContext, banner: string[], lease: HostLease): Promise<number> {
   const { values, io, policy, log, home } = ctx;
   const { session } = target;
+  const tools = oneOf(values['tool-approvals'] ?? 'host', TOOL_APPROVAL_POLICIES, '--tool-approvals') as ToolApprovalPolicy;
   const label = (values.label as string | undefined) ?? `${os.userInfo().username}@${os.hostname()}`;
   const newSessionProjects = ((values['new-session-project'] as string[] | undefined) ?? []).map((p) => path.resolve(p));
   let superseded: (by: { hostLabel?: string }) => void = () => undefined;
@@ -176,6 +184,12 @@ async function hostWithLease(target: HostTarget, ctx: HostContext, banner: strin
     hostLabel: label,
     promptPolicy: policy,
     approver: approverFor(policy, createCliApprover({ input: io.stdin, output: io.stderr })),
+    toolApprovals: {
+      policy: tools,
+      timeoutMs: values['approval-timeout'] === undefined ? DEFAULT_APPROVAL_TIMEOUT_MS : parseDuration(String(values['approval-timeout']), '--approval-timeout') * 1000,
+      remoteAllowedTools: splitList(values['remote-tools'] as string | undefined),
+      hostAsker: policy === 'ask' ? createCliToolAsker({ input: io.stdin, output: io.stderr }) : undefined,
+    },
     claude: {
       command: (values.claude as string | undefined) ?? 'claude',
       permissionMode: ctx.permissionMode,
@@ -197,6 +211,7 @@ async function hostWithLease(target: HostTarget, ctx: HostContext, banner: strin
       ...banner,
       '',
       `Remote prompts: ${policy} (${prompts}). Anyone with a link can read this session: share links only with people you trust.`,
+      `Tool requests during remote prompts: answered by ${tools === 'host' ? (policy === 'ask' ? 'you, here' : 'nobody (denied; use --prompts ask or --tool-approvals prompters)') : `prompter links${policy === 'ask' ? ' and you, here' : ''}`}.`,
       'Press Ctrl-C to stop sharing.',
       '',
     ].join('\n')),

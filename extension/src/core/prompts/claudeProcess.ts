@@ -3,12 +3,13 @@ import type { PermissionDenial } from '../../../../protocol/src';
 import { isSessionId } from '../handoff/sessionId';
 import { buildClaudeEnv } from './cleanEnv';
 import type { Logger } from './logger';
-import { LineSplitter, parseStreamLine, type ClaudeInit, type ClaudeResult } from './streamJson';
+import { LineSplitter, parseStreamLine, type ClaudeInit, type ClaudeResult, type StreamEvent } from './streamJson';
 
-// One `claude -p` run: the only place Tandem starts Claude Code. The prompt travels on stdin, with
-// `-p` and no prompt argument (checked with Claude Code 2.1.197: stdin is then the whole prompt,
-// byte for byte, 200 KB and shell metacharacters included); arguments are an array and no shell is
-// involved, so nothing in a prompt is ever interpreted by the host.
+// One long-lived `claude -p` process in stream-json mode: the only place Tandem starts Claude Code.
+// Prompts travel on stdin as stream-json user messages and permission questions come back as
+// control requests (`--permission-prompt-tool stdio`, checked with Claude Code 2.1.197); arguments
+// are an array and no shell is involved, so nothing in a prompt is ever interpreted by the host.
+// claudeSession.ts speaks the protocol; this file starts, feeds and stops the process.
 
 export const PERMISSION_MODES = ['default', 'acceptEdits', 'plan', 'auto', 'dontAsk', 'bypassPermissions'] as const;
 export type PermissionMode = (typeof PERMISSION_MODES)[number];
@@ -40,10 +41,9 @@ export type ClaudeRunRequest = {
   cwd: string;
   /** the session to continue; absent starts a new one */
   resume?: string;
-  prompt: string;
   log: Logger;
-  /** called once the init message names the session the run writes to */
-  onInit?: (init: ClaudeInit) => void;
+  /** every parsed stdout line, in order */
+  onEvent?: (event: StreamEvent) => void;
 };
 
 export type ClaudeOutcome = {
@@ -69,7 +69,7 @@ const ERROR_MAX = 2000;
 
 export function claudeArgs(settings: ClaudeSettings, resume: string | undefined): string[] {
   const args = resume === undefined ? [] : ['--resume', resume];
-  args.push('-p', '--output-format', 'stream-json', '--verbose');
+  args.push('-p', '--input-format', 'stream-json', '--output-format', 'stream-json', '--verbose', '--permission-prompt-tool', 'stdio');
   if (settings.permissionMode) args.push('--permission-mode', settings.permissionMode);
   if (!settings.allowSlashCommands) args.push('--disable-slash-commands');
   args.push(...(settings.extraArgs ?? []));
@@ -117,11 +117,27 @@ export class ClaudeProcess {
     this.done = this.collect();
     // a child that exits before reading stdin closes the pipe; that error is the exit's to report
     this.child.stdin?.on('error', (e) => req.log.debug(`claude: stdin closed early: ${e.message}`));
-    this.child.stdin?.end(req.prompt, 'utf8');
   }
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  get running(): boolean {
+    return !this.exited;
+  }
+
+  /** Writes one stream-json message to Claude Code's stdin; false when the process is gone. */
+  send(message: object): boolean {
+    const stdin = this.child.stdin;
+    if (this.exited || !stdin || stdin.destroyed || stdin.writableEnded) return false;
+    stdin.write(`${JSON.stringify(message)}\n`, 'utf8');
+    return true;
+  }
+
+  /** Closes stdin: Claude Code finishes what it is doing and exits; an open permission question is denied. */
+  endInput(): void {
+    if (!this.child.stdin?.writableEnded) this.child.stdin?.end();
   }
 
   /** SIGINT (Claude Code ends the turn and exits), then SIGTERM, then SIGKILL to its whole process group if it lingers. */
@@ -133,6 +149,13 @@ export class ClaudeProcess {
       this.later(grace, () => this.signal('SIGTERM'));
       this.later(2 * grace, () => this.signal('SIGKILL', true));
     }
+    return this.done;
+  }
+
+  /** SIGKILL to the whole process group at once: for a process with no turn running, whose exit must write nothing more. */
+  kill(): Promise<ClaudeOutcome> {
+    this.stopRequested = true;
+    this.signal('SIGKILL', true);
     return this.done;
   }
 
@@ -166,11 +189,10 @@ export class ClaudeProcess {
     let spawnError: NodeJS.ErrnoException | undefined;
     const lines = new LineSplitter((line) => {
       const event = parseStreamLine(line);
-      if (!event) lines.dropped++;
-      else if (event.kind === 'init' && !init) {
-        init = event.init;
-        this.req.onInit?.(event.init);
-      } else if (event.kind === 'result') result = event.result;
+      if (!event) return void lines.dropped++;
+      if (event.kind === 'init') init ??= event.init;
+      else if (event.kind === 'result') result = event.result;
+      this.req.onEvent?.(event);
     });
     this.child.stdout?.on('data', (chunk: Buffer) => lines.push(chunk));
     this.child.stderr?.on('data', (chunk: Buffer) => {
@@ -208,9 +230,9 @@ export class ClaudeProcess {
   }
 }
 
-type Ending = { spawnError?: NodeJS.ErrnoException; result?: ClaudeResult; exitCode: number | null; signal: NodeJS.Signals | null; stderr: string };
+export type Ending = { spawnError?: NodeJS.ErrnoException; result?: ClaudeResult; exitCode: number | null; signal: NodeJS.Signals | null; stderr: string };
 
-function describeFailure(command: string, { spawnError, result, exitCode, signal, stderr }: Ending): string {
+export function describeFailure(command: string, { spawnError, result, exitCode, signal, stderr }: Ending): string {
   const text = (() => {
     if (spawnError?.code === 'ENOENT') return `Claude Code was not found at "${command}"; install it or set the path to claude in Tandem's settings.`;
     if (spawnError) return `Claude Code could not be started from "${command}": ${spawnError.message}`;

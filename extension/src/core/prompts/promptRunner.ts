@@ -10,29 +10,39 @@ import {
   queueRoom,
   readRun,
   readRuns,
+  setClaudeProcess,
   setRun,
+  type ClaudeProcessState,
   type PermissionDenial,
   type RunState,
   type RunStatus,
+  type ToolAnswerRecord,
+  type ToolApprovalPolicy,
   visibleText,
 } from '../../../../protocol/src';
 import { isSessionId } from '../handoff/sessionId';
 import { lockFolder } from '../state/tandemHome';
 import type { Approver, Decision } from './approval';
-import { ClaudeProcess, type ClaudeOutcome, type ClaudeSettings } from './claudeProcess';
+import type { ClaudeOutcome, ClaudeSettings } from './claudeProcess';
+import { ClaudeSession, type PermissionHandler } from './claudeSession';
 import type { Logger } from './logger';
 import { mentionRefusal } from './fileMentions';
 import { checkNewSessionProject } from './newSessionProject';
 import { fileMark, sessionBusyReason, type FileMark } from './sessionActivity';
 import { acquireSessionLock, pause, type SessionLock } from './sessionLock';
 import { noteStarted, readStarted } from './startedJournal';
+import { ProcessPool, type PoolMember, type PoolSlot } from './processPool';
+import { findTranscript, leafUuid } from './transcriptLeaf';
+import { ToolApprovals, type HostToolAsker } from './toolApprovals';
 
 // The host's prompt runner for one shared session (DESIGN.md §5). It reads prompts and cancels
-// from the queue room, asks the approver, replays each approved prompt with `claude -p` and writes
+// from the queue room, asks the approver, replays each approved prompt in the session's warm Claude
+// Code process (claudeSession.ts; started when none is up, within the host's process cap) and writes
 // every status into the transcript room's `runs`: queued → approved → running → done | failed |
 // rejected | cancelled | interrupted. Prompts run one at a time in queue order, and never while
 // another `claude` has the session open. A prompt runs at most once: a run found `approved` or
-// `running` when the runner starts (the host stopped or crashed) becomes `interrupted`.
+// `running` when the runner starts (the host stopped or crashed) becomes `interrupted`. Every tool
+// Claude Code asks about becomes a shared approval (toolApprovals.ts); who answered is in the status.
 //
 // Work per queue change is proportional to the change: the runner reads the whole queue once when it
 // starts, then only the entries each transaction adds (addedEntries), keeps the prompts still to run
@@ -81,13 +91,32 @@ export type PromptRunnerOptions = {
   onSessionSwitch?: (event: SessionSwitch) => void;
   /** every status the runner writes, for the host's UI and logs */
   onStatus?: (status: RunStatus) => void;
+  /** who may answer Claude Code's tool requests and what they may grant; default: the host only */
+  toolApprovals?: ToolApprovalSettings;
+  /** the host-wide cap on Claude Code processes, shared by all runners; default: one of its own */
+  processPool?: ProcessPool;
+  /** how long the warm process waits for a follow-up prompt (default 10 min) */
+  idleMs?: number;
 };
+
+export type ToolApprovalSettings = {
+  policy: ToolApprovalPolicy;
+  /** unanswered requests are denied after this long (default 10 min) */
+  timeoutMs?: number;
+  /** tools remote approvers may allow; absent: any */
+  remoteAllowedTools?: readonly string[];
+  /** the host's own question (terminal, notification); absent: remote answers only */
+  hostAsker?: HostToolAsker;
+};
+
+type Warm = { session: ClaudeSession; key: string | undefined; slot: PoolSlot };
 
 type Patch = Partial<Omit<RunStatus, 'promptId' | 'updatedAt'>> & { state: RunState };
 
 type Active = { prompt: PromptRequest; cancel: AbortController; cancelledBy?: string };
 
 const TEXT_MAX = 8000;
+const WRITE_WAIT_MS = 5000;
 const DENIALS_MAX = 200;
 const DENIAL_INPUT_MAX = 1000;
 
@@ -102,6 +131,14 @@ export class PromptRunner {
   private loop: Promise<void> = Promise.resolve();
   private ownMark?: FileMark;
   private readonly now: () => number;
+  private readonly approvals: ToolApprovals;
+  private readonly pool: ProcessPool;
+  private warm?: Warm;
+  private readonly member: PoolMember = {
+    isIdle: () => this.warm?.session.idle ?? false,
+    sessionId: () => this.warm?.session.sessionId,
+    evict: () => this.retire(),
+  };
   /** every prompt id seen in the queue; the first entry with an id is the one that counts */
   private readonly seen = new Set<string>();
   /** prompts given `queued`, in queue order; the loop takes them from the front */
@@ -124,6 +161,14 @@ export class PromptRunner {
     this.sessionId = opts.sessionId;
     this.cwd = opts.cwd;
     this.now = opts.now ?? Date.now;
+    this.pool = opts.processPool ?? new ProcessPool();
+    const tools = opts.toolApprovals ?? { policy: 'host' };
+    this.approvals = new ToolApprovals({ ...tools, transcriptDoc: opts.transcriptDoc, queueDoc: opts.queueDoc, log: opts.log, now: this.now });
+  }
+
+  /** The warm Claude Code process, while one is up (for tests and the host's UI). */
+  get claudePid(): number | undefined {
+    return this.warm?.session.alive ? this.warm.session.pid : undefined;
   }
 
   /** The session resumes go to (changes when Claude Code forks it). */
@@ -141,7 +186,11 @@ export class PromptRunner {
       queue.cancels.unobserve(this.onCancels);
       this.active?.cancel.abort();
       this.wake?.();
-      this.disposing = this.loop;
+      this.disposing = this.loop.then(async () => {
+        this.approvals.dispose();
+        await this.retire();
+        setClaudeProcess(this.opts.transcriptDoc, undefined, Origin.runner);
+      });
     }
     return this.disposing;
   }
@@ -164,7 +213,9 @@ export class PromptRunner {
         const prompt = prompts.get(id);
         if (prompt && !runs.has(id)) this.write({ ...base(prompt, this.now()), state: 'interrupted', error: interruptedBecause('running') });
       }
+      setClaudeProcess(this.opts.transcriptDoc, undefined, Origin.runner);
     }, Origin.runner);
+    this.approvals.withdrawLeftovers();
   }
 
   private follow(): void {
@@ -324,15 +375,19 @@ export class PromptRunner {
       const onWait = (why: string) => this.update(active.prompt.id, { state: 'approved', waiting: why });
       lock = await acquireSessionLock(lockDir, sessionId, { signal, pollMs, onWait });
       for (let shown: string | undefined; ; ) {
+        // our own warm process being current, the transcript's last writes are its own
+        const ours = this.warm?.session.alive && (await this.untouched());
         const busy = await sessionBusyReason({
           claudeDir: this.opts.claudeDir,
           sessionId,
-          transcriptPath: this.opts.transcriptPath?.(),
+          transcriptPath: ours ? undefined : this.opts.transcriptPath?.(),
           ownMark: this.ownMark,
+          ownPid: this.claudePid,
           quietMs: this.opts.quietMs ?? 2000,
           now: this.now(),
         });
         if (!busy) return lock;
+        await this.pool.evictIdle(sessionId, this.member);
         if (busy !== shown) this.update(active.prompt.id, { state: 'approved', waiting: (shown = busy) });
         await pause(pollMs, signal);
       }
@@ -347,23 +402,105 @@ export class PromptRunner {
 
   private async run(active: Active, cwd: string, resume: string | undefined): Promise<void> {
     const { prompt, cancel } = active;
-    if (this.opts.journalPath) await noteStarted(this.opts.journalPath, prompt.id);
-    this.update(prompt.id, { state: 'running', startedAt: this.now() });
-    this.opts.log.info(`prompt runner: running prompt ${prompt.id} from ${visibleText(prompt.author)} (${resume ? `resume ${resume}` : 'new session'} in ${cwd})`);
-    let claude: ClaudeProcess;
+    let session: ClaudeSession;
     try {
-      claude = ClaudeProcess.start({ settings: this.opts.claude, baseEnv: this.opts.baseEnv ?? process.env, claudeDir: this.opts.claudeDir, cwd, resume, prompt: prompt.text, log: this.opts.log });
+      session = await this.sessionFor(active, cwd, resume);
     } catch (e) {
+      if (cancel.signal.aborted) return this.stopped(active, 'approved');
       return void this.update(prompt.id, { state: 'failed', error: (e as Error).message, endedAt: this.now() });
     }
-    const stop = () => void claude.stop();
+    if (this.opts.journalPath) await noteStarted(this.opts.journalPath, prompt.id);
+    this.update(prompt.id, { state: 'running', startedAt: this.now() });
+    this.opts.log.info(`prompt runner: running prompt ${prompt.id} from ${visibleText(prompt.author)} (${resume ? `resume ${resume}` : 'new session'} in ${cwd}, pid ${session.pid ?? '?'})`);
+    const answers: ToolAnswerRecord[] = [];
+    const onPermission: PermissionHandler = async (request, signal) => {
+      const { answer, record } = await this.approvals.request(prompt.id, request, signal);
+      answers.push(record);
+      this.update(prompt.id, { state: 'running', toolAnswers: answers.slice(-200) });
+      return answer;
+    };
+    // a stop ends the process: its open questions go unanswered, so no tool of this prompt runs later
+    const stop = () => void session.stop();
     // a cancel that came while the journal was written still stops the run
     if (cancel.signal.aborted) stop();
     else cancel.signal.addEventListener('abort', stop, { once: true });
-    const outcome = await claude.done.finally(() => cancel.signal.removeEventListener('abort', stop));
-    const file = this.opts.transcriptPath?.();
+    const outcome = await session.turn(prompt.text, onPermission).finally(() => cancel.signal.removeEventListener('abort', stop));
+    const sessionId = outcome.sessionId ?? resume;
+    if (outcome.status === 'ok') await this.untilWritten(sessionId, session.leaf);
+    const file = await this.transcriptOf(sessionId);
     this.ownMark = file ? await fileMark(file) : undefined;
+    // a new session's process belongs to that session, not to the shared one
+    if (outcome.status !== 'ok' || !resume) await this.retire();
+    else if (this.warm) this.warm.key = sessionKey(cwd, outcome.sessionId ?? resume);
     this.finish(active, cwd, resume, outcome);
+  }
+
+  /** The warm process for (cwd, session) when it is still current, else a new one within the host's cap. */
+  private async sessionFor(active: Active, cwd: string, resume: string | undefined): Promise<ClaudeSession> {
+    const key = resume ? sessionKey(cwd, resume) : undefined;
+    const warm = this.warm;
+    if (warm && key && warm.key === key && warm.session.alive && (await this.untouched())) return warm.session;
+    await this.retire();
+    const slot = await this.pool.acquire(this.member, {
+      signal: active.cancel.signal,
+      onWait: (waiting) => this.update(active.prompt.id, { state: 'approved', waiting }),
+    });
+    let session: ClaudeSession;
+    try {
+      session = ClaudeSession.start({
+        settings: this.opts.claude,
+        baseEnv: this.opts.baseEnv ?? process.env,
+        claudeDir: this.opts.claudeDir,
+        cwd,
+        resume,
+        log: this.opts.log,
+        idleMs: this.opts.idleMs,
+        onState: (state, s) => this.processState(state, s, slot),
+      });
+    } catch (e) {
+      slot.release();
+      throw e;
+    }
+    this.warm = { session, key, slot };
+    return session;
+  }
+
+  /** Nobody else wrote the conversation since our process's last turn (its memory of the session is current). */
+  private async untouched(): Promise<boolean> {
+    const leaf = this.warm?.session.leaf;
+    const file = await this.transcriptOf(this.warm?.session.sessionId);
+    return !file || !leaf || (await leafUuid(file)) === leaf;
+  }
+
+  private async transcriptOf(sessionId: string | undefined): Promise<string | undefined> {
+    if (sessionId === this.sessionId && this.opts.transcriptPath) return this.opts.transcriptPath();
+    return sessionId ? findTranscript(this.opts.claudeDir, sessionId) : undefined;
+  }
+
+  /** Claude Code reports a turn before its last lines are in the transcript (a new session's file may not
+   *  exist yet): wait for them (bounded), so stopping the process does not lose them. */
+  private async untilWritten(sessionId: string | undefined, leaf: string | undefined): Promise<void> {
+    const until = Date.now() + WRITE_WAIT_MS;
+    while (leaf && Date.now() < until) {
+      const file = await this.transcriptOf(sessionId);
+      if (file && (await leafUuid(file)) === leaf) return;
+      await pause(20);
+    }
+  }
+
+  private async retire(): Promise<void> {
+    const warm = this.warm;
+    this.warm = undefined;
+    await warm?.session.stop();
+  }
+
+  private processState(state: ClaudeProcessState, session: ClaudeSession, slot: PoolSlot): void {
+    if (state === 'stopped') {
+      slot.release();
+      if (this.warm?.session === session) this.warm = undefined;
+    } else if (state === 'idle') this.pool.idleNow();
+    if (this.disposed && state !== 'stopped') return;
+    setClaudeProcess(this.opts.transcriptDoc, { state, pid: session.pid, since: this.now(), idleUntil: session.idleUntil }, Origin.runner);
   }
 
   private finish(active: Active, cwd: string, resume: string | undefined, outcome: ClaudeOutcome): void {
@@ -419,6 +556,10 @@ export class PromptRunner {
     setRun(this.opts.transcriptDoc, clean, Origin.runner);
     this.opts.onStatus?.(clean);
   }
+}
+
+function sessionKey(cwd: string, sessionId: string): string {
+  return `${cwd}\n${sessionId}`;
 }
 
 function base(prompt: PromptRequest, now: number): Omit<RunStatus, 'state'> {

@@ -29,13 +29,15 @@ export type ActivityCheck = {
   transcriptPath?: string;
   /** the transcript as our own last run left it */
   ownMark?: FileMark;
+  /** our own warm Claude Code process, which is registered for the session too */
+  ownPid?: number;
   quietMs: number;
   now: number;
 };
 
 /** Why the session is busy, in words for the prompter, or undefined when it is free. */
 export async function sessionBusyReason(check: ActivityCheck): Promise<string | undefined> {
-  const pids = await liveSessionProcesses(check.claudeDir, check.sessionId);
+  const pids = (await liveSessionProcesses(check.claudeDir, check.sessionId)).filter((p) => p.pid !== check.ownPid);
   if (pids.length) {
     const who = pids.map((p) => `pid ${p.pid}${p.entrypoint ? `, ${p.entrypoint}` : ''}`).join('; ');
     return `Claude Code (${who}) has this session open on the host; the prompt runs when it exits`;

@@ -40,7 +40,43 @@ export type ClaudeResult = {
   permissionDenials: PermissionDenial[];
 };
 
-export type StreamEvent = { kind: 'init'; init: ClaudeInit } | { kind: 'result'; result: ClaudeResult } | { kind: 'other'; type: string };
+// `--permission-prompt-tool stdio`: Claude Code asks before a tool runs and waits for our control_response
+const CanUseTool = z.looseObject({
+  type: z.literal('control_request'),
+  request_id: z.string().min(1).max(200),
+  request: z.looseObject({
+    subtype: z.literal('can_use_tool'),
+    tool_name: z.string(),
+    input: z.record(z.string(), z.unknown()),
+    tool_use_id: z.string().optional(),
+    permission_suggestions: z.array(z.unknown()).optional(),
+    blocked_path: z.string().optional(),
+    decision_reason: z.unknown().optional(),
+    description: z.string().optional(),
+    title: z.string().optional(),
+  }),
+});
+
+// the question is no longer wanted (the turn was interrupted)
+const ControlCancel = z.looseObject({ type: z.literal('control_cancel_request'), request_id: z.string() });
+
+export type PermissionRequest = {
+  requestId: string;
+  toolName: string;
+  input: Record<string, unknown>;
+  toolUseId?: string;
+  suggestions: unknown[];
+  blockedPath?: string;
+  /** why Claude Code asks, in its words */
+  reason?: string;
+};
+
+export type StreamEvent =
+  | { kind: 'init'; init: ClaudeInit }
+  | { kind: 'result'; result: ClaudeResult }
+  | { kind: 'permission'; request: PermissionRequest }
+  | { kind: 'permission-cancel'; requestId: string }
+  | { kind: 'other'; type: string; uuid?: string };
 
 /** One stdout line → an event, or undefined when the line is not a JSON object (counted by the caller). */
 export function parseStreamLine(line: string): StreamEvent | undefined {
@@ -72,8 +108,19 @@ export function parseStreamLine(line: string): StreamEvent | undefined {
       },
     };
   }
-  const type = (value as { type?: unknown }).type;
-  return { kind: 'other', type: typeof type === 'string' ? type : 'unknown' };
+  const ask = CanUseTool.safeParse(value);
+  if (ask.success) {
+    const r = ask.data.request;
+    const reason = typeof r.decision_reason === 'string' ? r.decision_reason : r.title ?? r.description;
+    return {
+      kind: 'permission',
+      request: { requestId: ask.data.request_id, toolName: r.tool_name, input: r.input, toolUseId: r.tool_use_id, suggestions: r.permission_suggestions ?? [], blockedPath: r.blocked_path, reason },
+    };
+  }
+  const cancel = ControlCancel.safeParse(value);
+  if (cancel.success) return { kind: 'permission-cancel', requestId: cancel.data.request_id };
+  const { type, uuid } = value as { type?: unknown; uuid?: unknown };
+  return { kind: 'other', type: typeof type === 'string' ? type : 'unknown', uuid: typeof uuid === 'string' ? uuid : undefined };
 }
 
 /** Splits a byte stream into lines. A line longer than `maxLineBytes` is dropped and counted, so a

@@ -5,7 +5,9 @@ import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { Origin, PresenceState, readLines, readMeta, setMeta, transcriptRoom, type RunStatus } from '../../../../protocol/src';
 import { ShareConnection } from '../../../../protocol/src/connector';
-import { PromptRunner, type Approver, type ClaudeSettings, type Logger, type PromptPolicy, type SessionSwitch } from '../prompts';
+import { PromptRunner, type Approver, type ClaudeSettings, type Logger, type PromptPolicy, type SessionSwitch, type ToolApprovalSettings } from '../prompts';
+import type { ProcessPool } from '../prompts/processPool';
+import { findTranscript } from '../prompts/transcriptLeaf';
 import { projectsDir } from '../transcripts/claudeDir';
 import { nodeSocketFactory } from './nodeSocket';
 import { assertRelayReachable } from './relayReachable';
@@ -36,6 +38,10 @@ export type ShareHostOptions = {
   hostLabel?: string;
   promptPolicy: PromptPolicy;
   approver: Approver;
+  /** who answers Claude Code's tool requests; default: the host only */
+  toolApprovals?: ToolApprovalSettings;
+  /** the host-wide cap on Claude Code processes (one pool for all shares of this host) */
+  processPool?: ProcessPool;
   claude: ClaudeSettings;
   newSessionProjects?: readonly string[];
   /** where the runner notes each prompt before it starts (restart safety) */
@@ -87,7 +93,7 @@ export class ShareHost {
     try {
       await host.waitForRelay();
       await host.refuseIfBehind();
-      setMeta(docs.transcript, { hostId: host.hostId, hostLabel: opts.hostLabel, promptPolicy: opts.promptPolicy, newSessionProjects: [...(opts.newSessionProjects ?? [])] }, Origin.tail);
+      setMeta(docs.transcript, { hostId: host.hostId, hostLabel: opts.hostLabel, promptPolicy: opts.promptPolicy, toolApprovals: opts.toolApprovals?.policy ?? 'host', newSessionProjects: [...(opts.newSessionProjects ?? [])] }, Origin.tail);
       host.watchForTakeover();
       host.publisher = host.newPublisher();
       await host.publisher.start();
@@ -99,6 +105,8 @@ export class ShareHost {
         claudeDir: opts.claudeDir,
         claude: opts.claude,
         approver: opts.approver,
+        toolApprovals: opts.toolApprovals,
+        processPool: opts.processPool,
         log: opts.log,
         newSessionProjects: opts.newSessionProjects,
         journalPath: opts.journalPath,
@@ -224,10 +232,6 @@ export class ShareHost {
 
 /** The project folder holding `<sessionId>.jsonl`, found by listing (never computed from a cwd). */
 async function findSessionFolder(claudeDir: string, sessionId: string): Promise<string | undefined> {
-  const root = projectsDir(claudeDir);
-  const folders = await fs.readdir(root).catch(() => [] as string[]);
-  for (const folder of folders) {
-    if (await fs.stat(path.join(root, folder, `${sessionId}.jsonl`)).then(() => true, () => false)) return folder;
-  }
-  return undefined;
+  const file = await findTranscript(claudeDir, sessionId);
+  return file && path.basename(path.dirname(file));
 }
