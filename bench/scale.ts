@@ -39,36 +39,8 @@ export async function run(): Promise<BenchRow[]> {
         const a = await startServer(built.dir, 'ours');
         return { writerUrl: a.url, viewerUrls: [a.url], pids: [a.pid], stop: () => stopServer(a) };
       }));
-      cross.push(await ladder('2 nodes', rep, async () => {
-        const redis = await RedisProcess.start();
-        const a = await startServer(built.dir, 'ours', ['--redis', redis.url]);
-        const b = await startServer(built.dir, 'ours', ['--redis', redis.url]);
-        return {
-          writerUrl: a.url,
-          viewerUrls: [a.url, b.url],
-          pids: [a.pid, b.pid, redis.pid],
-          stop: async () => {
-            redisMbPerMb = await redis.memoryPerTranscriptMb();
-            await Promise.all([stopServer(a), stopServer(b)]);
-            await redis.stop();
-          },
-        };
-      }));
-      peer.push(await ladder('2 Hocuspocus nodes', rep, async () => {
-        const redis = await RedisProcess.start();
-        const a = await startServer(built.dir, 'hocuspocus', ['--redis', redis.url]);
-        const b = await startServer(built.dir, 'hocuspocus', ['--redis', redis.url]);
-        return {
-          writerUrl: a.url,
-          viewerUrls: [a.url, b.url],
-          pids: [a.pid, b.pid, redis.pid],
-          hocuspocus: true,
-          stop: async () => {
-            await Promise.all([stopServer(a), stopServer(b)]);
-            await redis.stop();
-          },
-        };
-      }));
+      cross.push(await ladder('2 nodes', rep, () => twoNodes(built.dir, 'ours', (mb) => (redisMbPerMb = mb))));
+      peer.push(await ladder('2 Hocuspocus nodes', rep, () => twoNodes(built.dir, 'hocuspocus')));
     }
     const rows: BenchRow[] = [];
     for (const rate of RATES) {
@@ -147,6 +119,24 @@ async function ladder(name: string, rep: number, start: () => Promise<System>): 
   } finally {
     await system.stop();
   }
+}
+
+/** Two nodes of `flavor` on one fresh Redis, the writer on the first; `onRedisMemory` hears Redis MB per transcript MB at the end. */
+async function twoNodes(bundles: string, flavor: 'ours' | 'hocuspocus', onRedisMemory?: (mbPerMb: number) => void): Promise<System> {
+  const redis = await RedisProcess.start();
+  const a = await startServer(bundles, flavor, ['--redis', redis.url]);
+  const b = await startServer(bundles, flavor, ['--redis', redis.url]);
+  return {
+    writerUrl: a.url,
+    viewerUrls: [a.url, b.url],
+    pids: [a.pid, b.pid, redis.pid],
+    hocuspocus: flavor === 'hocuspocus',
+    stop: async () => {
+      if (onRedisMemory) onRedisMemory(await redis.memoryPerTranscriptMb());
+      await Promise.all([stopServer(a), stopServer(b)]);
+      await redis.stop();
+    },
+  };
 }
 
 function worst(ladders: Ladder[], rate: number): StepResult | undefined {
