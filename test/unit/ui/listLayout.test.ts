@@ -19,6 +19,7 @@ class SimulatedList {
   scrollTop = 0;
   readonly layout: ListLayout;
   worst = 0;
+  private seen: { rows: Row[] | null; count: number } = { rows: null, count: 0 };
 
   constructor(
     private readonly rnd: () => number,
@@ -42,15 +43,19 @@ class SimulatedList {
     }
   }
 
-  /** Render + layout passes until the layout asks for no more; returns the passes it took. */
+  /** Render + layout passes until the layout asks for no more; returns the passes it took. Like
+   *  VirtualList, an append to the same array tells the layout which rows are new. */
   settle(): number {
     for (let pass = 1; pass <= 1000; pass++) {
       const rows = this.rows;
+      const changedFrom = rows === this.seen.rows ? this.seen.count : 0;
+      this.seen = { rows, count: rows.length };
       this.layout.setItems(
         rows.length,
         (i) => rows[i].key,
         (i) => rows[i].estimate,
         0,
+        changedFrom,
       );
       const drawn: Range = this.layout.range();
       this.layout.setViewport(this.height, this.width);
@@ -63,6 +68,7 @@ class SimulatedList {
       }
       if (!result.rerender) {
         this.worst = Math.max(this.worst, pass);
+        this.assertSameAsFullRead();
         return pass;
       }
     }
@@ -81,6 +87,14 @@ class SimulatedList {
       if (this.layout.top(i + 1) > this.scrollTop) return { key: this.rows[i].key, offset: this.layout.top(i) - this.scrollTop };
     }
     return null;
+  }
+
+  /** The layout kept up incrementally lays out every row where reading every row again would. */
+  assertSameAsFullRead(): void {
+    const tops = Array.from({ length: this.rows.length + 1 }, (_, i) => this.layout.top(i));
+    const rows = this.rows;
+    this.layout.setItems(rows.length, (i) => rows[i].key, (i) => rows[i].estimate, 0, 0);
+    assert.deepEqual(tops, Array.from({ length: rows.length + 1 }, (_, i) => this.layout.top(i)), 'incremental tops equal a full read');
   }
 
   assertDrawnRowsMeasured(): void {

@@ -10,9 +10,13 @@ export function relativeTime(at: number, now: number): string {
   if (ago < HOUR) return `${Math.round(ago / MINUTE)} min ago`;
   if (ago < DAY) return `${Math.round(ago / HOUR)} h ago`;
   if (ago < 7 * DAY) return `${Math.round(ago / DAY)} d ago`;
-  return new Date(at).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  return (dayFormat ??= new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' })).format(at);
 }
 
 export function exactTime(at: number): string {
-  return new Date(at).toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'medium' });
+  return (exactFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' })).format(at);
 }
+
+// A formatter costs far more to make than to use, and every drawn row formats its time on each render.
+let dayFormat: Intl.DateTimeFormat | undefined;
+let exactFormat: Intl.DateTimeFormat | undefined;

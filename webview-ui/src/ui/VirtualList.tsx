@@ -57,7 +57,11 @@ export function VirtualList<T extends object>(props: VirtualListProps<T>) {
     [estimate],
   );
 
-  layout.setItems(items.length, (i) => keyOf(items[i]), (i) => guess(items[i]), props.header ? HEADER_PX : 0);
+  // an append (the same array, a new version) re-reads only the new rows; a new array, all of them
+  const seen = useRef<{ items: readonly T[] | null; count: number; guess: typeof guess | null }>({ items: null, count: 0, guess: null });
+  const changedFrom = seen.current.items === items && seen.current.guess === guess ? seen.current.count : 0;
+  seen.current = { items, count: items.length, guess };
+  layout.setItems(items.length, (i) => keyOf(items[i]), (i) => guess(items[i]), props.header ? HEADER_PX : 0, changedFrom);
   // the parent's follow flag wins when it changes ("Jump to latest"); between changes the layout's own
   // (set by the reader's scrolling, reported through onFollowChange) stands
   const followProp = useRef(props.follow);

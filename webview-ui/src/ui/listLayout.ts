@@ -21,14 +21,18 @@ const KEPT_WIDTHS = 4;
 
 export class ListLayout {
   private count = 0;
-  private keyAt: (i: number) => number = () => 0;
   private estimateAt: (i: number) => number = () => 0;
   private header = 0;
   private width = -1;
   private readonly byWidth = new Map<number, Map<number, number>>();
   private heights = new Map<number, number>();
+  // By index, kept in step with the items so a pass costs O(rows drawn), not O(rows): the row keys,
+  // the height the layout uses for each row (measured at this width, at another, or estimated), and
+  // the rows' tops, valid below `staleFrom`.
+  private keys = new Float64Array(1);
+  private rowHeights = new Float64Array(1);
   private tops = new Float64Array(1);
-  private dirty = true;
+  private staleFrom = 0;
   private viewportHeight = 0;
   /** where the list is scrolled to, as last applied or reported */
   scrollTop = 0;
@@ -43,13 +47,27 @@ export class ListLayout {
     this.follow = follow;
   }
 
-  /** Items appended or replaced; keys must increase along the list. */
-  setItems(count: number, keyAt: (i: number) => number, estimateAt: (i: number) => number, header: number): void {
-    this.count = count;
-    this.keyAt = keyAt;
+  /**
+   * Items appended or replaced; keys must increase along the list. Rows before `changedFrom` are the
+   * same as at the last call (an append passes the old count), so only the rest are read again.
+   */
+  setItems(count: number, keyAt: (i: number) => number, estimateAt: (i: number) => number, header: number, changedFrom = 0): void {
+    const from = Math.max(0, Math.min(changedFrom, this.count, count));
     this.estimateAt = estimateAt;
-    this.header = header;
-    this.dirty = true;
+    if (header !== this.header) {
+      this.header = header;
+      this.staleFrom = 0;
+    }
+    if (from === count && count === this.count) return;
+    if (this.keys.length < count + 1) {
+      const size = Math.max(count + 1, this.keys.length * 2);
+      this.keys = grow(this.keys, size);
+      this.rowHeights = grow(this.rowHeights, size);
+      this.tops = grow(this.tops, size);
+    }
+    this.count = count;
+    for (let i = from; i < count; i++) this.keys[i] = keyAt(i);
+    this.refreshHeights(from);
   }
 
   /** The viewport's size; true when it changed. */
@@ -64,7 +82,7 @@ export class ListLayout {
       this.byWidth.set(w, kept);
       while (this.byWidth.size > KEPT_WIDTHS) this.byWidth.delete(this.byWidth.keys().next().value as number);
       this.heights = kept;
-      this.dirty = true;
+      this.refreshHeights(0);
     }
     return changed;
   }
@@ -73,7 +91,11 @@ export class ListLayout {
   measure(key: number, height: number): boolean {
     if (this.heights.get(key) === height) return false;
     this.heights.set(key, height);
-    this.dirty = true;
+    const i = this.indexOfKey(key);
+    if (i < this.count && this.keys[i] === key && this.rowHeights[i] !== height) {
+      this.rowHeights[i] = height;
+      this.staleFrom = Math.min(this.staleFrom, i + 1);
+    }
     return true;
   }
 
@@ -136,41 +158,44 @@ export class ListLayout {
     if (this.count === 0) return false;
     const index = Math.min(this.count - 1, Math.max(0, Math.floor(i)));
     const top = this.top(index);
-    if (top >= this.scrollTop && top + this.heightAt(index) <= this.scrollTop + this.viewportHeight) return false;
+    if (top >= this.scrollTop && top + this.rowHeights[index] <= this.scrollTop + this.viewportHeight) return false;
     this.follow = false;
-    this.anchor = { key: this.keyAt(index), offset: 0 };
+    this.anchor = { key: this.keys[index], offset: 0 };
     return true;
   }
 
   private rememberAnchor(): void {
     if (this.count === 0) return;
     const i = Math.min(this.count - 1, Math.max(0, this.indexAt(this.scrollTop)));
-    this.anchor = { key: this.keyAt(i), offset: this.top(i) - this.scrollTop };
+    this.anchor = { key: this.keys[i], offset: this.top(i) - this.scrollTop };
   }
 
-  private heightAt(i: number): number {
-    const key = this.keyAt(i);
-    const h = this.heights.get(key);
-    if (h !== undefined) return h;
-    // a width not measured yet: the same row at another width is a better guess than the estimate
-    for (const other of this.byWidth.values()) {
-      const g = other.get(key);
-      if (g !== undefined) return g;
+  /** The heights of rows `from`… as the layout knows them at this width. */
+  private refreshHeights(from: number): void {
+    const others = [...this.byWidth.values()].filter((m) => m !== this.heights);
+    for (let i = from; i < this.count; i++) {
+      const key = this.keys[i];
+      let h = this.heights.get(key);
+      // a width not measured yet: the same row at another width is a better guess than the estimate
+      for (let w = 0; h === undefined && w < others.length; w++) h = others[w].get(key);
+      this.rowHeights[i] = h ?? this.estimateAt(i);
     }
-    return this.estimateAt(i);
+    this.staleFrom = Math.min(this.staleFrom, from);
   }
 
   private offsets(): Float64Array {
-    if (!this.dirty) return this.tops;
-    if (this.tops.length < this.count + 1) this.tops = new Float64Array(Math.max(this.count + 1, this.tops.length * 2));
-    let y = this.header;
-    for (let i = 0; i < this.count; i++) {
-      this.tops[i] = y;
-      y += this.heightAt(i);
+    if (this.staleFrom > this.count) return this.tops;
+    const tops = this.tops;
+    const heights = this.rowHeights;
+    let i = this.staleFrom;
+    let y = i === 0 ? this.header : tops[i - 1] + heights[i - 1];
+    for (; i < this.count; i++) {
+      tops[i] = y;
+      y += heights[i];
     }
-    this.tops[this.count] = y;
-    this.dirty = false;
-    return this.tops;
+    tops[this.count] = y;
+    this.staleFrom = this.count + 1;
+    return tops;
   }
 
   /** The index of the row at offset y (the last row whose top is ≤ y). */
@@ -192,9 +217,15 @@ export class ListLayout {
     let hi = this.count;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.keyAt(mid) < key) lo = mid + 1;
+      if (this.keys[mid] < key) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
+}
+
+function grow(a: Float64Array<ArrayBuffer>, size: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(size);
+  b.set(a);
+  return b;
 }
