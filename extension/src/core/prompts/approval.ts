@@ -14,6 +14,8 @@ export type ApprovalRequest = {
 export type Approver = {
   /** recorded in the run status: a fixed policy, or a person on the host */
   readonly by: 'policy' | 'user';
+  /** a policy that runs nothing: prompts are refused before anything on disk is looked at for them */
+  readonly refusesAll?: true;
   /** `signal` aborts when the prompt is cancelled while the question is open */
   approve(request: ApprovalRequest, signal: AbortSignal): Promise<Decision>;
 };
@@ -23,7 +25,7 @@ export type PromptPolicy = (typeof PROMPT_POLICIES)[number];
 
 export const autoApprover: Approver = { by: 'policy', approve: async () => 'approve' };
 
-export const neverApprover: Approver = { by: 'policy', approve: async () => 'reject' };
+export const neverApprover: Approver = { by: 'policy', refusesAll: true, approve: async () => 'reject' };
 
 /** The approver for a host's policy; `ask` is the host's own (a terminal question, a notification). */
 export function approverFor(policy: PromptPolicy, ask: Approver): Approver {

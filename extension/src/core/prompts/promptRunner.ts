@@ -305,6 +305,8 @@ export class PromptRunner {
 
   private async handle(active: Active): Promise<void> {
     const { prompt, cancel } = active;
+    // a flood against a host that runs nothing costs it no file system work
+    if (this.opts.approver.refusesAll) return void (await this.approve(active, this.cwd));
     const target = await this.target(prompt);
     if (!target.ok) return void this.update(prompt.id, { state: target.state, error: target.reason, endedAt: this.now() });
     if (!(await this.approve(active, target.cwd))) return;
