@@ -123,7 +123,7 @@ function relayFlood(updates: Uint8Array[]): { rulesMs: number; plainMs: number }
   const rules = new QueueWriteRules(Y.encodeStateAsUpdate(new Y.Doc()), { maxPendingPrompts: PROMPTS }, () => undefined);
   const rulesMs = timed(() => {
     for (const u of updates) {
-      const refused = rules.admit({ role: 'prompter', claims }, u);
+      const { refused } = rules.admit({ role: 'prompter', claims }, u);
       if (refused) throw new Error(`the rules refused a good prompt: ${refused.reason}`);
     }
   });

@@ -144,13 +144,13 @@ export class Connection implements RoomMember {
       this.outbox.control(permissionDeniedMessage(`a ${this.role} link cannot write the ${this.admitted.room} room; the update was dropped`));
       return;
     }
-    const refused = this.room.refusal(this, update);
-    if (refused) {
-      this.metrics.queueRefusals.inc({ rule: refused.rule });
-      this.outbox.control(permissionDeniedMessage(`the relay refused the update: ${refused.reason}`));
+    const admission = this.room.admit(this, update);
+    if (admission.refused) {
+      this.metrics.queueRefusals.inc({ rule: admission.refused.rule });
+      this.outbox.control(permissionDeniedMessage(`the relay refused the update: ${admission.refused.reason}`));
       return;
     }
-    this.room.receive(this, update, kind === syncProtocol.messageYjsUpdate ? data : syncUpdateMessage(update));
+    this.room.receive(this, update, kind === syncProtocol.messageYjsUpdate ? data : syncUpdateMessage(update), admission.unique);
   }
 
   private async answerWhenSettled(): Promise<void> {

@@ -46,6 +46,13 @@ export type Writer = { readonly role: Role; readonly claims: TokenClaims };
 /** Why an update was refused: `rule` labels the metric, `reason` goes to the writer. */
 export type Refusal = { rule: string; reason: string };
 
+/**
+ * The verdict on an update. An accepted one lists the ids it takes (`prompt:<id>`, `cancel:<prompt id>`,
+ * `answer:<id>`): on one node the indexes here keep them unique; a store shared by several relay nodes
+ * takes the update only if no other node took one of them first.
+ */
+export type Admission = { refused: Refusal } | { refused: null; unique: string[] };
+
 /** What an accepted update adds, collected while judging it. */
 type Additions = { promptIds: Map<string, string>; cancels: Set<string>; answerIds: Set<string> };
 
@@ -95,14 +102,18 @@ export class QueueWriteRules {
     for (const [client, structs] of this.mirror.store.clients) this.owners.set(client, ownerOf(structs) ?? '');
   }
 
-  /** Judges `update` from `writer`; when it is accepted (null), it is part of the room from now on. */
-  admit(writer: Writer, update: Uint8Array): Refusal | null {
+  /** Judges `update` from `writer`; when it is accepted, it is part of the room from now on. */
+  admit(writer: Writer, update: Uint8Array): Admission {
+    const added: Additions = { promptIds: new Map(), cancels: new Set(), answerIds: new Set() };
     if (writer.role !== 'host') {
-      const refused = this.judge(writer.claims, update);
-      if (refused) return refused;
+      const refused = this.judge(writer.claims, update, added);
+      if (refused) return { refused };
     }
     this.record(update, writer.claims.jti);
-    return null;
+    return {
+      refused: null,
+      unique: [...[...added.promptIds.keys()].map((id) => `prompt:${id}`), ...[...added.cancels].map((id) => `cancel:${id}`), ...[...added.answerIds].map((id) => `answer:${id}`)],
+    };
   }
 
   /** Takes an accepted update into the mirror; new client ids belong to `writer` (else to their first entry's token). */
@@ -118,7 +129,7 @@ export class QueueWriteRules {
     this.mirror.destroy();
   }
 
-  private judge(claims: TokenClaims, update: Uint8Array): Refusal | null {
+  private judge(claims: TokenClaims, update: Uint8Array, added: Additions): Refusal | null {
     const { structs, ds } = Y.decodeUpdate(update);
     if (!deletesAreKnown(this.mirror, ds)) return refusal('delete', 'a prompter link cannot delete or change queue entries, only add new ones');
     const items: NewItem[] = [];
@@ -136,7 +147,6 @@ export class QueueWriteRules {
       items.push({ item: s, offset: state - s.id.clock });
     }
     const parents = new ParentResolver(this.mirror, items);
-    const added: Additions = { promptIds: new Map(), cancels: new Set(), answerIds: new Set() };
     const bound = boundAuthor(claims);
     for (const { item, offset } of items) {
       const name = parents.of(item, offset);

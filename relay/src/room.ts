@@ -5,9 +5,9 @@ import type { Logger } from './logger';
 import type { RelayMetrics } from './metrics';
 import type { OutboxSource, SyncPlan } from './outbox';
 import { bindPresenceJson } from './presenceBinding';
-import type { Refusal } from './queueWriteRules';
+import type { Admission } from './queueWriteRules';
 import { RoomAwareness, type AwarenessLimits } from './roomAwareness';
-import type { RoomKey, RoomStorage } from './storage/roomStorage';
+import { TakenIdsError, type RoomKey, type RoomStorage } from './storage/roomStorage';
 import { LiveUpdate, syncUpdateMessage } from './syncMessages';
 import { deletesAreKnown } from './yjsStore';
 
@@ -19,9 +19,9 @@ import { deletesAreKnown } from './yjsStore';
 
 export type RoomLimits = { chunkBytes: number; compactFactor: number; compactMinBytes: number; quotaBytes: Record<RoomKind, number>; awareness: AwarenessLimits };
 
-/** Judges a write before it is stored (the queue room's rules); null accepts it. */
+/** Judges a write before it is stored (the queue room's rules). */
 export type WriteRules = {
-  admit(from: RoomMember, update: Uint8Array): Refusal | null;
+  admit(from: RoomMember, update: Uint8Array): Admission;
   /** a write another node judged and stored */
   record(update: Uint8Array): void;
   dispose(): void;
@@ -53,6 +53,7 @@ export class Room implements OutboxSource {
   private compactBase: number;
   private compacting = false;
   private rules: WriteRules | null = null;
+  private makeRules: ((state: Uint8Array) => WriteRules) | undefined;
   /** bytes of the room's stored form, counted up per write and recounted exactly when near the quota */
   private size: number;
   private readonly quota: number;
@@ -102,6 +103,7 @@ export class Room implements OutboxSource {
         }
       }
     }, Origin.storage);
+    room.makeRules = rules;
     room.rules = rules?.(room.state()) ?? null;
     return room;
   }
@@ -127,13 +129,13 @@ export class Room implements OutboxSource {
     return Y.encodeStateVector(this.doc);
   }
 
-  /** Why the room refuses this write from a member allowed to write it, or null (then `receive` it). */
-  refusal(from: RoomMember, update: Uint8Array): Refusal | null {
-    return this.rules?.admit(from, update) ?? null;
+  /** Whether the room takes this write from a member allowed to write it (then `receive` it, with the ids it takes). */
+  admit(from: RoomMember, update: Uint8Array): Admission {
+    return this.rules?.admit(from, update) ?? { refused: null, unique: [] };
   }
 
-  /** A write from a member allowed to write this room. */
-  receive(from: RoomMember, update: Uint8Array, message: Buffer): void {
+  /** A write from a member allowed to write this room, admitted; `unique`: the ids it takes. */
+  receive(from: RoomMember, update: Uint8Array, message: Buffer, unique: readonly string[] = []): void {
     if (this.failed) return;
     if (this.size + update.length > this.quota && !this.fitsAfterRecount(update.length)) {
       this.metrics.quotaRefusals.inc({ room: this.kind });
@@ -144,12 +146,12 @@ export class Room implements OutboxSource {
     this.size += update.length;
     const pending: Pending = { update, message, from, durable: false, waiters: [] };
     this.queue.push(pending);
-    this.storage.append(this.key, update).then(
+    this.storage.append(this.key, update, unique).then(
       () => {
         pending.durable = true;
         this.drain();
       },
-      (e: Error) => this.fail(e),
+      (e: Error) => (e instanceof TakenIdsError ? this.refuseTaken(from, e) : this.fail(e)),
     );
   }
 
@@ -256,6 +258,30 @@ export class Room implements OutboxSource {
       },
       (e: Error) => this.fail(e),
     );
+  }
+
+  /**
+   * Another node stored a write taking the same id first (two links racing on one prompt id): this
+   * writer's update is not in the room, so none of its later updates, which build on it, can be, and
+   * the rules' mirror, which took it, is rebuilt from what the room will hold. The writer is closed;
+   * its client reconnects and is judged afresh.
+   */
+  private refuseTaken(from: RoomMember, e: TakenIdsError): void {
+    const dropped = this.queue.filter((p) => p.from === from);
+    for (const p of dropped) {
+      this.queue.splice(this.queue.indexOf(p), 1);
+      this.size -= p.update.length;
+      for (const wake of p.waiters) wake();
+    }
+    this.metrics.queueRefusals.inc({ rule: 'taken-on-another-node' });
+    this.log.warn('refused a write whose id another relay node took first; closed its writer', { room: this.key, role: from.role, id: e.id });
+    if (this.makeRules) {
+      this.rules?.dispose();
+      this.rules = this.makeRules(this.state());
+      for (const p of this.queue) this.rules.record(p.update);
+    }
+    from.close(1008, `the relay refused the update: ${e.message}`);
+    this.drain();
   }
 
   private fail(e: Error): void {

@@ -224,8 +224,8 @@ describe('relay: queue room rules', () => {
       addPrompt(copy, entry(token, id), Origin.composer);
       return Y.encodeStateAsUpdate(copy, before);
     };
-    assert.equal(rules.admit({ role: 'prompter', claims: claimsOf(attacker) }, next(attacker, 'prompt-stolen'))?.rule, 'client');
-    assert.equal(rules.admit({ role: 'prompter', claims: claimsOf(victim) }, next(victim, 'prompt-after')), null);
+    assert.equal(rules.admit({ role: 'prompter', claims: claimsOf(attacker) }, next(attacker, 'prompt-stolen')).refused?.rule, 'client');
+    assert.equal(rules.admit({ role: 'prompter', claims: claimsOf(victim) }, next(victim, 'prompt-after')).refused, null);
     rules.dispose();
   });
 

@@ -89,6 +89,31 @@ describe('relay: nodes sharing rooms through Redis', function () {
     ws.close();
   });
 
+  it('two links racing one prompt id on two nodes: Redis takes the first, the other writer is refused and closed', async () => {
+    const keys = a.share();
+    const victimToken = a.token(keys, 'prompter');
+    const attackerToken = b.token(keys, 'prompter');
+    const victim = a.stockClient(keys, 'queue', victimToken);
+    const attacker = b.stockClientAt(b.relay.url, keys, 'queue', attackerToken);
+    const hostQueue = a.stockClient(keys, 'queue', a.token(keys, 'host'));
+    await Promise.all([a.synced(victim.provider), b.synced(attacker.provider), a.synced(hostQueue.provider)]);
+    // in one tick, so neither node has read the other's write from Redis when it judges its own
+    victim.doc.getArray('prompts').push([{ id: 'prompt-race-1', text: 'the victim asks', ...authorOf(victimToken), createdAt: 1, kind: 'resume' }]);
+    attacker.doc.getArray('prompts').push([{ id: 'prompt-race-1', text: 'rm -rf the attacker says', ...authorOf(attackerToken), createdAt: 1, kind: 'resume' }]);
+    const refusals = () => [a, b].reduce((n, node) => n + Number(node.relay.metrics.render().match(/tandem_relay_queue_refusals_total\{rule="taken-on-another-node"\} (\d+)/)?.[1] ?? 0), 0);
+    const prompts = () => hostQueue.doc.getArray<{ id: string; text: string }>('prompts').toArray();
+    await waitFor(() => refusals() === 1 || prompts().length > 1, { what: 'one of the racing writes refused, or both taken' });
+    assert.equal(refusals(), 1, `one write refused, not both taken: ${JSON.stringify(prompts())}`);
+    await waitFor(() => prompts().length === 1, { what: "the winner's prompt at the host" });
+    // the refused writer's client reconnects and resends its prompt, which the rules now refuse
+    const loser = prompts()[0].text === 'the victim asks' ? attacker : victim;
+    await waitFor(() => loser.provider.wsconnected && loser.provider.synced, { what: 'the refused writer reconnected' });
+    const reader = b.stockClientAt(b.relay.url, keys, 'queue', b.token(keys, 'host'));
+    await b.synced(reader.provider);
+    assert.deepEqual(reader.doc.getArray('prompts').toJSON(), hostQueue.doc.getArray('prompts').toJSON());
+    assert.equal(reader.doc.getArray('prompts').length, 1, 'one prompt with that id on every node');
+  });
+
   it('a link revoked through node A is refused by node B, and B closes its open sockets with 4401', async () => {
     const keys = a.share();
     const host = a.stockClient(keys, 'transcript', a.token(keys, 'host'));

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger';
 import { Counter, Gauge, Histogram, type Metric } from '../metrics';
-import type { LoadedRoom, RoomKey, RoomStorage } from '../storage/roomStorage';
+import { TakenIdsError, type LoadedRoom, type RoomKey, type RoomStorage } from '../storage/roomStorage';
 import { compareStreamIds, nextStreamId } from './streamIds';
 
 // Rooms in Redis, shared by any number of relay nodes.
@@ -27,6 +27,16 @@ end
 redis.call('HSET', KEYS[1], 'state', ARGV[1], 'upto', ARGV[2])
 redis.call('XTRIM', KEYS[2], 'MINID', ARGV[3])
 return 1`;
+
+// An append that takes ids (a queue room's prompt ids) stores the update only if no node took one of
+// them before, in one atomic step: the first id already taken is returned, else nothing.
+const APPEND_UNIQUE_SCRIPT = `
+for i = 3, #ARGV do
+  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then return ARGV[i] end
+end
+for i = 3, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], ARGV[1]) end
+redis.call('XADD', KEYS[2], '*', 'n', ARGV[1], 'u', ARGV[2])
+return false`;
 
 const UNLOCK_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
@@ -161,9 +171,14 @@ export class RedisStorage implements RoomStorage {
     this.poke();
   }
 
-  async append(key: RoomKey, update: Uint8Array): Promise<void> {
+  async append(key: RoomKey, update: Uint8Array, unique: readonly string[] = []): Promise<void> {
     const started = performance.now();
-    await this.cmd.xadd(this.logKey(key), '*', 'n', this.nodeId, 'u', Buffer.from(update.buffer, update.byteOffset, update.byteLength));
+    const bytes = Buffer.from(update.buffer, update.byteOffset, update.byteLength);
+    if (unique.length === 0) await this.cmd.xadd(this.logKey(key), '*', 'n', this.nodeId, 'u', bytes);
+    else {
+      const taken = (await this.cmd.eval(APPEND_UNIQUE_SCRIPT, 2, this.idsKey(key), this.logKey(key), this.nodeId, bytes, ...unique)) as string | null;
+      if (taken !== null) throw new TakenIdsError(taken);
+    }
     this.writeSeconds.observe((performance.now() - started) / 1000);
     const room = this.watched.get(key) ?? this.loaded.get(key);
     if (room) room.storedBytes += update.length;
@@ -200,7 +215,7 @@ export class RedisStorage implements RoomStorage {
   /** The host deleted the share: its log and snapshot leave Redis (other nodes' sockets close on the revocation). */
   async remove(key: RoomKey): Promise<void> {
     await this.release(key);
-    await this.cmd.del(this.logKey(key), this.snapKey(key));
+    await this.cmd.del(this.logKey(key), this.snapKey(key), this.idsKey(key));
   }
 
   async readRevocations(shareId: string): Promise<string | null> {
@@ -331,6 +346,11 @@ export class RedisStorage implements RoomStorage {
 
   private snapKey(key: RoomKey): string {
     return `${this.prefix}room:{${key}}:snap`;
+  }
+
+  /** the ids a queue room's writes took (prompt ids…), so that two nodes cannot both take one */
+  private idsKey(key: RoomKey): string {
+    return `${this.prefix}room:{${key}}:ids`;
   }
 
   private lockKey(key: RoomKey): string {

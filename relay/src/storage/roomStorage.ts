@@ -20,8 +20,13 @@ export interface RoomStorage {
   /** whether anything was ever stored for this room */
   exists(key: RoomKey): Promise<boolean>;
   load(key: RoomKey): Promise<LoadedRoom>;
-  /** resolves once the update is durable (for files: written and fdatasync'd); rejects on any storage error */
-  append(key: RoomKey, update: Uint8Array): Promise<void>;
+  /**
+   * Resolves once the update is durable (for files: written and fdatasync'd); rejects on any storage
+   * error. `unique` are ids the update takes (a queue room's prompt ids): a store shared by several
+   * relay nodes stores the update only if none was taken before, else rejects with TakenIdsError; a
+   * single node's own rules already keep them unique, so its stores ignore them.
+   */
+  append(key: RoomKey, update: Uint8Array, unique?: readonly string[]): Promise<void>;
   /** bytes stored for the room since the last load or compaction */
   storedBytes(key: RoomKey): number;
   /** atomically replaces everything stored for the room with one merged update */
@@ -49,4 +54,11 @@ export interface RoomStorage {
   metrics?(): Metric[];
   /** Whether the store can take writes now (false: /readyz reports not ready). Default: always. */
   ready?(): boolean;
+}
+
+/** Another relay node's write took one of the ids an update meant to take; the update was not stored. */
+export class TakenIdsError extends Error {
+  constructor(readonly id: string) {
+    super(`${id} was already taken by a write through another relay node`);
+  }
 }
