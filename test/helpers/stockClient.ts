@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { parseShareLink } from '../../extension/src/core/sync/joinShare';
-import { roomName, websocketBase } from '../../protocol/src';
+import { TOKEN_SUBPROTOCOL_PREFIX, roomName, websocketBase } from '../../protocol/src';
 import { waitFor } from './waitFor';
 
 /** How many writes the relay has dropped so far (its Prometheus counter). */
@@ -18,7 +18,7 @@ export async function deniedStockWrite(link: string, write: (doc: Y.Doc) => void
   const { relayUrl, shareId, token } = parseShareLink(link);
   const before = await relayWriteDenials(relayUrl);
   const doc = new Y.Doc();
-  const provider = new WebsocketProvider(websocketBase(relayUrl), roomName(shareId, 'queue'), doc, { WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket, params: { token }, disableBc: true });
+  const provider = new WebsocketProvider(websocketBase(relayUrl), roomName(shareId, 'queue'), doc, { WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket, protocols: [`${TOKEN_SUBPROTOCOL_PREFIX}${token}`], disableBc: true });
   try {
     await waitFor(() => provider.synced, { timeoutMs: 10_000, what: 'the stock client to sync' });
     write(doc);

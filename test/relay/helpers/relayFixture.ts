@@ -4,7 +4,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { boundAuthor, decodeToken, roomName, websocketBase, type BoundEntry, type Role, type RoomKind } from '../../../protocol/src';
+import { TOKEN_SUBPROTOCOL_PREFIX, boundAuthor, decodeToken, roomName, websocketBase, type BoundEntry, type Role, type RoomKind } from '../../../protocol/src';
 import { generateShareKeys, signToken, type ShareKeys } from '../../../extension/src/core/sync/shareKeys';
 import { startRelay, type RelayHandle } from '../../../relay/src/startRelay';
 import { createJsonLogger, type Logger } from '../../../relay/src/logger';
@@ -53,7 +53,7 @@ export class RelayFixture {
     return signToken(keys, { role, ttlSeconds }).token;
   }
 
-  /** A stock y-websocket WebsocketProvider, token in `?token=` exactly as a stock client would send it. */
+  /** A stock y-websocket WebsocketProvider, its token in the `tandem.<token>` subprotocol as the README tells stock clients to send it. */
   stockClient(keys: ShareKeys, room: RoomKind, token: string, doc = new Y.Doc()): { doc: Y.Doc; provider: WebsocketProvider } {
     return this.stockClientAt(this.relay.url, keys, room, token, doc);
   }
@@ -61,7 +61,7 @@ export class RelayFixture {
   stockClientAt(relayUrl: string, keys: ShareKeys, room: RoomKind, token: string, doc = new Y.Doc()): { doc: Y.Doc; provider: WebsocketProvider } {
     const provider = new WebsocketProvider(websocketBase(relayUrl), roomName(keys.shareId, room), doc, {
       WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-      params: { token },
+      protocols: [`${TOKEN_SUBPROTOCOL_PREFIX}${token}`],
       disableBc: true,
     });
     this.disposers.push(() => provider.destroy());
