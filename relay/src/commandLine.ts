@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { DEFAULT_MAX_PENDING_PROMPTS } from '../../protocol/src';
+import { proxyBlock } from './clientAddress';
 import { createJsonLogger, type LogLevel } from './logger';
 import type { RelayOptions } from './relayOptions';
 
@@ -22,13 +23,14 @@ export const relayArgOptions = {
   'static-dir': { type: 'string' },
   'allow-origin': { type: 'string', multiple: true },
   'public-url': { type: 'string' },
+  'trusted-proxy': { type: 'string', multiple: true },
   'transcript-quota': { type: 'string' },
   'queue-quota': { type: 'string' },
   'log-level': { type: 'string' },
   'max-pending-prompts': { type: 'string' },
 } satisfies NonNullable<ParseArgsConfig['options']>;
 
-export const relayUsage = 'relay [--host 127.0.0.1] [--port 8787] [--data DIR | --memory | --redis URL] [--access-key KEY | --allow-anyone-to-share] [--public-url URL] [--tls-cert FILE --tls-key FILE]';
+export const relayUsage = 'relay [--host 127.0.0.1] [--port 8787] [--data DIR | --memory | --redis URL] [--access-key KEY | --allow-anyone-to-share] [--public-url URL] [--trusted-proxy ADDR] [--tls-cert FILE --tls-key FILE]';
 
 export const relayHelp = [
   '--host ADDR          interface to listen on (TANDEM_RELAY_HOST, default 127.0.0.1)',
@@ -43,6 +45,7 @@ export const relayHelp = [
   '--static-dir DIR     browser viewer build to serve (TANDEM_RELAY_STATIC_DIR, default dist/webview)',
   '--allow-origin O     browser origin allowed to connect, repeatable, `*` suffix matches a prefix (TANDEM_RELAY_ALLOW_ORIGINS, comma-separated; vscode-webview://* always)',
   '--public-url URL     the URL clients reach this relay at, if not its --host (behind a proxy or DNS name; TANDEM_RELAY_PUBLIC_URL); it answers no other name',
+  '--trusted-proxy A    a load balancer in front of this relay (address or CIDR block, repeatable; TANDEM_RELAY_TRUSTED_PROXIES, comma-separated): per-address limits count the client it names in X-Forwarded-For',
   '--transcript-quota N bytes the transcript room of one share may hold, e.g. 512MiB (TANDEM_RELAY_TRANSCRIPT_QUOTA, default 1GiB)',
   '--queue-quota N      bytes the queue room of one share may hold (TANDEM_RELAY_QUEUE_QUOTA, default 8MiB)',
   '--log-level L        debug, info, warn or error (TANDEM_RELAY_LOG_LEVEL, default info)',
@@ -64,6 +67,8 @@ export function resolveRelayOptions(values: RelayArgValues, env: NodeJS.ProcessE
   if (Boolean(certFile) !== Boolean(keyFile)) throw new Error('--tls-cert and --tls-key go together: pass both or neither');
   const origins = values['allow-origin'] ?? (env.TANDEM_RELAY_ALLOW_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
   const publicUrl = pick(values['public-url'], 'TANDEM_RELAY_PUBLIC_URL');
+  const trustedProxies = values['trusted-proxy'] ?? (env.TANDEM_RELAY_TRUSTED_PROXIES ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  trustedProxies.forEach(proxyBlock);
   if (publicUrl !== undefined && !/^https?:\/\/[^/?#]+\/?$/i.test(publicUrl)) throw new Error(`--public-url must be an http(s) URL with no path, like https://relay.example, not "${publicUrl}"`);
   const transcriptQuota = pick(values['transcript-quota'], 'TANDEM_RELAY_TRANSCRIPT_QUOTA');
   const queueQuota = pick(values['queue-quota'], 'TANDEM_RELAY_QUEUE_QUOTA');
@@ -88,6 +93,7 @@ export function resolveRelayOptions(values: RelayArgValues, env: NodeJS.ProcessE
     staticDir: pick(values['static-dir'], 'TANDEM_RELAY_STATIC_DIR'),
     allowedOrigins: ['vscode-webview://*', ...origins],
     publicUrl,
+    trustedProxies,
     log: createJsonLogger(writeLog, level),
     limits: { ...limits, maxPendingPromptsPerToken: Number(pendingText) },
   };

@@ -1,3 +1,4 @@
+import type { ClientAddresses } from './clientAddress';
 import type http from 'node:http';
 import { admit, type AdmissionPolicy } from './admission';
 import { isOriginAllowed } from './auth/originPolicy';
@@ -27,6 +28,7 @@ export type HttpDeps = {
   revocations: Revocations;
   registry: RoomRegistry;
   upgrades: Upgrades;
+  addresses: ClientAddresses;
   metrics: RelayMetrics;
   log: Logger;
   staticDir: string;
@@ -47,7 +49,7 @@ export function createHttpHandler(deps: HttpDeps): (req: http.IncomingMessage, r
     ['GET', /^\/readyz$/, (_q, res) => (deps.ready() ? text(res, 200, 'ready\n') : text(res, 503, 'not ready\n'))],
     ['GET', /^\/metrics$/, (_q, res) => text(res, 200, deps.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8')],
     ['POST', /^\/check(\/ws\/.*)$/, async (req, res, m) => {
-      if (!deps.upgrades.allowAttempt(req.socket.remoteAddress ?? 'unknown')) return json(res, 429, { ok: false, code: CloseCode.tryAgainLater, reason: 'too many requests from this address; retrying' }, cors(req, deps));
+      if (!deps.upgrades.allowAttempt(deps.addresses.of(req))) return json(res, 429, { ok: false, code: CloseCode.tryAgainLater, reason: 'too many requests from this address; retrying' }, cors(req, deps));
       const token = (await readBody(req)).trim();
       const verdict = await admit({ pathname: m[1], origin: req.headers.origin, host: req.headers.host, token, accessKey: undefined }, deps.policy, deps.verifier, deps.revocations, deps.registry);
       json(res, 200, verdict.ok ? { ok: true, role: verdict.value.role } : { ok: false, code: verdict.code, reason: verdict.reason }, cors(req, deps));

@@ -92,6 +92,11 @@ export type RelayOptions = {
   staticDir?: string;
   /** the URL clients reach the relay at when it is not its bind address (behind a proxy, a DNS name) */
   publicUrl?: string;
+  /**
+   * Load balancers in front of the relay (addresses or CIDR blocks): for their sockets the client's
+   * address, which per-address budgets count, is read from X-Forwarded-For. Nobody else's header is believed.
+   */
+  trustedProxies?: string[];
   /** browser origins allowed besides the relay's own; default VS Code webviews */
   allowedOrigins?: string[];
   log?: Logger;

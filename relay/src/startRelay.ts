@@ -7,6 +7,7 @@ import { HostNames } from './auth/hostNames';
 import { DEFAULT_ALLOWED_ORIGINS } from './auth/originPolicy';
 import { Revocations } from './auth/revocations';
 import { TokenVerifier } from './auth/tokenVerifier';
+import { ClientAddresses } from './clientAddress';
 import { createHttpHandler } from './httpRoutes';
 import { createJsonLogger, type Logger } from './logger';
 import { capPendingSockets } from './pendingSockets';
@@ -82,7 +83,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     accessKey: options.accessKey || undefined,
     hosts: new HostNames(),
   };
-  const ups = new Upgrades(policy, limits, verifier, revocations, registry, metrics, log);
+  const addresses = new ClientAddresses(options.trustedProxies ?? []);
+  const ups = new Upgrades(policy, limits, verifier, revocations, registry, metrics, log, addresses);
   upgrades = ups;
   storage.onRevoked?.((shareId) => {
     revocations.reload(shareId).then(
@@ -96,6 +98,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     revocations,
     registry,
     upgrades: ups,
+    addresses,
     metrics,
     log,
     staticDir: options.staticDir ?? defaultStaticDir(),
@@ -107,7 +110,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
   // Node checks its timeouts every connectionsCheckingInterval; a half-sent request lasts at most about headersTimeoutMs.
   const timeouts = { headersTimeout: limits.headersTimeoutMs, requestTimeout: 3 * limits.headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs / 4) };
   const server = options.tls ? https.createServer({ ...timeouts, cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(timeouts, handler);
-  capPendingSockets(server, limits.maxPendingPerIp, () => metrics.pendingRefusals.inc());
+  capPendingSockets(server, limits.maxPendingPerIp, () => metrics.pendingRefusals.inc(), (ip) => addresses.isTrustedProxy(ip));
   server.on('upgrade', (req, socket, head) => void ups.handle(req, socket, head));
   server.on('clientError', (e, socket) => socket.destroy(e));
 

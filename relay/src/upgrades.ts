@@ -6,6 +6,7 @@ import { admit, findToken, type AdmissionPolicy } from './admission';
 import { ACCESS_KEY_HEADER, ACCESS_KEY_PARAM } from './auth/accessKey';
 import type { RevocationRecord, Revocations } from './auth/revocations';
 import type { TokenVerifier } from './auth/tokenVerifier';
+import type { ClientAddresses } from './clientAddress';
 import { Connection } from './connection';
 import { AddressBuckets, SlotCounter } from './limits';
 import type { Logger } from './logger';
@@ -36,6 +37,7 @@ export class Upgrades {
     private readonly registry: RoomRegistry,
     private readonly metrics: RelayMetrics,
     private readonly log: Logger,
+    private readonly addresses: ClientAddresses,
   ) {
     const common = {
       noServer: true,
@@ -54,7 +56,7 @@ export class Upgrades {
   async handle(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', (e) => this.log.debug('upgrade socket error', { error: e.message }));
     const url = new URL(req.url ?? '/', 'http://relay');
-    const ip = req.socket.remoteAddress ?? 'unknown';
+    const ip = this.addresses.of(req);
     if (this.closing) return this.refuse(socket, 1013, 'restarting', 'the relay is restarting; retrying', url.pathname, ip);
     if (!this.allowAttempt(ip)) return this.refuse(socket, 1013, 'rate', 'too many new connections from this address; retrying', url.pathname, ip, this.rate.waitMs(ip));
     const { token, subprotocol } = findToken(req.headers['sec-websocket-protocol'], url.searchParams);

@@ -6,7 +6,8 @@ import { freePort } from '../../extension/src/core/sync/freePort';
 import { waitFor } from './waitFor';
 
 // A real nginx (Debian's package; .ci/run installs it) on a free loopback port, balancing http and
-// websocket upgrades over relay nodes round-robin, as an operator would run it in front of them.
+// websocket upgrades over relay nodes round-robin with the shipped deploy/nginx.conf, as an operator
+// would run it in front of them.
 
 const NGINX = ['/usr/sbin/nginx', 'nginx'].find((p) => spawnSync(p, ['-v'], { stdio: 'ignore' }).status === 0);
 
@@ -55,35 +56,18 @@ export class NginxBalancer {
   }
 }
 
+/** deploy/nginx.conf, the example operators start from, pointed at `upstreams` and run from `dir`, without its per-client limits. */
 function config(dir: string, port: number, upstreams: number[]): string {
+  const shipped = fs.readFileSync(path.resolve(__dirname, '../../deploy/nginx.conf'), 'utf8');
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${path.join(dir, t)};`).join('\n');
-  return `daemon off;
-master_process off;
-worker_processes 1;
-pid ${path.join(dir, 'nginx.pid')};
-events { worker_connections 4096; }
-http {
-  access_log off;
-${temp}
-  map $http_upgrade $connection_upgrade { default upgrade; '' close; }
-  upstream tandem_relays {
-${upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join('\n')}
-  }
-  server {
-    listen 127.0.0.1:${port};
-    location / {
-      proxy_pass http://tandem_relays;
-      proxy_http_version 1.1;
-      proxy_set_header Upgrade $http_upgrade;
-      proxy_set_header Connection $connection_upgrade;
-      proxy_set_header Host $http_host;
-      proxy_set_header X-Forwarded-For $remote_addr;
-      proxy_connect_timeout 1s;
-      proxy_next_upstream error timeout;
-      proxy_read_timeout 1h;
-      proxy_buffering off;
-    }
-  }
-}
-`;
+  const replaced = shipped
+    .replace(/upstream tandem_relays \{[^}]*\}/, `upstream tandem_relays {\n${upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join('\n')}\n  }`)
+    .replace(/listen 8080;/, `listen 127.0.0.1:${port};`)
+    .replace(/proxy_connect_timeout \d+s;/, 'proxy_connect_timeout 1s;')
+    .replace(/^http \{$/m, `http {\n  access_log off;\n${temp}`)
+    // its per-client request limits would stop a flood before the relays' own per-client budgets,
+    // which the tests check behind it
+    .replace(/^\s*limit_(req|conn)\b.*$/gm, '');
+  if (!replaced.includes(`127.0.0.1:${port}`) || !replaced.includes(`127.0.0.1:${upstreams[0]}`)) throw new Error('deploy/nginx.conf no longer has the upstream block or `listen 8080;` this helper rewrites');
+  return `daemon off;\nmaster_process off;\nworker_processes 1;\npid ${path.join(dir, 'nginx.pid')};\n${replaced}`;
 }

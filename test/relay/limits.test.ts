@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { signToken } from '../../extension/src/core/sync/shareKeys';
+import { proxyBlock } from '../../relay/src/clientAddress';
 import { addressKey } from '../../relay/src/limits';
 import { waitFor } from '../helpers/waitFor';
 import { RelayFixture } from './helpers/relayFixture';
@@ -48,6 +49,28 @@ describe('relay: admission limits and room lifetime', () => {
     const valid = await openMany(url, [`tandem.${f.token(keys, 'observer')}`], 8);
     assert.deepEqual(valid.map((o) => (o.opened ? 'open' : o.status)), Array(8).fill('open'), 'clients from 127.0.0.1 still get in');
     assert.equal(await postCheck(f.relay.url, keys.shareId, f.token(keys, 'observer'), '127.0.0.1'), 200);
+  });
+
+  it('behind a trusted balancer, counts budgets per client it names in X-Forwarded-For; from anyone else the header is ignored', async () => {
+    await f.start({ trustedProxies: ['127.0.0.2'], limits: { upgradesPerSecond: 2, upgradeBurst: 10 } });
+    const keys = f.share();
+    const url = roomUrl(f.relay.url, keys.shareId, 'transcript');
+    const viaBalancer = (client: string, token = 'garbage') => tryUpgrade(url, { protocols: [`tandem.${token}`], localAddress: '127.0.0.2', headers: { 'X-Forwarded-For': client } });
+    const flood = await Promise.all(Array.from({ length: 40 }, () => viaBalancer('203.0.113.66')));
+    assert.ok(flood.filter((o) => !o.opened && o.status === 503).length >= 25, 'the flooding client runs out of budget');
+    const others = await Promise.all(Array.from({ length: 8 }, (_, i) => viaBalancer(`198.51.100.${i + 1}`, f.token(keys, 'observer'))));
+    for (const o of others) if (o.opened) f.onDispose(() => o.ws.close());
+    assert.deepEqual(others.map((o) => (o.opened ? 'open' : o.status)), Array(8).fill('open'), "the balancer's other clients still get in");
+    // a client that is not the balancer cannot choose its address with the header
+    const spoofed = await Promise.all(Array.from({ length: 40 }, (_, i) => tryUpgrade(url, { protocols: ['tandem.garbage'], localAddress: '127.0.0.3', headers: { 'X-Forwarded-For': `192.0.2.${i + 1}` } })));
+    assert.ok(spoofed.filter((o) => !o.opened && o.status === 503).length >= 25, 'a forged X-Forwarded-For from an untrusted peer is ignored');
+  });
+
+  it('refuses a --trusted-proxy that is not an address or CIDR block, naming it', () => {
+    assert.throws(() => proxyBlock('nginx'), /not "nginx"/);
+    assert.throws(() => proxyBlock('10.0.0.0/33'), /not "10.0.0.0\/33"/);
+    assert.deepEqual(proxyBlock('172.28.0.0/16'), { address: '172.28.0.0', prefix: 16, type: 'ipv4' });
+    assert.deepEqual(proxyBlock('fd00::1'), { address: 'fd00::1', prefix: undefined, type: 'ipv6' });
   });
 
   it('counts an IPv6 client by its /64 and an IPv4-mapped one as IPv4', () => {

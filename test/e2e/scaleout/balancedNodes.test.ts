@@ -11,6 +11,7 @@ import { CliProcess, runCliCaptured, shareLinks } from '../../helpers/cli';
 import { NginxBalancer, hasNginx } from '../../helpers/nginxBalancer';
 import { RedisServer, hasRedisServer } from '../../helpers/redisServer';
 import { waitFor } from '../../helpers/waitFor';
+import { tryUpgrade } from '../../relay/helpers/rawClient';
 import { exited, freePort, spawnRelay, type RelayProcess } from '../../relay/helpers/relayProcess';
 
 // Scale-out with real parts: redis-server, two relay processes sharing it, nginx balancing them.
@@ -35,7 +36,8 @@ describe('e2e: relay nodes behind nginx, sharing rooms through Redis', function 
     redis = await RedisServer.start();
     ports = [await freePort(), await freePort()];
     const balancerPort = await freePort();
-    for (const port of ports) nodes.push(await spawnRelay(['--redis', redis.url, '--port', String(port), '--public-url', `http://127.0.0.1:${balancerPort}`]));
+    // nginx connects to the nodes from 127.0.0.1 and names its client in X-Forwarded-For
+    for (const port of ports) nodes.push(await spawnRelay(['--redis', redis.url, '--port', String(port), '--public-url', `http://127.0.0.1:${balancerPort}`, '--trusted-proxy', '127.0.0.1']));
     balancer = await NginxBalancer.start(ports, balancerPort);
   });
 
@@ -74,6 +76,18 @@ describe('e2e: relay nodes behind nginx, sharing rooms through Redis', function 
       await host.stop();
       fs.rmSync(home, { recursive: true, force: true });
     }
+  });
+
+  it("a flood of upgrades from one client through nginx spends that client's budget on each node, not everyone's", async () => {
+    const keys = generateShareKeys();
+    const url = `${websocketBase(balancer.url)}/${roomName(keys.shareId, 'transcript')}`;
+    // past the burst of 200 upgrades per address that each node allows
+    const flood = await Promise.all(Array.from({ length: 800 }, () => tryUpgrade(url, { protocols: ['tandem.garbage'], localAddress: '127.0.0.2' })));
+    assert.ok(flood.filter((o) => !o.opened && o.status === 503).length >= 50, `the flooding client ran out of budget (${flood.filter((o) => !o.opened && o.status === 503).length} refused with 503)`);
+    const token = signToken(keys, { role: 'host', ttlSeconds: 3600 }).token;
+    const others = await Promise.all(Array.from({ length: 8 }, () => tryUpgrade(url, { protocols: [`tandem.${token}`], localAddress: '127.0.0.1' })));
+    for (const o of others) if (o.opened) o.ws.close();
+    assert.deepEqual(others.map((o) => (o.opened ? 'open' : o.status)), Array(8).fill('open'), 'another client behind the same nginx still gets in');
   });
 
   it('kill -9 of the node a writer is on during a burst: it reconnects through nginx to the other node, nothing lost or duplicated', async () => {
