@@ -32,7 +32,8 @@ export type HttpDeps = {
   metrics: RelayMetrics;
   log: Logger;
   staticDir: string;
-  ready: () => boolean;
+  /** why the relay cannot serve now (shutting down, storage unreachable), or undefined */
+  notReady: () => string | undefined;
   /** set on a local agent's relay: see localProof.ts */
   localSecret?: Uint8Array;
   port: () => number;
@@ -46,7 +47,10 @@ export function createHttpHandler(deps: HttpDeps): (req: http.IncomingMessage, r
   const revokeRate = new TokenBucket(5, 20);
   const routes: Array<[string, RegExp, (req: http.IncomingMessage, res: http.ServerResponse, m: RegExpExecArray) => void | Promise<void>]> = [
     ['GET', /^\/healthz$/, (_q, res) => text(res, 200, 'ok\n')],
-    ['GET', /^\/readyz$/, (_q, res) => (deps.ready() ? text(res, 200, 'ready\n') : text(res, 503, 'not ready\n'))],
+    ['GET', /^\/readyz$/, (_q, res) => {
+      const why = deps.notReady();
+      return why ? text(res, 503, `not ready: ${why}\n`) : text(res, 200, 'ready\n');
+    }],
     ['GET', /^\/metrics$/, (_q, res) => text(res, 200, deps.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8')],
     ['POST', /^\/check(\/ws\/.*)$/, async (req, res, m) => {
       if (!deps.upgrades.allowAttempt(deps.addresses.of(req))) return json(res, 429, { ok: false, code: CloseCode.tryAgainLater, reason: 'too many requests from this address; retrying' }, cors(req, deps));

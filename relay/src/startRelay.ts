@@ -102,7 +102,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     metrics,
     log,
     staticDir: options.staticDir ?? defaultStaticDir(),
-    ready: () => !ups.closing && (storage.ready?.() ?? true),
+    notReady: () => (ups.closing ? 'the relay is shutting down' : storage.notReadyReason?.()),
     localSecret: options.localSecret,
     port: () => port,
   });

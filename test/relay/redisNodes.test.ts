@@ -141,7 +141,9 @@ describe('relay: nodes sharing rooms through Redis', function () {
 
     await redis.kill();
     await waitFor(async () => (await fetch(`${a.relay.url}/readyz`)).status === 503, { what: 'node A to report not ready while Redis is down' });
-    assert.equal((await fetch(`${b.relay.url}/readyz`)).status, 503);
+    const notReady = await fetch(`${b.relay.url}/readyz`);
+    assert.equal(notReady.status, 503);
+    assert.match(await notReady.text(), /^not ready: cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ since \d{4}-.*writes are refused/, '/readyz says why');
     host.doc.getArray<string>('lines').push(['during']); // refused by A (1013); the stock client keeps it and resends
     await redis.restart();
     await waitFor(async () => (await fetch(`${a.relay.url}/readyz`)).status === 200, { timeoutMs: 10_000, what: 'node A ready again' });

@@ -67,6 +67,9 @@ export class RedisStorage implements RoomStorage {
   private reading = false;
   private wakeReader: (() => void) | null = null;
   private closed = false;
+  /** when the command connection was lost, and the last error it gave */
+  private downSince = 0;
+  private lastError = '';
   private loop: Promise<void> = Promise.resolve();
   private readonly pinger: NodeJS.Timeout;
   private readonly writeSeconds = new Histogram('tandem_relay_redis_write_seconds', 'XADD round trips: from a write to Redis acknowledging it', [
@@ -82,6 +85,8 @@ export class RedisStorage implements RoomStorage {
     private readonly sub: Redis,
     private readonly prefix: string,
     private readonly log: Logger,
+    /** the Redis URL without its password */
+    private readonly where: string,
   ) {
     this.pinger = setInterval(() => void this.ping(), PING_MS);
     this.pinger.unref();
@@ -98,7 +103,7 @@ export class RedisStorage implements RoomStorage {
     const cmd = new Redis(options.url, { ...common, commandTimeout: options.commandTimeoutMs ?? 5000, connectionName: 'tandem-relay' });
     const reader = new Redis(options.url, { ...common, enableOfflineQueue: true, connectionName: 'tandem-relay-reader' });
     const sub = new Redis(options.url, { ...common, enableOfflineQueue: true, connectionName: 'tandem-relay-revocations' });
-    const storage = new RedisStorage(cmd, reader, sub, options.prefix ?? 'tandem:', log);
+    const storage = new RedisStorage(cmd, reader, sub, options.prefix ?? 'tandem:', log, redactUrl(options.url));
     storage.watchConnection(cmd, 'commands');
     storage.watchConnection(reader, 'reader');
     storage.watchConnection(sub, 'revocations');
@@ -121,6 +126,13 @@ export class RedisStorage implements RoomStorage {
   /** Whether writes can be stored now (drives /readyz). */
   ready(): boolean {
     return !this.closed && this.cmd.status === 'ready';
+  }
+
+  notReadyReason(): string | undefined {
+    if (this.ready()) return undefined;
+    if (this.closed) return 'the relay closed its Redis store';
+    const since = this.downSince ? ` since ${new Date(this.downSince).toISOString()}` : '';
+    return `cannot reach Redis at ${this.where}${since} (${this.lastError || this.cmd.status}); writes are refused until it is back`;
   }
 
   metrics(): Metric[] {
@@ -314,18 +326,22 @@ export class RedisStorage implements RoomStorage {
   private watchConnection(client: Redis, name: string): void {
     let lastError = '';
     client.on('error', (e: Error) => {
+      if (client === this.cmd) this.lastError = e.message;
       if (e.message === lastError) return;
       lastError = e.message;
       this.log.warn('Redis connection error', { connection: name, error: e.message });
     });
     client.on('close', () => {
       if (this.closed) return;
+      if (client === this.cmd && !this.downSince) this.downSince = Date.now();
       this.downEvents.inc();
       this.log.error('lost the connection to Redis: this node refuses writes (/readyz says not ready) until it is back', { connection: name });
     });
     client.on('ready', () => {
       if (lastError) this.log.info('the connection to Redis is back', { connection: name });
       lastError = '';
+      if (client === this.cmd) this.downSince = 0;
+      if (client === this.cmd) this.lastError = '';
     });
   }
 

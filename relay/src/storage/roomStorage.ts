@@ -52,8 +52,8 @@ export interface RoomStorage {
   onRevoked?(listener: (shareId: string) => void): void;
   /** The store's own metrics (Redis round trips), added to /metrics. */
   metrics?(): Metric[];
-  /** Whether the store can take writes now (false: /readyz reports not ready). Default: always. */
-  ready?(): boolean;
+  /** Why the store cannot take writes now (then /readyz answers 503 with it), or undefined. Default: it always can. */
+  notReadyReason?(): string | undefined;
 }
 
 /** Another relay node's write took one of the ids an update meant to take; the update was not stored. */
