@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import type { Approver, ApprovalRequest, Decision } from '../../../extension/src/core/prompts/approval';
 import { neverApprover } from '../../../extension/src/core/prompts/approval';
@@ -59,6 +61,21 @@ describe('prompt runner: approval policies', function () {
     host.asked[1].answer('approve'); // too late: the prompter withdrew it
     assert.match((await h.waitForState(withdrawn, 'cancelled')).error!, /Cancelled by carol/);
     assert.deepEqual(h.requestsWith().map((r) => r.lastUserText), ['hello'], 'only the session created by the harness reached the API');
+  });
+
+  it('judges the mentions again when the prompt starts: a link planted while the host was asked is refused', async () => {
+    const host = personAtHost();
+    await h.start({ approver: host.approver });
+    const secret = path.join(h.env.root, 'outside-secret.txt');
+    fs.writeFileSync(secret, 'SECRET-PLANTED-9f31');
+    const id = h.queue('summarise @notes/todo.txt please');
+    await waitFor(() => host.asked.length === 1, { what: 'the question about a prompt that mentions a file not there yet' });
+    // while the question is open, the mentioned path appears as a link to a file outside the project
+    fs.mkdirSync(path.join(h.cwd, 'notes'));
+    fs.symlinkSync(secret, path.join(h.cwd, 'notes', 'todo.txt'));
+    host.asked[0].answer('approve');
+    assert.match((await h.waitForState(id, 'failed')).error!, /^The prompt mentions @notes\/todo\.txt.*Checked again when the prompt was about to start/s);
+    assert.equal(h.fake.requests.filter((r) => r.body.includes('SECRET-PLANTED-9f31')).length, 0, 'the planted secret reached the API');
   });
 
   it('rejects with the reason when the approver itself fails', async () => {

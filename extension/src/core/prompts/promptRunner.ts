@@ -315,6 +315,10 @@ export class PromptRunner {
     try {
       if (target.resume) lock = await this.waitForSession(active, target.resume);
       if (cancel.signal.aborted) return this.stopped(active, 'approved');
+      // the project may have changed while the host was asked or the session was busy (a mentioned
+      // path that did not exist may now be a link to a secret): the mentions are judged again at start
+      const refusal = await this.mentionRefusal(prompt, target.cwd);
+      if (refusal) return void this.update(prompt.id, { state: 'failed', error: `${refusal} (Checked again when the prompt was about to start.)`, endedAt: this.now() });
       await this.run(active, target.cwd, target.resume);
     } finally {
       await lock?.release();
@@ -332,8 +336,12 @@ export class PromptRunner {
         reason: `The session's project folder ${target.cwd} no longer exists on the host, so Claude Code cannot resume it; start a new session instead.`,
       };
     }
-    const refusal = await mentionRefusal(prompt.text, target.cwd, (this.opts.baseEnv ?? process.env).HOME);
+    const refusal = await this.mentionRefusal(prompt, target.cwd);
     return refusal ? { ok: false, state: 'rejected', reason: refusal } : target;
+  }
+
+  private mentionRefusal(prompt: PromptRequest, cwd: string): Promise<string | undefined> {
+    return mentionRefusal(prompt.text, cwd, (this.opts.baseEnv ?? process.env).HOME);
   }
 
   /** True when approved; otherwise the final status is written. */
