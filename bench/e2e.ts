@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { Origin, addAnswer, addPrompt, boundAuthor, readApprovals, readClaudeProcess, readRuns, transcriptRoom, type BoundEntry } from '../protocol/src';
-import { autoApprover } from '../extension/src/core/prompts';
+import { DEFAULT_MAX_PROCESSES, ProcessPool, autoApprover } from '../extension/src/core/prompts';
 import { joinShare } from '../extension/src/core/sync/joinShare';
 import { ShareHost } from '../extension/src/core/sync/shareHost';
 import { generateShareKeys, signToken } from '../extension/src/core/sync/shareKeys';
@@ -22,13 +22,13 @@ import type { BenchRow } from './harness/types';
 // prompt starts the session's Claude Code process, the follow-ups reach it warm. Then tool approvals:
 // Claude Code's request published by the host → a prompter's answer through the relay → taken by the
 // host (both host clock), against Claude Code's own part after it (answer taken → the tool's file
-// appears); and the warm process's RSS.
+// appears); and the warm process's RSS, alone and with the host's cap of processes reached.
 
 export const description = 'append → remote viewer through the relay (vs → host doc); queue → run start (real claude)';
 
 const LINES = 1000;
 const PROMPTS = 8;
-const APPROVALS = 12;
+const APPROVALS = 25;
 
 export async function run(): Promise<BenchRow[]> {
   const fake = await startFakeAnthropic();
@@ -40,27 +40,31 @@ export async function run(): Promise<BenchRow[]> {
   const sessionId = await world.createSession(project);
   const file = world.transcriptPath(sessionId)!;
   Object.assign(process.env, world.apiEnv, { HOME: world.home, TMPDIR: world.baseEnv.TMPDIR });
-  const host = await ShareHost.start({
-    relayUrl: relay.url,
-    shareId: keys.shareId,
-    hostToken: token('host'),
-    claudeDir: world.claudeDir,
-    projectFolder: path.basename(path.dirname(file)),
-    sessionId,
-    cwd: project,
-    promptPolicy: 'auto',
-    approver: autoApprover,
-    toolApprovals: { policy: 'prompters' },
-    claude: { command: world.claudePath },
-    journalPath: path.join(world.root, 'journal.jsonl'),
-    log: { ...silentLogger, error: () => undefined },
-  });
+  const startHost = (shareKeys: typeof keys, session: string, processPool?: ProcessPool) =>
+    ShareHost.start({
+      relayUrl: relay.url,
+      shareId: shareKeys.shareId,
+      hostToken: signToken(shareKeys, { role: 'host', ttlSeconds: 3600 }).token,
+      claudeDir: world.claudeDir,
+      projectFolder: path.basename(path.dirname(world.transcriptPath(session)!)),
+      sessionId: session,
+      cwd: project,
+      promptPolicy: 'auto',
+      approver: autoApprover,
+      toolApprovals: { policy: 'prompters' },
+      claude: { command: world.claudePath },
+      journalPath: path.join(world.root, `journal-${session}.jsonl`),
+      log: { ...silentLogger, error: () => undefined },
+      processPool,
+    });
+  const host = await startHost(keys, sessionId);
   const viewer = await joinShare(`${relay.url}/s/${keys.shareId}#t=${token('prompter')}`);
   try {
     const { local, remote } = await appendLatencies(file, host.docs.transcript, viewer.docs.transcript);
     const { toRunning, toRequest, bare } = await queueLatencies(viewer.docs, boundAuthor(viewer.link.claims), fake, world.claudePath, project, world);
     const rssMb = warmRssMb(viewer.docs.transcript);
     const { relayTrip, toTool, claudePart } = await approvalLatencies(viewer.docs, boundAuthor(viewer.link.claims), project);
+    const cap = await capMemory(world, project, relay.url, startHost);
     const [cold, ...warm] = toRequest;
     const rt99 = percentile(relayTrip, 99);
     const p50 = percentile(remote, 50);
@@ -91,7 +95,16 @@ export async function run(): Promise<BenchRow[]> {
         ok: rt99 <= 50,
       },
       { metric: 'tool request published → tool runs (its file appears), p50 / p99', value: percentile(toTool, 50), unit: 'ms', peer: `p99 ${percentile(toTool, 99).toFixed(1)} ms` },
-      { metric: 'host memory per warm Claude Code process (RSS)', value: rssMb, unit: 'MB', peer: `cap of 4 processes: ${(4 * rssMb).toFixed(0)} MB` },
+      { metric: 'host memory per warm Claude Code process (RSS)', value: rssMb, unit: 'MB', peer: `a bare claude waiting after one stream-json prompt: ${(cap.bareMb / DEFAULT_MAX_PROCESSES).toFixed(0)} MB` },
+      {
+        metric: `the cap reached: ${DEFAULT_MAX_PROCESSES} shares' warm processes, RSS summed`,
+        value: cap.oursMb,
+        unit: 'MB',
+        peer: `${DEFAULT_MAX_PROCESSES} bare warm claude: ${cap.bareMb.toFixed(0)} MB`,
+        ratio: cap.oursMb / cap.bareMb,
+        target: '≤ 1.25×',
+        ok: cap.oursMb <= 1.25 * cap.bareMb,
+      },
     ];
   } finally {
     viewer.dispose();
@@ -180,6 +193,62 @@ function warmRssMb(doc: Y.Doc): number {
   const status = pid ? fs.readFileSync(`/proc/${pid}/status`, 'utf8') : '';
   const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
   return kb ? Number(kb) / 1024 : NaN;
+}
+
+/**
+ * The cap reached: DEFAULT_MAX_PROCESSES shares of one host on one process pool, each left with a warm
+ * process by a prompt, their RSS summed; against as many bare `claude` processes that answered one
+ * stream-json prompt and wait for the next.
+ */
+async function capMemory(
+  world: ReturnType<typeof makeClaudeEnv>,
+  project: string,
+  relayUrl: string,
+  startHost: (keys: ReturnType<typeof generateShareKeys>, session: string, pool: ProcessPool) => Promise<ShareHost>,
+): Promise<{ oursMb: number; bareMb: number }> {
+  const pool = new ProcessPool(DEFAULT_MAX_PROCESSES);
+  const hosts: ShareHost[] = [];
+  const viewers: Array<Awaited<ReturnType<typeof joinShare>>> = [];
+  try {
+    let oursMb = 0;
+    for (let i = 0; i < DEFAULT_MAX_PROCESSES; i++) {
+      const keys = generateShareKeys();
+      hosts.push(await startHost(keys, await world.createSession(project), pool));
+      const viewer = await joinShare(`${relayUrl}/s/${keys.shareId}#t=${signToken(keys, { role: 'prompter', ttlSeconds: 3600 }).token}`);
+      viewers.push(viewer);
+      const id = `bench-cap-${crypto.randomBytes(6).toString('hex')}`;
+      addPrompt(viewer.docs.queue, { id, text: `cap prompt ${id}`, ...boundAuthor(viewer.link.claims), createdAt: Date.now(), kind: 'resume' }, Origin.composer);
+      await until(viewer.docs.transcript, () => readRuns(viewer.docs.transcript).get(id)?.state === 'done' && readClaudeProcess(viewer.docs.transcript)?.state === 'idle');
+      oursMb += warmRssMb(viewer.docs.transcript);
+    }
+    let bareMb = 0;
+    for (let i = 0; i < DEFAULT_MAX_PROCESSES; i++) bareMb += await bareWarmRssMb(world, project);
+    return { oursMb, bareMb };
+  } finally {
+    viewers.forEach((v) => v.dispose());
+    for (const h of hosts) await h.stop({ ended: true });
+  }
+}
+
+/** A bare `claude` over stream-json, after it answered one prompt: its RSS while it waits for the next. */
+async function bareWarmRssMb(world: ReturnType<typeof makeClaudeEnv>, cwd: string): Promise<number> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(world.claudePath, ['-p', '--input-format', 'stream-json', '--output-format', 'stream-json', '--verbose'], { cwd, env: { ...world.baseEnv, ...world.apiEnv }, stdio: ['pipe', 'pipe', 'ignore'] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (/"type":"result"/.test(out)) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`bench: a bare claude exited (${code}) before answering`)));
+      child.stdin.write(`${JSON.stringify({ type: 'user', message: { role: 'user', content: `bare warm ${crypto.randomBytes(4).toString('hex')}` } })}\n`);
+    });
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) / 1024 : NaN;
+  } finally {
+    child.kill('SIGKILL');
+  }
 }
 
 /** Each prompt makes Claude Code ask for a Bash tool; the viewer answers the moment it sees the request. */
