@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { Origin, ToolAnswer, queueRoom, readApprovals, setMeta } from '../../protocol/src';
+import { artifactPath, hasChromium, launchChromium } from './chromium';
+import { startHost, type TestHost } from './host';
+import { startTestRelay, type TestRelay } from './relay';
+import { newShareKeys, type ShareKeys } from './shareKeys';
+import { makeHarness, type Harness } from '../e2e/prompts/harness';
+import { waitFor } from '../helpers/waitFor';
+
+// AskUserQuestion as a form and ExitPlanMode as a plan to approve, in real Chromium against the real
+// `claude`: the card shows in its prompt's queue row, the tab's title
+// counts what is pending, and a prompter's tab in the background gets a system notification.
+
+// records every Notification the page makes, and lets a test say the tab is in the background
+const NOTIFICATION_SPY = `(() => {
+  window.__notes = [];
+  const Real = window.Notification;
+  class Spy extends Real {
+    constructor(title, options) { super(title, options); window.__notes.push({ title, body: options && options.body }); }
+  }
+  Object.defineProperty(Spy, 'permission', { get: () => Real.permission });
+  Spy.requestPermission = (...a) => Real.requestPermission(...a);
+  window.Notification = Spy;
+  let hidden = false;
+  window.__setHidden = (h) => { hidden = h; };
+  Object.defineProperty(document, 'visibilityState', { get: () => (hidden ? 'hidden' : 'visible') });
+})();`;
+
+type Note = { title: string; body?: string };
+const notesOf = (page: Page) => page.evaluate(() => (window as unknown as { __notes: Note[] }).__notes);
+
+describe('browser: question and plan cards, title badge, notifications', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let relay: TestRelay;
+  let h: Harness;
+  let host: TestHost;
+  let keys: ShareKeys;
+
+  before(async function () {
+    if (!hasChromium()) this.skip();
+    browser = await launchChromium();
+  });
+  after(async () => browser?.close());
+  beforeEach(async () => {
+    relay = await startTestRelay();
+    keys = newShareKeys();
+    h = await makeHarness();
+    host = await startHost({ relayUrl: relay.url, shareId: keys.shareId, hostToken: keys.token('host'), sessionFile: h.env.transcriptPath(h.sessionId)!, claudeDir: h.env.claudeDir, hostLabel: 'ana-laptop', transcriptDoc: h.transcriptDoc, queueDoc: h.queueDoc });
+    setMeta(h.transcriptDoc, { toolApprovals: 'prompters' }, Origin.runner);
+    await h.start({ toolApprovals: { policy: 'prompters' } });
+  });
+  afterEach(async () => {
+    await host?.dispose();
+    await h?.dispose();
+    await relay?.close();
+  });
+
+  async function openPrompter(name: string, width = 1280): Promise<{ page: Page; errors: string[] }> {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    await context.grantPermissions(['notifications'], { origin: new URL(relay.url).origin });
+    await context.addInitScript(NOTIFICATION_SPY);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(keys.link(relay.url, 'prompter', name));
+    await page.locator('.composer').waitFor();
+    return { page, errors };
+  }
+
+  it('answers AskUserQuestion from the form in the queue row: picks, a multi-select, "Other" words; Claude gets them; a background tab is notified', async () => {
+    const { page, errors } = await openPrompter('Ana Lima');
+    const phone = await openPrompter('Pat Phone', 390);
+    const away = await openPrompter('Bo Background');
+    await away.page.getByRole('button', { name: 'Notify me of requests' }).click();
+    await away.page.getByRole('button', { name: 'Notifications on' }).waitFor();
+    await away.page.evaluate(() => (window as unknown as { __setHidden(h: boolean): void }).__setHidden(true));
+    const baseTitle = await page.title();
+
+    const questions = [
+      { question: 'Which color\u202e?', header: 'Color', multiSelect: false, options: [{ label: 'Red', description: 'warm <b>and</b> bright' }, { label: 'Blue', description: 'cool' }] },
+      { question: 'Which sides?', header: 'Sides', multiSelect: true, options: [{ label: 'Top', description: 'up' }, { label: 'Left', description: 'west' }, { label: 'Right', description: 'east' }] },
+    ];
+    const promptId = h.queue(`ask me [[tool: AskUserQuestion ${JSON.stringify({ questions })}]]`);
+    const inRow = page.locator(`.queue-row[data-prompt-id="${promptId}"] .approval-card`);
+    await inRow.waitFor({ timeout: 45_000 });
+    assert.equal(await page.locator('.approval-card').count(), 1, 'one card per request: in its prompt\'s row');
+    assert.equal(await inRow.locator('.question-text').first().innerText(), 'Which color\\u202e?', 'network text is shown escaped');
+    assert.equal(await page.title(), `(1) ${baseTitle}`, 'the title counts the pending request');
+    assert.equal(await inRow.locator('fieldset').count(), 2);
+    assert.equal(await inRow.locator('.question-description').first().innerText(), 'warm <b>and</b> bright', 'descriptions are text');
+    assert.equal(await inRow.locator('input[type=radio]').count(), 3, 'two options and Other');
+    assert.equal(await inRow.locator('input[type=checkbox]').count(), 4, 'three options and Other');
+    await phone.page.locator('.approval-kind-questions').first().waitFor();
+    await phone.page.screenshot({ path: artifactPath('viewer-question-phone.png'), fullPage: true });
+    await page.screenshot({ path: artifactPath('viewer-question-desktop.png'), fullPage: true });
+
+    await waitFor(async () => (await notesOf(away.page)).length === 1, { what: 'the background tab to be notified' });
+    const [note] = await notesOf(away.page);
+    assert.equal(note.title, 'Claude Code has a question');
+    assert.equal(note.body, 'Which color\\u202e?', 'the notification text is escaped');
+    assert.deepEqual(await notesOf(page), [], 'a visible tab is not notified');
+
+    await inRow.getByLabel('Blue').check();
+    const sides = inRow.locator('fieldset').nth(1);
+    await sides.getByLabel('Right').check();
+    await sides.getByLabel('Top').check();
+    await sides.getByLabel('Your own answer to: Which sides?').fill('the back too');
+    await inRow.focus();
+    await page.keyboard.press('y');
+
+    const answer = await waitFor(() => queueRoom(h.queueDoc).answers.toArray().map((v) => ToolAnswer.parse(v)).at(-1), { what: 'the answer in the queue room' });
+    assert.deepEqual(answer.updatedInput, { answers: { 'Which color\u202e?': 'Blue', 'Which sides?': 'Top, Right, the back too' } });
+    assert.equal(answer.author, 'Ana Lima');
+    await h.waitForState(promptId, 'done', 30_000);
+    const sent = h.fake.requests.filter((r) => r.body.includes('Your questions have been answered'));
+    assert.equal(sent.length, 1, 'Claude got the answers');
+    assert.ok(sent[0].body.includes(String.raw`\"Which sides?\"=\"Top, Right, the back too\"`));
+    await inRow.waitFor({ state: 'detached' });
+    await waitFor(async () => (await page.title()) === baseTitle, { what: 'the title badge to clear' });
+    assert.deepEqual([...errors, ...phone.errors, ...away.errors], []);
+  });
+
+  it('shows ExitPlanMode as the plan in markdown, and Approve plan in its queue row ends plan mode', async () => {
+    const { page, errors } = await openPrompter('Ana Lima');
+    const phone = await openPrompter('Pat Phone', 390);
+    await h.waitForState(h.queue('plan first [[tool: EnterPlanMode {}]]'), 'done', 30_000);
+    const plan = '# The plan\n\n1. add the **form**\n2. test it\n\n<img src=x onerror="window.__pwned=1">';
+    const promptId = h.queue(`here [[tool: ExitPlanMode ${JSON.stringify({ plan })}]]`);
+    const card = page.locator(`.queue-row[data-prompt-id="${promptId}"] .approval-kind-plan`);
+    await card.waitFor({ timeout: 45_000 });
+    assert.equal(await card.locator('.approval-plan h1').innerText(), 'The plan');
+    assert.equal(await card.locator('.approval-plan strong').innerText(), 'form');
+    assert.equal(await card.locator('.approval-plan img').count(), 0, 'the plan goes through the sanitiser');
+    await phone.page.locator('.approval-plan').first().waitFor();
+    await phone.page.screenshot({ path: artifactPath('viewer-plan-phone.png'), fullPage: true });
+    await page.screenshot({ path: artifactPath('viewer-plan-desktop.png'), fullPage: true });
+
+    await card.getByRole('button', { name: 'Approve plan' }).click();
+    const run = await h.waitForState(promptId, 'done', 30_000);
+    assert.match(run.resultText ?? '', /User has approved your plan/);
+    const [approval] = [...readApprovals(h.transcriptDoc).values()].filter((a) => a.toolName === 'ExitPlanMode');
+    assert.equal(approval.state, 'allowed');
+    assert.equal(approval.answeredBy, 'Ana Lima');
+    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    assert.deepEqual([...errors, ...phone.errors], []);
+  });
+});
