@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { Origin, ToolAnswer, queueRoom, readApprovals, setMeta } from '../../protocol/src';
+import { Origin, ToolAnswer, queueRoom, readApprovals, setApproval, setMeta, type PendingApproval } from '../../protocol/src';
 import { artifactPath, hasChromium, launchChromium } from './chromium';
 import { startHost, type TestHost } from './host';
 import { startTestRelay, type TestRelay } from './relay';
@@ -145,5 +145,30 @@ describe('browser: question and plan cards, title badge, notifications', functio
     assert.equal(approval.answeredBy, 'Ana Lima');
     assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
     assert.deepEqual([...errors, ...phone.errors], []);
+  });
+
+  it('keys act on the focused card: a new card never takes the focus from the composer, and answering one moves the focus to the next', async () => {
+    const { page, errors } = await openPrompter('Ana Lima');
+    const composer = page.getByRole('textbox', { name: 'Prompt' });
+    await composer.fill('draft with y and n');
+    await composer.focus();
+    const now = Date.now();
+    const request = (id: string, command: string): PendingApproval => ({ id, promptId: `p-elsewhere-${id}`, toolName: 'Bash', input: JSON.stringify({ command }), command, createdAt: now, deadline: now + 600_000, state: 'pending', answerers: 'prompters' });
+    setApproval(h.transcriptDoc, request('req-first', 'echo one'), Origin.runner);
+    setApproval(h.transcriptDoc, request('req-second', 'echo two'), Origin.runner);
+    await page.locator('.approval-card').nth(1).waitFor();
+    assert.match(await page.title(), /^\(2\) /);
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Prompt', 'the composer keeps the focus');
+    await page.keyboard.type(' y');
+    assert.equal(await composer.inputValue(), 'draft with y and n y', 'typing goes to the composer, not to a card');
+    assert.equal(queueRoom(h.queueDoc).answers.length, 0);
+
+    await page.locator('[data-request-id="req-first"]').focus();
+    await page.keyboard.press('y');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-request-id')), 'req-second', 'the focus moved to the next card');
+    await page.keyboard.press('n');
+    const answers = await waitFor(() => (queueRoom(h.queueDoc).answers.length === 2 ? queueRoom(h.queueDoc).answers.toArray().map((v) => ToolAnswer.parse(v)) : undefined), { what: 'two answers' });
+    assert.deepEqual(answers.map((a) => [a.requestId, a.decision]), [['req-first', 'allow'], ['req-second', 'deny']]);
+    assert.deepEqual(errors, []);
   });
 });

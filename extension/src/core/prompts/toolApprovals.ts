@@ -205,7 +205,7 @@ type PersonInput = { input: Record<string, unknown>; problem?: string };
 
 /** Only AskUserQuestion's answers and ExitPlanMode's plan may come from the answerer, checked against
  *  their schemas and the questions Claude asked; any other tool runs the input Claude asked for. */
-function personInput(request: PermissionRequest, updated: Record<string, unknown> | undefined): PersonInput {
+export function personInput(request: PermissionRequest, updated: Record<string, unknown> | undefined): PersonInput {
   const input = request.input;
   if (!updated || (request.toolName !== ASK_USER_QUESTION && request.toolName !== EXIT_PLAN_MODE)) return { input };
   // zod paths carry the answer's own keys: network text, shown to people
@@ -236,7 +236,7 @@ function issues(error: { issues: readonly { path: readonly PropertyKey[]; messag
 
 /** The form's questions and the plan's text, for viewers: parsed from Claude's input and bounded;
  *  nothing when they do not parse (the card then shows the input as text). */
-function personView(request: PermissionRequest): Pick<PendingApproval, 'questions' | 'plan'> {
+export function personView(request: PermissionRequest): Pick<PendingApproval, 'questions' | 'plan'> {
   if (request.toolName === ASK_USER_QUESTION) {
     const questions = AskedQuestions.safeParse(request.input.questions);
     return questions.success ? { questions: questions.data } : {};
