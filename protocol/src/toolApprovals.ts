@@ -87,6 +87,8 @@ export const PendingApproval = z.object({
   id: ApprovalId,
   promptId: ApprovalId,
   toolName: z.string().max(200),
+  /** the tool_use block's id in the transcript, so viewers can show the request at that tool call */
+  toolUseId: z.string().max(200).optional(),
   /** the tool's input as JSON text, shortened */
   input: z.string().max(16 * 1024),
   /** Bash: the command; Edit/Write: the file and a unified diff of the change */

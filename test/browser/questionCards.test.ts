@@ -9,7 +9,7 @@ import { makeHarness, type Harness } from '../e2e/prompts/harness';
 import { waitFor } from '../helpers/waitFor';
 
 // AskUserQuestion as a form and ExitPlanMode as a plan to approve, in real Chromium against the real
-// `claude`: the card shows in its prompt's queue row, the tab's title
+// `claude`: the card shows at its tool call and in its prompt's queue row, the tab's title
 // counts what is pending, and a prompter's tab in the background gets a system notification.
 
 // records every Notification the page makes, and lets a test say the tab is in the background
@@ -85,7 +85,8 @@ describe('browser: question and plan cards, title badge, notifications', functio
     const promptId = h.queue(`ask me [[tool: AskUserQuestion ${JSON.stringify({ questions })}]]`);
     const inRow = page.locator(`.queue-row[data-prompt-id="${promptId}"] .approval-card`);
     await inRow.waitFor({ timeout: 45_000 });
-    assert.equal(await page.locator('.approval-card').count(), 1, 'one card per request: in its prompt\'s row');
+    await page.locator('.tool .approval-kind-questions').waitFor();
+    assert.equal(await page.locator('.approval-card').count(), 2, 'the card is at its tool call in the transcript and in its prompt\'s row, nowhere else');
     assert.equal(await inRow.locator('.question-text').first().innerText(), 'Which color\\u202e?', 'network text is shown escaped');
     assert.equal(await page.title(), `(1) ${baseTitle}`, 'the title counts the pending request');
     assert.equal(await inRow.locator('fieldset').count(), 2);
@@ -102,7 +103,10 @@ describe('browser: question and plan cards, title badge, notifications', functio
     assert.equal(note.body, 'Which color\\u202e?', 'the notification text is escaped');
     assert.deepEqual(await notesOf(page), [], 'a visible tab is not notified');
 
+    const inline = page.locator('.tool .approval-kind-questions');
+    await inline.getByLabel('Red').check();
     await inRow.getByLabel('Blue').check();
+    assert.ok(await inline.getByLabel('Red').isChecked(), 'each copy of the form has its own radio groups');
     const sides = inRow.locator('fieldset').nth(1);
     await sides.getByLabel('Right').check();
     await sides.getByLabel('Top').check();
@@ -122,17 +126,18 @@ describe('browser: question and plan cards, title badge, notifications', functio
     assert.deepEqual([...errors, ...phone.errors, ...away.errors], []);
   });
 
-  it('shows ExitPlanMode as the plan in markdown, and Approve plan in its queue row ends plan mode', async () => {
+  it('shows ExitPlanMode as the plan in markdown, and Approve plan at its tool call in the transcript ends plan mode', async () => {
     const { page, errors } = await openPrompter('Ana Lima');
     const phone = await openPrompter('Pat Phone', 390);
     await h.waitForState(h.queue('plan first [[tool: EnterPlanMode {}]]'), 'done', 30_000);
     const plan = '# The plan\n\n1. add the **form**\n2. test it\n\n<img src=x onerror="window.__pwned=1">';
     const promptId = h.queue(`here [[tool: ExitPlanMode ${JSON.stringify({ plan })}]]`);
-    const card = page.locator(`.queue-row[data-prompt-id="${promptId}"] .approval-kind-plan`);
+    const card = page.locator('.tool .approval-kind-plan');
     await card.waitFor({ timeout: 45_000 });
     assert.equal(await card.locator('.approval-plan h1').innerText(), 'The plan');
     assert.equal(await card.locator('.approval-plan strong').innerText(), 'form');
     assert.equal(await card.locator('.approval-plan img').count(), 0, 'the plan goes through the sanitiser');
+    assert.equal(await page.locator(`.queue-row[data-prompt-id="${promptId}"] .approval-kind-plan`).count(), 1, 'the queue row shows it too');
     await phone.page.locator('.approval-plan').first().waitFor();
     await phone.page.screenshot({ path: artifactPath('viewer-plan-phone.png'), fullPage: true });
     await page.screenshot({ path: artifactPath('viewer-plan-desktop.png'), fullPage: true });
@@ -169,6 +174,13 @@ describe('browser: question and plan cards, title badge, notifications', functio
     await page.keyboard.press('n');
     const answers = await waitFor(() => (queueRoom(h.queueDoc).answers.length === 2 ? queueRoom(h.queueDoc).answers.toArray().map((v) => ToolAnswer.parse(v)) : undefined), { what: 'two answers' });
     assert.deepEqual(answers.map((a) => [a.requestId, a.decision]), [['req-first', 'allow'], ['req-second', 'deny']]);
+
+    // the host refuses the second answer: its sender sees why, and may answer again
+    setApproval(h.transcriptDoc, { ...request('req-second', 'echo two'), refused: [{ answerId: answers[1].id, author: 'Ana Lima', reason: 'it came too late \u202e' }] }, Origin.runner);
+    const second = page.locator('[data-request-id="req-second"]');
+    await second.locator('.approval-refused').waitFor();
+    assert.equal(await second.locator('.approval-refused').innerText(), 'The host did not take your answer: it came too late \\u202e');
+    assert.ok(await second.getByRole('button', { name: 'Deny' }).isEnabled(), 'a refused answer can be sent again');
     assert.deepEqual(errors, []);
   });
 });

@@ -6,7 +6,7 @@ import { titleWithCount, useApprovalNotifications } from './approvalAlerts';
 import { NotifyButton } from './NotifyButton';
 import type { SubagentRef } from '../model/items';
 import { Composer, QueueList } from './Composer';
-import { ApprovalCards } from './ApprovalCards';
+import { ApprovalCards, ToolRequests } from './ApprovalCards';
 import { Header, sessionTitle } from './Header';
 import { SubagentPanel } from './SubagentPanel';
 import { FullState, NoticeBanner, noticeFor } from './StateNotice';
@@ -40,11 +40,13 @@ export function App({ store, focusSignal = 0, notifier }: AppProps) {
   const answerTool = useCallback((id: string, decision: ToolDecision, extra?: ToolAnswerExtra) => store.answerTool(id, decision, extra), [store]);
   const notice = noticeFor(state);
   const canAnswer = state.canPrompt && state.meta.toolApprovals === 'prompters';
-  const cards = { canAnswer, sentAnswers: state.sentAnswers, onAnswer: answerTool };
+  const cards = useMemo(() => ({ canAnswer, sentAnswers: state.sentAnswers, onAnswer: answerTool }), [canAnswer, state.sentAnswers, answerTool]);
+  const requests = useMemo(() => ({ byToolUse: new Map(state.approvals.filter((a) => a.toolUseId).map((a) => [a.toolUseId!, a])), cards }), [state.approvals, cards]);
   useApprovalNotifications(state.approvals, canAnswer, notifier);
   const hasRows = state.feed.items.length > 0;
   return (
     <Expanded.Provider value={expanded}>
+      <ToolRequests.Provider value={requests}>
       <OpenSubagent.Provider value={setSubagent}>
         <div class="app">
           <Header state={state} onVerbose={onVerbose} onDisplayName={(name) => store.setDisplayName(name)} />
@@ -56,7 +58,7 @@ export function App({ store, focusSignal = 0, notifier }: AppProps) {
           {(state.canPrompt || state.queue.length > 0) && (
             <footer class="footer">
               {canAnswer && notifier && <NotifyButton notifier={notifier} />}
-              <ApprovalCards approvals={state.approvals.filter((a) => !state.queue.some((row) => row.prompt.id === a.promptId))} place="transcript" {...cards} />
+              <ApprovalCards approvals={state.approvals.filter((a) => !state.queue.some((row) => row.prompt.id === a.promptId))} place="list" {...cards} />
               <QueueList rows={state.queue} canPrompt={state.canPrompt} onCancel={(id) => store.cancel(id)} rowExtra={(row) => <ApprovalCards approvals={state.approvals.filter((a) => a.promptId === row.prompt.id)} place="queue" {...cards} />} />
               {state.canPrompt && (
                 <Composer
@@ -70,6 +72,7 @@ export function App({ store, focusSignal = 0, notifier }: AppProps) {
           )}
         </div>
       </OpenSubagent.Provider>
+      </ToolRequests.Provider>
     </Expanded.Provider>
   );
 }

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { createContext } from 'preact';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { PendingApproval, ToolDecision } from '../../../protocol/src';
 import type { ToolAnswerExtra } from '../data/sessionStore';
 import { shownText } from '../model/format';
@@ -8,8 +9,9 @@ import { Markdown } from './Text';
 // Claude Code's tool requests during a remote prompt, as cards: the tool, what it would do (Bash as
 // the command, Edit/Write as a diff, AskUserQuestion as a form, ExitPlanMode as the plan), why it asks
 // and until when. A prompter link may answer when the host lets prompters answer; everyone else sees
-// who may. The same card shows in the transcript's list and in the queue row of its prompt; the answer
-// sent and the host's refusal of it are the store's, so both copies agree. Keyboard, on the focused
+// who may. The same card shows at its tool call in the transcript and in the queue row of its prompt
+// (on its own above the queue when it has no row); the answer sent and the host's refusal of it are the
+// store's, so every copy agrees. Keyboard, on the focused
 // card: `y` allows (answers the form, approves the plan), `a` allows for the session, `n` denies (with
 // the message typed, if any). A new card takes the focus only when nothing else has it, and answering
 // one moves the focus to the next.
@@ -21,9 +23,22 @@ export type ApprovalCardsProps = {
   /** the answer this viewer sent to each request */
   sentAnswers: ReadonlyMap<string, string>;
   onAnswer: (requestId: string, decision: ToolDecision, extra?: ToolAnswerExtra) => void;
-  /** where the cards are: the transcript's list or a queue row */
-  place: 'transcript' | 'queue';
+  /** where the cards are: at their tool call in the transcript, in a queue row, or on their own */
+  place: 'transcript' | 'queue' | 'list';
 };
+
+type CardProps = Omit<ApprovalCardsProps, 'approvals' | 'place'>;
+
+/** The pending requests by the tool call they are about, and how to answer them: for the transcript's rows. */
+export const ToolRequests = createContext<{ byToolUse: ReadonlyMap<string, PendingApproval>; cards: CardProps } | null>(null);
+
+/** The request waiting on this tool call, drawn under it in the transcript. */
+export function InlineApproval({ toolUseId }: { toolUseId: string }) {
+  const requests = useContext(ToolRequests);
+  const approval = requests?.byToolUse.get(toolUseId);
+  if (!requests || !approval) return null;
+  return <ApprovalCards approvals={[approval]} place="transcript" {...requests.cards} />;
+}
 
 export function ApprovalCards({ approvals, ...rest }: ApprovalCardsProps) {
   if (approvals.length === 0) return null;
@@ -42,7 +57,7 @@ type Kind = 'questions' | 'plan' | 'tool';
 const kindOf = (a: PendingApproval): Kind => (a.questions ? 'questions' : a.plan !== undefined ? 'plan' : 'tool');
 const DEFAULT_DENY: Record<Kind, string | undefined> = { questions: 'The person declined to answer.', plan: 'Keep planning: the plan is not approved yet.', tool: undefined };
 
-function ApprovalCard({ approval: a, canAnswer, sentAnswers, onAnswer }: Omit<ApprovalCardsProps, 'approvals'> & { approval: PendingApproval }) {
+function ApprovalCard({ approval: a, canAnswer, sentAnswers, onAnswer }: CardProps & { approval: PendingApproval }) {
   const [message, setMessage] = useState('');
   const card = useRef<HTMLDivElement>(null);
   const form = useRef<QuestionFormHandle>(null);

@@ -1,5 +1,5 @@
 import type { MutableRef } from 'preact/hooks';
-import { useState } from 'preact/hooks';
+import { useId, useState } from 'preact/hooks';
 import type { AskedQuestion } from '../../../protocol/src';
 import { shownName, shownText } from '../model/format';
 import { questionAnswers, type QuestionChoice } from '../model/questionAnswers';
@@ -13,6 +13,8 @@ export type QuestionFormHandle = { answers(): { answers: Record<string, string> 
 const OTHER = '\u0000other';
 
 export function QuestionForm({ questions, disabled, handle }: { questions: AskedQuestion[]; disabled: boolean; handle: MutableRef<QuestionFormHandle | null> }) {
+  // radio groups are per copy of the form: the same request shows at its tool call and in the queue
+  const form = useId();
   const [choices, setChoices] = useState<QuestionChoice[]>(() => questions.map(() => ({ picked: [], other: '' })));
   const [otherOn, setOtherOn] = useState<boolean[]>(() => questions.map(() => false));
   handle.current = { answers: () => questionAnswers(questions, choices.map((c, i) => ({ picked: c.picked, other: otherOn[i] ? c.other : '' }))) };
@@ -31,7 +33,7 @@ export function QuestionForm({ questions, disabled, handle }: { questions: Asked
     <div class="question-form">
       {questions.map((q, i) => {
         const type = q.multiSelect ? 'checkbox' : 'radio';
-        const name = `q-${i}-${q.question.length}`;
+        const name = `${form}-q${i}`;
         return (
           <fieldset class="question" key={q.question} disabled={disabled}>
             <legend>

@@ -96,6 +96,7 @@ export class ToolApprovals {
       id: crypto.randomBytes(6).toString('base64url'),
       promptId,
       toolName: request.toolName.slice(0, 200),
+      ...(request.toolUseId ? { toolUseId: request.toolUseId.slice(0, 200) } : {}),
       ...view,
       ...personView(request),
       reason: request.reason?.slice(0, 2000),
