@@ -15,12 +15,13 @@ import { waitFor } from '../helpers/waitFor';
 // records every Notification the page makes, and lets a test say the tab is in the background
 const NOTIFICATION_SPY = `(() => {
   window.__notes = [];
+  window.__asks = 0;
   const Real = window.Notification;
   class Spy extends Real {
     constructor(title, options) { super(title, options); window.__notes.push({ title, body: options && options.body }); }
   }
   Object.defineProperty(Spy, 'permission', { get: () => Real.permission });
-  Spy.requestPermission = (...a) => Real.requestPermission(...a);
+  Spy.requestPermission = (...a) => { window.__asks++; return Real.requestPermission(...a); };
   window.Notification = Spy;
   let hidden = false;
   window.__setHidden = (h) => { hidden = h; };
@@ -57,9 +58,9 @@ describe('browser: question and plan cards, title badge, notifications', functio
     await relay?.close();
   });
 
-  async function openPrompter(name: string, width = 1280): Promise<{ page: Page; errors: string[] }> {
+  async function openPrompter(name: string, width = 1280, grant = true): Promise<{ page: Page; errors: string[] }> {
     const context = await browser.newContext({ viewport: { width, height: 900 } });
-    await context.grantPermissions(['notifications'], { origin: new URL(relay.url).origin });
+    if (grant) await context.grantPermissions(['notifications'], { origin: new URL(relay.url).origin });
     await context.addInitScript(NOTIFICATION_SPY);
     const page = await context.newPage();
     const errors: string[] = [];
@@ -182,5 +183,25 @@ describe('browser: question and plan cards, title badge, notifications', functio
     assert.equal(await second.locator('.approval-refused').innerText(), 'The host did not take your answer: it came too late \\u202e');
     assert.ok(await second.getByRole('button', { name: 'Deny' }).isEnabled(), 'a refused answer can be sent again');
     assert.deepEqual(errors, []);
+  });
+
+  it('asks for notification permission only when "Notify me" is clicked, and remembers the choice', async () => {
+    const asks = (page: Page) => page.evaluate(() => (window as unknown as { __asks: number }).__asks);
+    const refused = await openPrompter('No Grant', 1280, false);
+    const button = refused.page.locator('.notify-button');
+    await button.waitFor();
+    assert.equal(await asks(refused.page), 0, 'never asked before the click');
+    await button.click();
+    await waitFor(async () => (await asks(refused.page)) === 1, { what: 'one permission request at the click' });
+
+    const granted = await openPrompter('Granted');
+    await granted.page.getByRole('button', { name: 'Notify me of requests' }).click();
+    await granted.page.getByRole('button', { name: 'Notifications on' }).waitFor();
+    await granted.page.reload();
+    await granted.page.getByRole('button', { name: 'Notifications on' }).waitFor();
+    assert.equal(await asks(granted.page), 0, 'a page that has permission does not ask again');
+    await granted.page.getByRole('button', { name: 'Notifications on' }).click();
+    await granted.page.getByRole('button', { name: 'Notify me of requests' }).waitFor();
+    assert.deepEqual([...refused.errors, ...granted.errors], []);
   });
 });

@@ -38,6 +38,7 @@ describe('prompt runner: questions and plans answered remotely', function () {
     const request = await pending(id);
     assert.equal(request.toolName, 'AskUserQuestion');
     assert.deepEqual(request.questions, questions);
+    assert.match(request.toolUseId ?? '', /^toolu_/, 'the tool call it is about, for the transcript');
 
     const stranger = answer(request.id, { updatedInput: { answers: { 'Which color?': 'Red', 'Rm -rf?': 'yes' } } });
     const malformed = answer(request.id, { updatedInput: { answers: { 'Which color?': 'Red' }, questions: [{ question: 'swapped' }] } });
