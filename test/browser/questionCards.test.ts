@@ -161,8 +161,9 @@ describe('browser: question and plan cards, title badge, notifications', functio
     const now = Date.now();
     const request = (id: string, command: string): PendingApproval => ({ id, promptId: `p-elsewhere-${id}`, toolName: 'Bash', input: JSON.stringify({ command }), command, createdAt: now, deadline: now + 600_000, state: 'pending', answerers: 'prompters' });
     setApproval(h.transcriptDoc, request('req-first', 'echo one'), Origin.runner);
-    setApproval(h.transcriptDoc, request('req-second', 'echo two'), Origin.runner);
+    setApproval(h.transcriptDoc, request('req-second', 'echo \u202eowt'), Origin.runner);
     await page.locator('.approval-card').nth(1).waitFor();
+    assert.equal(await page.locator('[data-request-id="req-second"] .approval-input').innerText(), 'echo \\u202eowt', 'a bidi override in a command is shown, not obeyed');
     assert.match(await page.title(), /^\(2\) /);
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Prompt', 'the composer keeps the focus');
     await page.keyboard.type(' y');
@@ -177,7 +178,7 @@ describe('browser: question and plan cards, title badge, notifications', functio
     assert.deepEqual(answers.map((a) => [a.requestId, a.decision]), [['req-first', 'allow'], ['req-second', 'deny']]);
 
     // the host refuses the second answer: its sender sees why, and may answer again
-    setApproval(h.transcriptDoc, { ...request('req-second', 'echo two'), refused: [{ answerId: answers[1].id, author: 'Ana Lima', reason: 'it came too late \u202e' }] }, Origin.runner);
+    setApproval(h.transcriptDoc, { ...request('req-second', 'echo \u202eowt'), refused: [{ answerId: answers[1].id, author: 'Ana Lima', reason: 'it came too late \u202e' }] }, Origin.runner);
     const second = page.locator('[data-request-id="req-second"]');
     await second.locator('.approval-refused').waitFor();
     assert.equal(await second.locator('.approval-refused').innerText(), 'The host did not take your answer: it came too late \\u202e');

@@ -2,13 +2,14 @@ import { createContext } from 'preact';
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { PendingApproval, ToolDecision } from '../../../protocol/src';
 import type { ToolAnswerExtra } from '../data/sessionStore';
-import { shownText } from '../model/format';
+import { shownName, shownText } from '../model/format';
 import { QuestionForm, type QuestionFormHandle } from './QuestionForm';
 import { Markdown } from './Text';
 
 // Claude Code's tool requests during a remote prompt, as cards: the tool, what it would do (Bash as
 // the command, Edit/Write as a diff, AskUserQuestion as a form, ExitPlanMode as the plan), why it asks
-// and until when. A prompter link may answer when the host lets prompters answer; everyone else sees
+// and until when, every text of it escaped (a bidi override must not make a command read as another).
+// A prompter link may answer when the host lets prompters answer; everyone else sees
 // who may. The same card shows at its tool call in the transcript and in the queue row of its prompt
 // (on its own above the queue when it has no row); the answer sent and the host's refusal of it are the
 // store's, so every copy agrees. Keyboard, on the focused
@@ -91,18 +92,18 @@ function ApprovalCard({ approval: a, canAnswer, sentAnswers, onAnswer }: CardPro
     <div class={`approval-card approval-kind-${kind}`} ref={card} tabIndex={0} onKeyDown={onKey} data-request-id={a.id} role="group" aria-label={label}>
       <div class="approval-top">
         <span class="badge accent">{kind === 'plan' ? 'Plan' : kind === 'questions' ? 'Question' : a.toolName}</span>
-        {a.path && <span class="approval-path">{a.path}</span>}
+        {a.path && <span class="approval-path">{shownName(a.path)}</span>}
         <span class="muted small">denied at {new Date(a.deadline).toLocaleTimeString()} without an answer</span>
       </div>
-      {a.reason && kind === 'tool' && <div class="approval-reason">{a.reason}</div>}
+      {a.reason && kind === 'tool' && <div class="approval-reason">{shownText(a.reason)}</div>}
       {kind === 'questions' && <QuestionForm questions={a.questions!} disabled={!canAnswer || sent} handle={form} />}
       {kind === 'plan' && (
         <div class="approval-plan">
           <Markdown text={a.plan!} />
         </div>
       )}
-      {kind === 'tool' && <pre class={a.diff && !a.command ? 'approval-input diff' : 'approval-input'}>{a.command ?? a.diff ?? a.input}</pre>}
-      {kind === 'tool' && a.suggestions?.length ? <div class="muted small">Allow for this session adds: {a.suggestions.join(', ')}</div> : null}
+      {kind === 'tool' && <pre class={a.diff && !a.command ? 'approval-input diff' : 'approval-input'}>{shownText(a.command ?? a.diff ?? a.input)}</pre>}
+      {kind === 'tool' && a.suggestions?.length ? <div class="muted small">Allow for this session adds: {shownName(a.suggestions.join(', '))}</div> : null}
       {canAnswer ? (
         <div class="approval-actions">
           <button type="button" class="button small" disabled={sent} onClick={() => answer('allow')} title="y">
