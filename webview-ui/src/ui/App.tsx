@@ -47,31 +47,31 @@ export function App({ store, focusSignal = 0, notifier }: AppProps) {
   return (
     <Expanded.Provider value={expanded}>
       <ToolRequests.Provider value={requests}>
-      <OpenSubagent.Provider value={setSubagent}>
-        <div class="app">
-          <Header state={state} onVerbose={onVerbose} onDisplayName={(name) => store.setDisplayName(name)} />
-          {notice && hasRows && <NoticeBanner notice={notice} />}
-          <main class="main">
-            {notice && !hasRows ? <FullState notice={notice} /> : <TranscriptView feed={state.feed} label={`Transcript: ${title}`} />}
-            {subagent && <SubagentPanel store={store} subagent={subagent} sideVersion={state.sideVersion} onClose={() => setSubagent(null)} />}
-          </main>
-          {(state.canPrompt || state.queue.length > 0) && (
-            <footer class="footer">
-              {canAnswer && notifier && <NotifyButton notifier={notifier} />}
-              <ApprovalCards approvals={state.approvals.filter((a) => !state.queue.some((row) => row.prompt.id === a.promptId))} place="list" {...cards} />
-              <QueueList rows={state.queue} canPrompt={state.canPrompt} onCancel={(id) => store.cancel(id)} rowExtra={(row) => <ApprovalCards approvals={state.approvals.filter((a) => a.promptId === row.prompt.id)} place="queue" {...cards} />} />
-              {state.canPrompt && (
-                <Composer
-                  onSend={(text, project) => store.queuePrompt(text, project)}
-                  hostLabel={state.meta.hostLabel}
-                  newSessionProjects={state.meta.newSessionProjects ?? []}
-                  focusSignal={focusSignal}
-                />
-              )}
-            </footer>
-          )}
-        </div>
-      </OpenSubagent.Provider>
+        <OpenSubagent.Provider value={setSubagent}>
+          <div class="app">
+            <Header state={state} onVerbose={onVerbose} onDisplayName={(name) => store.setDisplayName(name)} />
+            {notice && hasRows && <NoticeBanner notice={notice} />}
+            <main class="main">
+              {notice && !hasRows ? <FullState notice={notice} /> : <TranscriptView feed={state.feed} label={`Transcript: ${title}`} />}
+              {subagent && <SubagentPanel store={store} subagent={subagent} sideVersion={state.sideVersion} onClose={() => setSubagent(null)} />}
+            </main>
+            {(state.canPrompt || state.queue.length > 0) && (
+              <footer class="footer">
+                {canAnswer && notifier && <NotifyButton notifier={notifier} />}
+                <ApprovalCards approvals={state.approvals.filter((a) => !state.queue.some((row) => row.prompt.id === a.promptId))} place="list" {...cards} />
+                <QueueList rows={state.queue} canPrompt={state.canPrompt} onCancel={(id) => store.cancel(id)} rowExtra={(row) => <ApprovalCards approvals={state.approvals.filter((a) => a.promptId === row.prompt.id)} place="queue" {...cards} />} />
+                {state.canPrompt && (
+                  <Composer
+                    onSend={(text, project) => store.queuePrompt(text, project)}
+                    hostLabel={state.meta.hostLabel}
+                    newSessionProjects={state.meta.newSessionProjects ?? []}
+                    focusSignal={focusSignal}
+                  />
+                )}
+              </footer>
+            )}
+          </div>
+        </OpenSubagent.Provider>
       </ToolRequests.Provider>
     </Expanded.Provider>
   );
