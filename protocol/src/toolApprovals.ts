@@ -47,17 +47,58 @@ export type ApprovalState = z.infer<typeof ApprovalState>;
 export const RefusedAnswer = z.object({ answerId: ApprovalId, author: z.string().max(100), reason: z.string().max(500) });
 export type RefusedAnswer = z.infer<typeof RefusedAnswer>;
 
+// AskUserQuestion and ExitPlanMode, as Claude Code 2.1.197 sends and takes them: the request's input is
+// `{questions: [{question, header, options: [{label, description, preview?}], multiSelect}]}` (1–4
+// questions, 2–4 options, texts unique) or `{plan, planFilePath?}`; the person's answer goes back as
+// `updatedInput` `{questions, answers: {[question text]: label | labels joined ", " | own text}}`, or
+// `{plan}` for the plan as approved. The host parses both sides with these schemas.
+
+export const ASK_USER_QUESTION = 'AskUserQuestion';
+export const EXIT_PLAN_MODE = 'ExitPlanMode';
+export const MAX_QUESTION_TEXT = 2000;
+export const MAX_ANSWER_TEXT = 2000;
+export const MAX_PLAN = 32 * 1024;
+
+export const QuestionOption = z.object({ label: z.string().min(1).max(200), description: z.string().max(MAX_QUESTION_TEXT).default('') });
+export type QuestionOption = z.infer<typeof QuestionOption>;
+
+export const AskedQuestion = z.object({
+  question: z.string().min(1).max(MAX_QUESTION_TEXT),
+  header: z.string().max(100).default(''),
+  options: z.array(QuestionOption).min(1).max(8),
+  multiSelect: z.boolean().default(false),
+});
+export type AskedQuestion = z.infer<typeof AskedQuestion>;
+
+/** The questions of an AskUserQuestion request, as the host publishes them for the form. */
+export const AskedQuestions = z.array(AskedQuestion).min(1).max(4);
+
+/** What a person may put in `updatedInput` for AskUserQuestion: answers keyed by the question's exact text. */
+export const QuestionAnswers = z.strictObject({
+  answers: z.record(z.string().max(MAX_QUESTION_TEXT), z.string().max(MAX_ANSWER_TEXT)).refine((a) => Object.keys(a).length <= 4, 'at most 4 answers'),
+});
+export type QuestionAnswers = z.infer<typeof QuestionAnswers>;
+
+/** What a person may put in `updatedInput` for ExitPlanMode: the plan as approved. */
+export const PlanAnswer = z.strictObject({ plan: z.string().min(1).max(MAX_PLAN) });
+
 /** A tool request as viewers see it. Inputs are previews: the host cuts them to a few KB. */
 export const PendingApproval = z.object({
   id: ApprovalId,
   promptId: ApprovalId,
   toolName: z.string().max(200),
+  /** the tool_use block's id in the transcript, so viewers can show the request at that tool call */
+  toolUseId: z.string().max(200).optional(),
   /** the tool's input as JSON text, shortened */
   input: z.string().max(16 * 1024),
   /** Bash: the command; Edit/Write: the file and a unified diff of the change */
   command: z.string().max(8 * 1024).optional(),
   path: z.string().max(4096).optional(),
   diff: z.string().max(16 * 1024).optional(),
+  /** AskUserQuestion: its questions, for a form */
+  questions: AskedQuestions.optional(),
+  /** ExitPlanMode: the plan (markdown), shortened to MAX_PLAN */
+  plan: z.string().max(MAX_PLAN).optional(),
   /** why Claude Code asks, and the rules "allow for this session" would add */
   reason: z.string().max(2000).optional(),
   suggestions: z.array(z.string().max(500)).max(20).optional(),

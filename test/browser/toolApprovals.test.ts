@@ -45,10 +45,10 @@ describe('browser: tool request cards', function () {
       await observer.goto(keys.link(relay.url, 'observer', 'Olu Observer'));
       h.queue('make it <b>bold</b> [[bash: touch marker.txt]]');
 
-      const card = prompter.locator('.approval-card');
+      const card = prompter.locator('.queue .approval-card');
       await card.waitFor({ timeout: 45_000 });
       assert.equal(await card.locator('.approval-input').innerText(), 'touch marker.txt');
-      const seen = observer.locator('.approval-card');
+      const seen = observer.locator('.queue .approval-card');
       await seen.waitFor({ timeout: 15_000 });
       assert.equal(await seen.locator('button').count(), 0, 'an observer gets no buttons');
       await prompter.screenshot({ path: artifactPath('viewer-tool-request.png') });

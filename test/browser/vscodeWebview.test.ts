@@ -79,9 +79,12 @@ describe('browser: the VS Code webview build', function () {
       await send({ type: 'init' });
       await waitFor(async () => (await posted()).some((m) => m.type === 'log' && /ignored a message.*link/.test(m.message)), { what: 'the viewer to refuse a bad message' });
 
+      // a prompter who may answer tool requests: the webview still never offers or asks for notifications
+      setMeta(host.transcriptDoc, { toolApprovals: 'prompters' }, Origin.runner);
       setMeta(host.transcriptDoc, { state: 'live' }, Origin.tail);
       appendLines(host.transcriptDoc, [prompt('and a live line')], Origin.tail);
       await page.getByText('and a live line').waitFor({ timeout: 10_000 });
+      assert.equal(await page.locator('.notify-button').count(), 0, 'no "Notify me" in the VS Code webview (the line came after the policy)');
       await page.screenshot({ path: artifactPath('vscode-webview-sidebar.png') });
     } finally {
       await page.close();

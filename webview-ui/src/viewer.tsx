@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { boundAuthor, checkClaims, linkName, parseLink, type LinkError, type PresenceState } from '../../protocol/src';
 import { DAMAGED, connectToShare, expiredText, type ConnectionStatus, type SessionConnection } from './data/connection';
 import { SessionStore, type Identity } from './data/sessionStore';
+import type { SystemNotifier } from './data/systemNotifier';
 import type { IdentityStore } from './data/viewerIdentity';
 import { App } from './ui/App';
 import { sessionTitle } from './ui/Header';
@@ -29,6 +30,8 @@ export type ViewerOptions = {
   userName?: string;
   /** this viewer's id and self-chosen name, kept by the host (localStorage, VS Code's global state) */
   identity: IdentityStore;
+  /** system notifications for tool requests; only a browser tab has them */
+  notifier?: SystemNotifier;
   onStatus?: (status: { connection: ConnectionStatus; title: string }) => void;
 };
 
@@ -75,7 +78,7 @@ function mountViewer(root: HTMLElement, connection: SessionConnection, identity:
   const draw = () =>
     render(
       <ImageZoomHost>
-        <App store={store} focusSignal={focus} />
+        <App store={store} focusSignal={focus} notifier={options.notifier} />
       </ImageZoomHost>,
       root,
     );

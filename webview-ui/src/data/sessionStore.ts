@@ -41,6 +41,8 @@ export type ViewerState = {
   queue: QueueRow[];
   /** Claude Code's tool requests waiting for an answer, oldest first */
   approvals: PendingApproval[];
+  /** the answer this viewer last sent to each request, by request id */
+  sentAnswers: ReadonlyMap<string, string>;
   watchers: Watcher[];
   /** the display name this viewer chose ('' for none) */
   displayName: string;
@@ -50,6 +52,9 @@ export type ViewerState = {
   /** side files changed: a subagent panel should look again */
   sideVersion: number;
 };
+
+/** A deny's message to Claude; a question's answers or the plan as approved. */
+export type ToolAnswerExtra = { message?: string; updatedInput?: Record<string, unknown> };
 
 /** Who this viewer writes as: the link's role, and the author and token id the relay binds to its entries. */
 export type Identity = { role: Role; bound: BoundEntry };
@@ -77,6 +82,7 @@ export class SessionStore {
       feed: NOT_SYNCED,
       queue: this.readQueue(),
       approvals: this.readPendingApprovals(),
+      sentAnswers: new Map(),
       watchers: this.readWatchers(),
       displayName: connection.awareness.getLocalState()?.user?.displayName ?? '',
       canPrompt: canWrite(identity.role, 'queue'),
@@ -155,9 +161,12 @@ export class SessionStore {
   }
 
   /** Answers a tool request (the host decides whether it takes the answer). */
-  answerTool(requestId: string, decision: ToolDecision, message?: string): void {
+  answerTool(requestId: string, decision: ToolDecision, extra: ToolAnswerExtra = {}): void {
     if (!this.state.canPrompt) return;
-    addAnswer(this.connection.queue, { id: newPromptId(), requestId, decision, ...(message ? { message } : {}), ...this.identity.bound, createdAt: Date.now() }, Origin.composer);
+    const id = newPromptId();
+    const { message, updatedInput } = extra;
+    addAnswer(this.connection.queue, { id, requestId, decision, ...(message ? { message } : {}), ...(updatedInput ? { updatedInput } : {}), ...this.identity.bound, createdAt: Date.now() }, Origin.composer);
+    this.set({ sentAnswers: new Map(this.state.sentAnswers).set(requestId, id) });
   }
 
   /** The subagent's transcript lines in the document, if the host has shared them yet. */

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { RunState } from '../../../protocol/src';
 import type { QueueRow } from '../model/queueView';
@@ -18,7 +19,15 @@ const stateText: Record<RunState, string> = {
   interrupted: 'interrupted',
 };
 
-export function QueueList({ rows, onCancel, canPrompt }: { rows: QueueRow[]; onCancel: (id: string) => void; canPrompt: boolean }) {
+export type QueueListProps = {
+  rows: QueueRow[];
+  onCancel: (id: string) => void;
+  canPrompt: boolean;
+  /** what else a row shows under its status (the tool requests its run waits on) */
+  rowExtra?: (row: QueueRow) => ComponentChildren;
+};
+
+export function QueueList({ rows, onCancel, canPrompt, rowExtra }: QueueListProps) {
   if (rows.length === 0) return null;
   return (
     <section class="queue" aria-label="Prompt queue">
@@ -44,6 +53,7 @@ export function QueueList({ rows, onCancel, canPrompt }: { rows: QueueRow[]; onC
                 Denied: {row.run.permissionDenials.map((d) => d.toolName).join(', ')} — the host's permission settings did not allow {row.run.permissionDenials.length === 1 ? 'this tool' : 'these tools'}.
               </div>
             ) : null}
+            {rowExtra?.(row)}
           </li>
         ))}
       </ol>

@@ -3,6 +3,7 @@ import { useContext } from 'preact/hooks';
 import { imageSrc } from '../model/images';
 import type { DiffLine, SafeImage, SubagentRef, ToolCall, ToolResult, ToolView } from '../model/items';
 import { baseToolName } from '../model/toolView';
+import { InlineApproval } from './ApprovalCards';
 import { CopyButton } from './CopyButton';
 import { useHighlighter, type Highlighter } from './highlight';
 import { ZoomableImage } from './ImageZoom';
@@ -41,6 +42,7 @@ export function ToolCallView({ call, id }: { call: ToolCall; id: string }) {
       <div class="tool-body">
         <InputView view={call.view} id={id} label={call.label} subagent={call.subagent} />
         {call.result && <ResultView result={call.result} tool={base} id={`${id}:r`} />}
+        {status === 'pending' && <InlineApproval toolUseId={call.id} />}
       </div>
     </div>
   );

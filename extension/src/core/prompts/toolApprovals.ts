@@ -1,8 +1,15 @@
 import crypto from 'node:crypto';
 import type * as Y from 'yjs';
 import {
+  ASK_USER_QUESTION,
+  AskedQuestions,
+  EXIT_PLAN_MODE,
+  MAX_PLAN,
   Origin,
+  PlanAnswer,
+  QuestionAnswers,
   ToolAnswer,
+  visibleText,
   addedEntries,
   queueRoom,
   readApprovals,
@@ -58,8 +65,6 @@ type Open = {
 type Settled = { decision: ToolDecision | 'expired' | 'withdrawn'; by?: string; answerId?: string; message?: string; updatedInput?: Record<string, unknown> };
 
 const REFUSED_MAX = 50;
-// tools whose answer is the person's input: the questions answered, or the plan as approved
-const INPUT_TOOLS: Record<string, readonly string[]> = { AskUserQuestion: ['answers'], ExitPlanMode: ['plan'] };
 
 export class ToolApprovals {
   private readonly open = new Map<string, Open>();
@@ -91,7 +96,9 @@ export class ToolApprovals {
       id: crypto.randomBytes(6).toString('base64url'),
       promptId,
       toolName: request.toolName.slice(0, 200),
+      ...(request.toolUseId ? { toolUseId: request.toolUseId.slice(0, 200) } : {}),
       ...view,
+      ...personView(request),
       reason: request.reason?.slice(0, 2000),
       suggestions: describeSuggestions(request.suggestions),
       createdAt,
@@ -160,6 +167,7 @@ export class ToolApprovals {
     if (this.opts.policy === 'host') return 'the host answers tool requests itself (it shares with --tool-approvals host)';
     const allowed = this.opts.remoteAllowedTools;
     if (answer.decision !== 'deny' && allowed && !allowed.includes(open.request.toolName)) return `the host does not let remote approvers allow ${open.request.toolName}; only ${allowed.join(', ') || 'no tools'}`;
+    if (answer.decision !== 'deny') return personInput(open.request, answer.updatedInput).problem;
     return undefined;
   }
 
@@ -182,7 +190,9 @@ export class ToolApprovals {
 
   private toAnswer(request: PermissionRequest, s: Settled, message: string | undefined): PermissionAnswer {
     if (s.decision !== 'allow' && s.decision !== 'allow-session') return { behavior: 'deny', message: message ?? 'Denied.' };
-    const answer: PermissionAnswer = { behavior: 'allow', updatedInput: withPersonInput(request, s.updatedInput) };
+    const person = personInput(request, s.updatedInput);
+    if (person.problem) this.opts.log.warn(`tool approvals: the host's own answer to ${request.toolName} was used without its input: ${person.problem}`);
+    const answer: PermissionAnswer = { behavior: 'allow', updatedInput: person.input };
     if (s.decision === 'allow-session') answer.updatedPermissions = sessionRules(request.suggestions);
     return answer;
   }
@@ -192,13 +202,49 @@ function isDecision(d: Settled['decision']): d is ToolDecision {
   return d === 'allow' || d === 'allow-session' || d === 'deny';
 }
 
-/** Only AskUserQuestion's answers and ExitPlanMode's plan may come from the answerer; any other tool runs the input Claude asked for. */
-function withPersonInput(request: PermissionRequest, updated: Record<string, unknown> | undefined): Record<string, unknown> {
-  const keys = INPUT_TOOLS[request.toolName];
-  if (!keys || !updated) return request.input;
-  const out = { ...request.input };
-  for (const k of keys) if (updated[k] !== undefined) out[k] = updated[k];
-  return out;
+type PersonInput = { input: Record<string, unknown>; problem?: string };
+
+/** Only AskUserQuestion's answers and ExitPlanMode's plan may come from the answerer, checked against
+ *  their schemas and the questions Claude asked; any other tool runs the input Claude asked for. */
+export function personInput(request: PermissionRequest, updated: Record<string, unknown> | undefined): PersonInput {
+  const input = request.input;
+  if (!updated || (request.toolName !== ASK_USER_QUESTION && request.toolName !== EXIT_PLAN_MODE)) return { input };
+  // zod paths carry the answer's own keys: network text, shown to people
+  const refuse = (why: string): PersonInput => ({ input, problem: visibleText(`its answer to ${request.toolName} ${why}`.slice(0, 400), { singleLine: true }) });
+  if (request.toolName === EXIT_PLAN_MODE) {
+    const plan = PlanAnswer.safeParse(updated);
+    return plan.success ? { input: { ...input, plan: plan.data.plan } } : refuse(`is not a plan: ${issues(plan.error)}`);
+  }
+  const answers = QuestionAnswers.safeParse(updated);
+  if (!answers.success) return refuse(`is not a set of answers: ${issues(answers.error)}`);
+  const asked = new Set(questionTexts(input.questions));
+  const stranger = Object.keys(answers.data.answers).find((q) => !asked.has(q));
+  if (stranger !== undefined) return refuse(`answers a question Claude did not ask: ${stranger.slice(0, 100)}`);
+  return { input: { ...input, answers: answers.data.answers } };
+}
+
+function questionTexts(questions: unknown): string[] {
+  if (!Array.isArray(questions)) return [];
+  return questions.map((q) => (typeof q === 'object' && q !== null ? (q as { question?: unknown }).question : undefined)).filter((q): q is string => typeof q === 'string');
+}
+
+function issues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.map(String).join('.') || 'input'}: ${i.message}`)
+    .join('; ');
+}
+
+/** The form's questions and the plan's text, for viewers: parsed from Claude's input and bounded;
+ *  nothing when they do not parse (the card then shows the input as text). */
+export function personView(request: PermissionRequest): Pick<PendingApproval, 'questions' | 'plan'> {
+  if (request.toolName === ASK_USER_QUESTION) {
+    const questions = AskedQuestions.safeParse(request.input.questions);
+    return questions.success ? { questions: questions.data } : {};
+  }
+  const plan = request.input.plan;
+  if (request.toolName === EXIT_PLAN_MODE && typeof plan === 'string') return { plan: plan.length > MAX_PLAN ? `${plan.slice(0, MAX_PLAN - 1)}…` : plan };
+  return {};
 }
 
 type Suggestion = { type?: unknown; behavior?: unknown; rules?: unknown; destination?: unknown };
