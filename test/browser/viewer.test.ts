@@ -228,17 +228,24 @@ describe('browser: the session viewer in Chromium', function () {
     assert.deepEqual(errors, []);
   });
 
-  it('shows bidi controls in names, authors and queue text escaped: "evil" with U+202E never reads as "live"', async () => {
+  it('shows bidi controls in names, authors, queue and transcript text escaped: "evil" with U+202E never reads as "live"', async () => {
     const claudeDir = tempClaudeDir(fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-ui-')));
     const folder = path.join(claudeDir, 'projects', '-work-app');
     fs.mkdirSync(folder, { recursive: true });
     const sessionFile = path.join(folder, `${SESSION}.jsonl`);
-    fs.writeFileSync(sessionFile, line({ type: 'user', uuid: 'u-1', message: { role: 'user', content: 'hello' } }));
+    // and in the transcript: a prompt that ran, and what a tool printed
+    fs.writeFileSync(
+      sessionFile,
+      line({ type: 'user', uuid: 'u-1', message: { role: 'user', content: 'hello, please delete \u202eelif-eht' } }) +
+        line({ type: 'assistant', uuid: 'a-1', parentUuid: 'u-1', message: { role: 'assistant', content: [{ type: 'text', text: 'Deleting **\u2066the-file\u2069** as \u202easked' }] } }),
+    );
     await publish(sessionFile, claudeDir);
     const page = await browser.newPage({ viewport: { width: 1000, height: 760 } });
     cleanups.push(() => page.close());
     await page.goto(keys.link(relay.url, 'prompter', 'mal\u202elive'));
     await page.waitForSelector('.vrow .msg', { timeout: 15_000 });
+    await page.locator('.vrow', { hasText: 'please delete \\u202eelif-eht' }).first().waitFor({ timeout: 5_000 });
+    await page.locator('.vrow', { hasText: 'as \\u202easked' }).first().waitFor({ timeout: 5_000 });
     await page.fill('.composer textarea', 'run \u2066this\u2069 \u202eevil');
     await page.keyboard.press('Control+Enter');
     const row = page.locator('.queue-row').first();
@@ -247,7 +254,13 @@ describe('browser: the session viewer in Chromium', function () {
     assert.equal(await row.locator('.queue-text').innerText(), 'run \\u2066this\\u2069 \\u202eevil');
     assert.match((await page.locator('.watchers').getAttribute('aria-label')) ?? '', /mal\\u202elive/);
     const text = await page.evaluate(() => document.body.innerText + Array.from(document.querySelectorAll('[title],[aria-label]')).map((e) => `${e.getAttribute('title')}${e.getAttribute('aria-label')}`).join(''));
-    assert.doesNotMatch(text, /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/, 'a raw bidi control reached the page');
+    // the elements holding one, to say where it leaked
+    const where = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('*'))
+        .filter((e) => Array.from(e.childNodes).some((n) => n.nodeType === 3 && /[\u202a-\u202e\u2066-\u2069]/.test(n.textContent ?? '')) || /[\u202a-\u202e\u2066-\u2069]/.test(`${e.getAttribute('title')}${e.getAttribute('aria-label')}`))
+        .map((e) => e.outerHTML.slice(0, 200)),
+    );
+    assert.doesNotMatch(text, /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/, `a raw bidi control reached the page: ${JSON.stringify(where)}`);
   });
 
   it('shows no composer to an observer link; explains a link the host revokes, an expired link and a damaged one', async () => {

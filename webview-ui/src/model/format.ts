@@ -8,6 +8,12 @@ export function shownText(text: string): string {
   return visibleText(text);
 }
 
+/** Transcript text (messages, tool output, plans): escaped like shownText, so a prompt with U+202E in
+ *  it cannot read as another; Windows line ends read as plain newlines. */
+export function transcriptText(text: string): string {
+  return visibleText(text.includes('\r\n') ? text.replace(/\r\n/g, '\n') : text);
+}
+
 /** A name or label from the network (an author, a watcher, the host), on one line and escaped like shownText. */
 export function shownName(name: string): string {
   return visibleText(name, { singleLine: true });

@@ -4,6 +4,7 @@ import type { SessionStore, ToolAnswerExtra } from '../data/sessionStore';
 import type { SystemNotifier } from '../data/systemNotifier';
 import { titleWithCount, useApprovalNotifications } from './approvalAlerts';
 import { NotifyButton } from './NotifyButton';
+import { shownName } from '../model/format';
 import type { SubagentRef } from '../model/items';
 import { Composer, QueueList } from './Composer';
 import { ApprovalCards, ToolRequests } from './ApprovalCards';
@@ -31,7 +32,7 @@ export function App({ store, focusSignal = 0, notifier }: AppProps) {
   );
   const expanded = useMemo(() => new ExpandedState(), []);
   const [subagent, setSubagent] = useState<SubagentRef | null>(null);
-  const title = sessionTitle(state);
+  const title = shownName(sessionTitle(state));
   const pending = state.approvals.length;
   useEffect(() => {
     document.title = titleWithCount(`${title} · Tandem`, pending);

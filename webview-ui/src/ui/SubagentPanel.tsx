@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SessionStore } from '../data/sessionStore';
 import { TranscriptFeed, type FeedView } from '../data/transcriptFeed';
+import { shownName } from '../model/format';
 import type { SubagentRef } from '../model/items';
 import { TranscriptView } from './TranscriptView';
 
@@ -26,20 +27,20 @@ export function SubagentPanel({ store, subagent, sideVersion, onClose }: { store
       class="panel"
       role="dialog"
       aria-modal="true"
-      aria-label={`Subagent: ${subagent.description}`}
+      aria-label={`Subagent: ${shownName(subagent.description)}`}
       onKeyDown={(e) => {
         if (e.key === 'Escape') onClose();
       }}
     >
       <div class="panel-head">
         <span class="badge accent">{subagent.agentType}</span>
-        <span class="panel-title">{subagent.description || 'Subagent'}</span>
+        <span class="panel-title">{shownName(subagent.description) || 'Subagent'}</span>
         <button ref={close} type="button" class="button ghost small" onClick={onClose} aria-label="Close subagent transcript">
           Close
         </button>
       </div>
       {lines && view ? (
-        <TranscriptView feed={view} label={`Subagent transcript: ${subagent.description}`} />
+        <TranscriptView feed={view} label={`Subagent transcript: ${shownName(subagent.description)}`} />
       ) : (
         <div class="empty">The host has not shared this subagent's transcript (agent {subagent.agentId}).</div>
       )}

@@ -1,6 +1,7 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { decorateCodeBlocks } from './codeBlocks';
 import { useHighlighter } from './highlight';
+import { transcriptText } from '../model/format';
 import { markdownHtml } from './markdown';
 import { useExpanded } from './expanded';
 
@@ -33,7 +34,7 @@ export function LongText({ id, text, lines, mono = true, tone }: { id: string; t
   const collapsible = hidden > 1 || tooLong;
   return (
     <div class={`long ${tone ?? ''}`}>
-      <pre class={mono ? 'mono' : 'plain'}>{open || !collapsible ? text : preview}</pre>
+      <pre class={mono ? 'mono' : 'plain'}>{transcriptText(open || !collapsible ? text : preview)}</pre>
       {collapsible && (
         <button type="button" class="link-button" aria-expanded={open} onClick={toggle}>
           {open ? 'Show less' : hidden > 1 ? `Show all ${all.length} lines` : `Show all ${Math.ceil(text.length / 1024)} KB`}

@@ -1,5 +1,6 @@
 import DOMPurify, { type Config } from 'dompurify';
 import { Marked } from 'marked';
+import { transcriptText } from '../model/format';
 
 // Assistant text is markdown written by a model that reads web pages and tool output: treat it as
 // hostile. marked turns it into HTML (raw HTML inside the markdown passes through marked untouched),
@@ -48,7 +49,7 @@ const CACHE_LIMIT = 400;
 export function markdownHtml(text: string): string {
   const hit = cache.get(text);
   if (hit !== undefined) return hit;
-  const html = purifier().sanitize(marked.parse(text) as string, SANITIZE) as unknown as string;
+  const html = purifier().sanitize(marked.parse(transcriptText(text)) as string, SANITIZE) as unknown as string;
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(text, html);
   return html;
