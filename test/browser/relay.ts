@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createJsonLogger } from '../../relay/src/logger';
+import type { RelayOptions } from '../../relay/src/relayOptions';
 import { startRelay, type RelayHandle } from '../../relay/src/startRelay';
 
 // The real relay on a free port with in-memory rooms, serving the viewer's browser build from
@@ -16,7 +17,7 @@ export function ensureViewerBuilt(): void {
   if (!fs.existsSync(path.join(VIEWER_DIST, 'browser.js'))) execFileSync(process.execPath, [path.resolve(__dirname, '../../scripts/build.mjs')], { stdio: 'ignore' });
 }
 
-export async function startTestRelay(options: { allowedOrigins?: string[] } = {}): Promise<TestRelay> {
+export async function startTestRelay(options: Pick<RelayOptions, 'allowedOrigins' | 'limits'> = {}): Promise<TestRelay> {
   ensureViewerBuilt();
   const logs: string[] = [];
   const relay = await startRelay({ port: 0, staticDir: VIEWER_DIST, log: createJsonLogger((l) => logs.push(l), 'debug'), ...options });

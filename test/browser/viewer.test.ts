@@ -263,6 +263,33 @@ describe('browser: the session viewer in Chromium', function () {
     assert.doesNotMatch(text, /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/, `a raw bidi control reached the page: ${JSON.stringify(where)}`);
   });
 
+  it('shows a prompt the relay refused (past the per-link cap) as not taken, with the relay\'s reason', async () => {
+    await relay.close();
+    relay = await startTestRelay({ limits: { maxPendingPromptsPerToken: 2 } });
+    const claudeDir = tempClaudeDir(fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-ui-')));
+    const folder = path.join(claudeDir, 'projects', '-work-app');
+    fs.mkdirSync(folder, { recursive: true });
+    const sessionFile = path.join(folder, `${SESSION}.jsonl`);
+    fs.writeFileSync(sessionFile, line({ type: 'user', uuid: 'u-1', message: { role: 'user', content: 'hello' } }));
+    await publish(sessionFile, claudeDir);
+    const { page, errors } = await open('prompter', { width: 390, height: 800 });
+    await page.waitForSelector('.vrow .msg', { timeout: 15_000 });
+    for (const text of ['first waiting prompt', 'second waiting prompt', 'third prompt, one too many']) {
+      await page.fill('.composer textarea', text);
+      await page.keyboard.press('Control+Enter');
+      await page.locator('.queue-row', { hasText: text }).waitFor({ timeout: 5_000 });
+    }
+    const refused = page.locator('.queue-row', { hasText: 'third prompt, one too many' });
+    await refused.locator('.queue-error', { hasText: 'The relay did not take this' }).waitFor({ timeout: 5_000 });
+    assert.match(await refused.locator('.queue-error').innerText(), /already has 2 prompts waiting for the host/);
+    assert.equal(await refused.locator('.run-state').innerText(), 'rejected');
+    for (const text of ['first waiting prompt', 'second waiting prompt']) {
+      assert.equal(await page.locator('.queue-row', { hasText: text }).locator('.run-state').innerText(), 'queued', `${text} was taken`);
+    }
+    await page.screenshot({ path: artifactPath('viewer-prompt-refused-phone.png') });
+    assert.deepEqual(errors, []);
+  });
+
   it('shows no composer to an observer link; explains a link the host revokes, an expired link and a damaged one', async () => {
     const { claudeDir, sessionFile } = claudeDirWith(path.join(CORPUS, 'Jason-liu-0219-my-claude/projects', PROJECT, `${SESSION}.jsonl`), SESSION);
     await publish(sessionFile, tempClaudeDir(claudeDir));

@@ -7,11 +7,13 @@ import { SessionStore } from '../../../webview-ui/src/data/sessionStore';
 import { prompt } from './lines';
 
 // The store over two plain Y.Docs: what a relay connection hands it, minus the network.
-function localConnection(): SessionConnection & { setStatus(s: ConnectionStatus): void } {
+function localConnection(): SessionConnection & { setStatus(s: ConnectionStatus): void; settle(): void; refuse(reason: string): void } {
   const transcript = new Y.Doc();
   const queue = new Y.Doc();
   const awareness = new Awareness(transcript);
   const listeners = new Set<(s: ConnectionStatus) => void>();
+  const refusals = new Set<(reason: string) => void>();
+  const settled: Array<() => void> = [];
   let status: ConnectionStatus = { kind: 'connecting' };
   return {
     transcript,
@@ -19,9 +21,18 @@ function localConnection(): SessionConnection & { setStatus(s: ConnectionStatus)
     awareness,
     status: () => status,
     onStatus: (l) => (listeners.add(l), () => listeners.delete(l)),
+    onWriteRefused: (l) => (refusals.add(l), () => refusals.delete(l)),
+    writesSettled: () => new Promise((resolve) => settled.push(resolve)),
     setStatus(s) {
       status = s;
       for (const l of listeners) l(s);
+    },
+    /** the relay judged every write so far (without refusing the ones not refused before) */
+    settle() {
+      for (const r of settled.splice(0)) r();
+    },
+    refuse(reason) {
+      for (const l of refusals) l(reason);
     },
     dispose: () => awareness.destroy(),
   };
@@ -83,5 +94,24 @@ describe('ui store: what the viewer reads and writes', () => {
     assert.deepEqual(store.snapshot().watchers.map((w) => [w.label, w.self]), [['Ana', true]]);
     store.dispose();
     other.destroy();
+  });
+
+  it('marks the prompt the relay refused with its reason, and not the ones it took before', async () => {
+    const c = localConnection();
+    const store = new SessionStore(c, { role: 'prompter', bound: { author: 'Ana', tokenId: 'Ana-token' } });
+    assert.equal(store.queuePrompt('taken'), null);
+    c.settle();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(store.queuePrompt('one too many'), null);
+    c.refuse('this link already has 20 prompts waiting for the host');
+    const rows = store.snapshot().queue;
+    assert.deepEqual(
+      rows.map((r) => [r.prompt.text, r.state, r.refused]),
+      [
+        ['taken', 'queued', undefined],
+        ['one too many', 'rejected', 'this link already has 20 prompts waiting for the host'],
+      ],
+    );
+    store.dispose();
   });
 });

@@ -24,6 +24,10 @@ export interface SessionConnection {
   readonly awareness: Awareness;
   status(): ConnectionStatus;
   onStatus(listener: (status: ConnectionStatus) => void): () => void;
+  /** the relay refused a write to the queue room (a prompt past the pending cap, a full room…), saying why */
+  onWriteRefused(listener: (reason: string) => void): () => void;
+  /** resolves once the relay has judged every queue write made so far */
+  writesSettled(): Promise<void>;
   dispose(): void;
 }
 
@@ -78,6 +82,8 @@ export function connectToShare(link: ParsedLink, presence: PresenceState, nowSec
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onWriteRefused: (listener) => share.queue.onDenied(listener),
+    writesSettled: () => share.queue.flush(),
     dispose() {
       if (disposed) return;
       disposed = true;

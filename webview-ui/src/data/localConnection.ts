@@ -19,6 +19,8 @@ export function localConnection(): LocalConnection {
     awareness,
     status: () => ({ kind: 'synced' }),
     onStatus: () => () => undefined,
+    onWriteRefused: () => () => undefined,
+    writesSettled: () => Promise.resolve(),
     apply: (update) => Y.applyUpdate(transcript, update, connection),
     dispose() {
       awareness.destroy();

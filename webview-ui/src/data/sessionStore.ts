@@ -43,6 +43,8 @@ export type ViewerState = {
   approvals: PendingApproval[];
   /** the answer this viewer last sent to each request, by request id */
   sentAnswers: ReadonlyMap<string, string>;
+  /** this viewer's queue writes the relay refused, by prompt/cancel/answer id: the relay's reason */
+  refusedWrites: ReadonlyMap<string, string>;
   watchers: Watcher[];
   /** the display name this viewer chose ('' for none) */
   displayName: string;
@@ -69,6 +71,8 @@ export class SessionStore {
   private readonly listeners = new Set<() => void>();
   private readonly cleanups: (() => void)[] = [];
   private disposed = false;
+  /** ids of queue writes the relay has not judged yet, oldest first (a refusal names no id: it is theirs) */
+  private unsettled: string[] = [];
 
   constructor(
     readonly connection: SessionConnection,
@@ -83,6 +87,7 @@ export class SessionStore {
       queue: this.readQueue(),
       approvals: this.readPendingApprovals(),
       sentAnswers: new Map(),
+      refusedWrites: new Map(),
       watchers: this.readWatchers(),
       displayName: connection.awareness.getLocalState()?.user?.displayName ?? '',
       canPrompt: canWrite(identity.role, 'queue'),
@@ -101,6 +106,7 @@ export class SessionStore {
       observe(queue.cancels, () => this.set({ queue: this.readQueue() })),
       observe(room.sideLines, () => this.set({ sideVersion: this.state.sideVersion + 1 })),
     );
+    this.cleanups.push(connection.onWriteRefused((reason) => this.writeRefused(reason)));
     const onAwareness = () => this.set({ watchers: this.readWatchers() });
     connection.awareness.on('change', onAwareness);
     this.cleanups.push(() => connection.awareness.off('change', onAwareness));
@@ -137,11 +143,9 @@ export class SessionStore {
     const trimmed = text.trim();
     if (!trimmed) return 'Write a prompt first.';
     if (trimmed.length > MAX_PROMPT_CHARS) return `The prompt is ${trimmed.length} characters; the limit is ${MAX_PROMPT_CHARS}.`;
-    addPrompt(
-      this.connection.queue,
-      { id: newPromptId(), text: trimmed, ...this.identity.bound, createdAt: Date.now(), kind: project ? 'new' : 'resume', ...(project ? { project } : {}) },
-      Origin.composer,
-    );
+    const id = newPromptId();
+    addPrompt(this.connection.queue, { id, text: trimmed, ...this.identity.bound, createdAt: Date.now(), kind: project ? 'new' : 'resume', ...(project ? { project } : {}) }, Origin.composer);
+    this.wrote(id);
     return null;
   }
 
@@ -158,6 +162,7 @@ export class SessionStore {
   cancel(promptId: string): void {
     if (!this.state.canPrompt) return;
     addCancel(this.connection.queue, { promptId, ...this.identity.bound, createdAt: Date.now() }, Origin.composer);
+    this.wrote(`cancel:${promptId}`);
   }
 
   /** Answers a tool request (the host decides whether it takes the answer). */
@@ -167,6 +172,7 @@ export class SessionStore {
     const { message, updatedInput } = extra;
     addAnswer(this.connection.queue, { id, requestId, decision, ...(message ? { message } : {}), ...(updatedInput ? { updatedInput } : {}), ...this.identity.bound, createdAt: Date.now() }, Origin.composer);
     this.set({ sentAnswers: new Map(this.state.sentAnswers).set(requestId, id) });
+    this.wrote(id);
   }
 
   /** The subagent's transcript lines in the document, if the host has shared them yet. */
@@ -184,15 +190,32 @@ export class SessionStore {
     this.listeners.clear();
   }
 
+  /** A queue write sent: it counts as taken once the relay has judged it without refusing it. */
+  private wrote(id: string): void {
+    this.unsettled.push(id);
+    void this.connection.writesSettled().then(() =>
+      // a refusal arriving with the relay's answer is handled first
+      setTimeout(() => (this.unsettled = this.unsettled.filter((u) => u !== id))),
+    );
+  }
+
+  private writeRefused(reason: string): void {
+    const refused = this.unsettled.splice(0);
+    if (refused.length === 0) return;
+    const map = new Map(this.state.refusedWrites);
+    for (const id of refused) map.set(id, reason);
+    this.set({ refusedWrites: map, queue: this.readQueue(map) });
+  }
+
   private set(patch: Partial<ViewerState>): void {
     if (this.disposed) return;
     this.state = { ...this.state, ...patch };
     for (const l of this.listeners) l();
   }
 
-  private readQueue(): QueueRow[] {
+  private readQueue(refused: ReadonlyMap<string, string> = this.state?.refusedWrites ?? new Map()): QueueRow[] {
     const cancels = new Set(readCancels(this.connection.queue).valid.map((c) => c.promptId));
-    return queueRows(readPrompts(this.connection.queue).valid, readRuns(this.connection.transcript), cancels);
+    return queueRows(readPrompts(this.connection.queue).valid, readRuns(this.connection.transcript), cancels, refused);
   }
 
   private readPendingApprovals(): PendingApproval[] {

@@ -10,13 +10,22 @@ export type QueueRow = {
   run?: RunStatus;
   cancelRequested: boolean;
   canCancel: boolean;
+  /** this viewer's prompt (or its cancel) the relay refused, and why: it never reached the host */
+  refused?: string;
 };
 
-export function queueRows(prompts: readonly PromptRequest[], runs: ReadonlyMap<string, RunStatus>, cancels: ReadonlySet<string>): QueueRow[] {
+export function queueRows(
+  prompts: readonly PromptRequest[],
+  runs: ReadonlyMap<string, RunStatus>,
+  cancels: ReadonlySet<string>,
+  refusedWrites: ReadonlyMap<string, string> = new Map(),
+): QueueRow[] {
   return prompts.map((prompt) => {
     const run = runs.get(prompt.id);
-    const state = run?.state ?? 'queued';
-    const cancelRequested = cancels.has(prompt.id);
-    return { prompt, state, run, cancelRequested, canCancel: !isTerminal(state) && !cancelRequested };
+    const refused = run ? undefined : refusedWrites.get(prompt.id);
+    const state = run?.state ?? (refused ? 'rejected' : 'queued');
+    const cancelRefused = refusedWrites.get(`cancel:${prompt.id}`);
+    const cancelRequested = cancels.has(prompt.id) && !cancelRefused;
+    return { prompt, state, run, cancelRequested, canCancel: !isTerminal(state) && !cancelRequested, refused: refused ?? (cancelRefused && `The cancel was not sent: ${cancelRefused}`) };
   });
 }

@@ -48,6 +48,11 @@ export function QueueList({ rows, onCancel, canPrompt, rowExtra }: QueueListProp
               {row.cancelRequested && !['cancelled', 'done', 'failed'].includes(row.state) && <span class="muted small">cancelling…</span>}
             </div>
             {row.run?.error && <div class="queue-error">{shownText(row.run.error)}</div>}
+            {row.refused && (
+              <div class="queue-error" role="alert">
+                The relay did not take this: {shownText(row.refused)}
+              </div>
+            )}
             {row.run?.permissionDenials?.length ? (
               <div class="queue-denials">
                 Denied: {row.run.permissionDenials.map((d) => d.toolName).join(', ')} — the host's permission settings did not allow {row.run.permissionDenials.length === 1 ? 'this tool' : 'these tools'}.
