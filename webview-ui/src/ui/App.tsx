@@ -41,7 +41,10 @@ export function App({ store, focusSignal = 0, notifier }: AppProps) {
   const answerTool = useCallback((id: string, decision: ToolDecision, extra?: ToolAnswerExtra) => store.answerTool(id, decision, extra), [store]);
   const notice = noticeFor(state);
   const canAnswer = state.canPrompt && state.meta.toolApprovals === 'prompters';
-  const cards = useMemo(() => ({ canAnswer, sentAnswers: state.sentAnswers, onAnswer: answerTool }), [canAnswer, state.sentAnswers, answerTool]);
+  const cards = useMemo(
+    () => ({ canAnswer, sentAnswers: state.sentAnswers, refusedWrites: state.refusedWrites, onAnswer: answerTool }),
+    [canAnswer, state.sentAnswers, state.refusedWrites, answerTool],
+  );
   const requests = useMemo(() => ({ byToolUse: new Map(state.approvals.filter((a) => a.toolUseId).map((a) => [a.toolUseId!, a])), cards }), [state.approvals, cards]);
   useApprovalNotifications(state.approvals, canAnswer, notifier);
   const hasRows = state.feed.items.length > 0;

@@ -23,6 +23,8 @@ export type ApprovalCardsProps = {
   canAnswer: boolean;
   /** the answer this viewer sent to each request */
   sentAnswers: ReadonlyMap<string, string>;
+  /** this viewer's writes the relay refused, by id, with its reason */
+  refusedWrites: ReadonlyMap<string, string>;
   onAnswer: (requestId: string, decision: ToolDecision, extra?: ToolAnswerExtra) => void;
   /** where the cards are: at their tool call in the transcript, in a queue row, or on their own */
   place: 'transcript' | 'queue' | 'list';
@@ -58,14 +60,15 @@ type Kind = 'questions' | 'plan' | 'tool';
 const kindOf = (a: PendingApproval): Kind => (a.questions ? 'questions' : a.plan !== undefined ? 'plan' : 'tool');
 const DEFAULT_DENY: Record<Kind, string | undefined> = { questions: 'The person declined to answer.', plan: 'Keep planning: the plan is not approved yet.', tool: undefined };
 
-function ApprovalCard({ approval: a, canAnswer, sentAnswers, onAnswer }: CardProps & { approval: PendingApproval }) {
+function ApprovalCard({ approval: a, canAnswer, sentAnswers, refusedWrites, onAnswer }: CardProps & { approval: PendingApproval }) {
   const [message, setMessage] = useState('');
   const card = useRef<HTMLDivElement>(null);
   const form = useRef<QuestionFormHandle>(null);
   const kind = kindOf(a);
   const sentId = sentAnswers.get(a.id);
   const refusal = sentId ? a.refused?.find((r) => r.answerId === sentId) : undefined;
-  const sent = sentId !== undefined && !refusal;
+  const relayRefusal = sentId ? refusedWrites.get(sentId) : undefined;
+  const sent = sentId !== undefined && !refusal && !relayRefusal;
   useEffect(() => {
     if (canAnswer && (document.activeElement === null || document.activeElement === document.body)) card.current?.focus();
   }, [canAnswer]);
@@ -129,6 +132,11 @@ function ApprovalCard({ approval: a, canAnswer, sentAnswers, onAnswer }: CardPro
           {refusal && (
             <span class="approval-refused small" role="alert">
               The host did not take your answer: {shownText(refusal.reason)}
+            </span>
+          )}
+          {relayRefusal && (
+            <span class="approval-refused small" role="alert">
+              The relay did not take your answer: {shownText(relayRefusal)}
             </span>
           )}
         </div>
