@@ -92,7 +92,8 @@ export class ToolApprovals {
     const createdAt = this.now();
     const view = describeToolInput(request.toolName, request.input);
     const approval: PendingApproval = {
-      id: crypto.randomBytes(6).toString('base64url'),
+      // hex: people type it after `tandem approve`, where a base64url id starting with '-' reads as an option
+      id: crypto.randomBytes(6).toString('hex'),
       promptId: prompt.id,
       toolName: request.toolName.slice(0, 200),
       ...view,
