@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { linkName, readApprovals, readMeta, readRuns, type PendingApproval, type RunStatus } from '../../protocol/src';
 import { joinShare, parseShareLink, type JoinedShare } from '../../extension/src/core/sync/joinShare';
-import type { TandemApi } from '../../extension/src/vscode/api';
+import { withoutToken, type TandemApi } from '../../extension/src/vscode/api';
 import type { SessionNode } from '../../extension/src/vscode/sessions/sessionsTree';
 import { makeClaudeEnv, type ClaudeTestEnv } from '../helpers/claudeEnv';
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fakeAnthropic';
@@ -115,21 +115,26 @@ describe('tool requests of remote prompts, answered in VS Code', function () {
     await hidden('.statusbar-item:has-text("waiting")');
   });
 
-  it('Deny… from the notification asks for a message, tells Claude, and the tool never runs', async () => {
+  it("Show opens the share in the viewer, whose card's Deny… asks for a message, tells Claude, and the tool never runs", async () => {
     const { request, promptId } = await queueUntilAsked('try [[bash: touch denied.txt]]');
     await vscode.commands.executeCommand('notifications.showList');
     const item = '.notifications-center .notification-list-item:has-text("touch denied.txt")';
-    await visible(`${item} .monaco-button:has-text("Show")`);
+    await visible(`${item} .monaco-button:has-text("Deny")`);
     await screenshot('tool-request-notification');
-    await click(`${item} .monaco-button:has-text("Deny")`);
+    await click(`${item} .monaco-button:has-text("Show")`);
+    await vscode.commands.executeCommand('notifications.hideList');
+    await waitFor(() => api.viewer.link() === withoutToken(links.observer) && api.viewer.status()?.connection === 'synced', { timeoutMs: 20_000, what: 'the share in the sidebar viewer' });
+    const card = 'webview:.pending-card:has-text("touch denied.txt")';
+    await screenshot('tool-request-card', card);
+    await click(`${card} button:has-text("Deny")`);
     await fill('.quick-input-widget input', 'not in this folder');
     await press('Enter');
-    await vscode.commands.executeCommand('notifications.hideList');
     const run = await finished(promptId);
     assert.ok(!fs.existsSync(path.join(cwd, 'denied.txt')), 'the tool did not run');
     const settled = readApprovals(observer.docs.transcript).get(request.id)!;
     assert.deepEqual([settled.state, settled.answeredBy, settled.message], ['denied', 'the host', 'not in this folder']);
     assert.match(run.resultText ?? '', /not in this folder/, 'Claude got the message as the tool result');
+    await hidden(card);
   });
 
   it("a prompter link's answer withdraws the request from VS Code; its stale notification says so", async () => {
