@@ -73,11 +73,11 @@ describe('tool requests of remote prompts, answered in VS Code', function () {
     });
   }
 
-  /** Queues `text` from the prompter link and waits for the tool request VS Code asks about. */
-  async function queueUntilAsked(text: string): Promise<{ request: PendingApproval; promptId: string }> {
-    const queued = await tandem('prompt', links.prompter, text);
+  /** Queues a prompt that makes Claude run `command` from the prompter link, and waits for VS Code to ask about it. */
+  async function queueUntilAsked(text: string, command: string): Promise<{ request: PendingApproval; promptId: string }> {
+    const queued = await tandem('prompt', links.prompter, `${text} [[bash: ${command}]]`);
     assert.equal(queued.code, 0, queued.stderr);
-    const asked = await waitFor(() => api.pendingToolRequests()[0], { timeoutMs: 60_000, what: 'the tool request in VS Code' });
+    const asked = await waitFor(() => api.pendingToolRequests().find((r) => r.command === command), { timeoutMs: 60_000, what: 'the tool request in VS Code' });
     const request = await waitFor(() => readApprovals(observer.docs.transcript).get(asked.id), { timeoutMs: 15_000, what: 'the request at the observer' });
     assert.equal(request.state, 'pending');
     return { request, promptId: asked.promptId };
@@ -91,7 +91,7 @@ describe('tool requests of remote prompts, answered in VS Code', function () {
 
   it('follows the settings: prompters may answer, the timeout is the one set', async () => {
     assert.equal(readMeta(observer.docs.transcript).toolApprovals, 'prompters');
-    const { request } = await queueUntilAsked('make the marker [[bash: touch marker.txt]]');
+    const { request } = await queueUntilAsked('make the marker', 'touch marker.txt');
     assert.equal(request.deadline - request.createdAt, 120_000);
     assert.equal(request.answerers, 'prompters');
     const [asked] = api.pendingToolRequests();
@@ -116,7 +116,7 @@ describe('tool requests of remote prompts, answered in VS Code', function () {
   });
 
   it("Show opens the share in the viewer, whose card's Deny… asks for a message, tells Claude, and the tool never runs", async () => {
-    const { request, promptId } = await queueUntilAsked('try [[bash: touch denied.txt]]');
+    const { request, promptId } = await queueUntilAsked('try', 'touch denied.txt');
     await vscode.commands.executeCommand('notifications.showList');
     const item = '.notifications-center .notification-list-item:has-text("touch denied.txt")';
     await visible(`${item} .monaco-button:has-text("Deny")`);
@@ -138,7 +138,7 @@ describe('tool requests of remote prompts, answered in VS Code', function () {
   });
 
   it("a prompter link's answer withdraws the request from VS Code; its stale notification says so", async () => {
-    const { request, promptId } = await queueUntilAsked('and [[bash: touch third.txt]]');
+    const { request, promptId } = await queueUntilAsked('and', 'touch third.txt');
     await visible('.statusbar-item:has-text("1 waiting")');
     const approved = await tandem('approve', links.prompter, request.id, 'allow');
     assert.equal(approved.code, 0, approved.stderr);
@@ -150,6 +150,9 @@ describe('tool requests of remote prompts, answered in VS Code', function () {
 
     await vscode.commands.executeCommand('notifications.showList');
     await click('.notifications-center .notification-list-item:has-text("touch third.txt") .monaco-button:has-text("Deny")');
+    // the list is drawn lazily and keeps its scroll position: open it afresh, from the newest
+    await vscode.commands.executeCommand('notifications.hideList');
+    await vscode.commands.executeCommand('notifications.showList');
     await visible('.notifications-center .notification-list-item:has-text("no longer waiting")');
     await vscode.commands.executeCommand('notifications.clearAll');
     assert.equal(readApprovals(observer.docs.transcript).get(request.id)?.state, 'allowed', 'the stale button answered nothing');

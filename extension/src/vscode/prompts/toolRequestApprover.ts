@@ -97,7 +97,7 @@ export class ToolRequestApprover extends Disposable implements PendingSource {
   }
 
   private async answer(w: Waiting, decision: ToolDecision): Promise<void> {
-    if (!this.waiting.has(w)) return this.gone();
+    if (!this.waiting.has(w)) return this.gone(w);
     if (decision !== 'deny') return w.settle({ decision });
     const message = await vscode.window.showInputBox({
       title: vscode.l10n.t('Deny {0}', uiText(w.approval.toolName, { singleLine: true })),
@@ -106,11 +106,12 @@ export class ToolRequestApprover extends Disposable implements PendingSource {
       ignoreFocusOut: true,
     });
     if (message === undefined) return;
-    if (!this.waiting.has(w)) return this.gone();
+    if (!this.waiting.has(w)) return this.gone(w);
     w.settle({ decision: 'deny', message: message.trim() || undefined });
   }
 
-  private gone(): void {
+  private gone(w: Waiting): void {
+    this.log.info(`tool request ${w.approval.id}: answered here after it was settled elsewhere; nothing changed`);
     void vscode.window.showInformationMessage(vscode.l10n.t('That tool request is no longer waiting: it was answered elsewhere, timed out, or its prompt stopped.'));
   }
 
