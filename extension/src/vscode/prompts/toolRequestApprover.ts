@@ -12,6 +12,11 @@ export type WaitingToolRequest = { approval: PendingApproval; author: string; sh
 
 type Waiting = WaitingToolRequest & { settle(answer: HostToolAnswer | undefined): void };
 
+const rulesNote = (w: WaitingToolRequest) => {
+  const rules = sessionRulesText(w);
+  return rules && vscode.l10n.t('adds {0}', rules);
+};
+
 const labels = () => ({
   allow: vscode.l10n.t('Allow'),
   'allow-session': vscode.l10n.t('Allow for This Session'),
@@ -54,7 +59,7 @@ export class ToolRequestApprover extends Disposable implements PendingSource {
       shareId: w.shareId,
       answers: [
         { label: l.allow, answer: () => void this.answer(w, 'allow') },
-        { label: l['allow-session'], description: sessionRulesText(w), answer: () => void this.answer(w, 'allow-session') },
+        { label: l['allow-session'], description: rulesNote(w), answer: () => void this.answer(w, 'allow-session') },
         { label: l.deny, answer: () => void this.answer(w, 'deny') },
       ],
     }));
