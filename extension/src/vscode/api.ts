@@ -28,6 +28,8 @@ export type TandemApi = {
   readonly sessionLabels: () => { folder: string; label: string; description?: string }[];
   /** remote prompts waiting for the user's answer (notification, status bar pick, viewer card) */
   readonly pendingApprovals: () => { author: string; project: string; text: string }[];
+  /** Claude Code's tool requests during remote prompts, waiting for the user's answer (notification, pick, card) */
+  readonly pendingToolRequests: () => { id: string; promptId: string; toolName: string; command?: string; author: string }[];
   readonly viewer: {
     readonly status: () => ViewerStatus | undefined;
     /** the link the sidebar viewer shows, without its token */

@@ -9,6 +9,7 @@ import { PendingBadge } from './pending/pendingBadge';
 import { PendingInbox } from './pending/pendingItems';
 import { answerPending } from './pending/pendingPick';
 import { RemotePromptApprover } from './prompts/remotePromptApprover';
+import { ToolRequestApprover } from './prompts/toolRequestApprover';
 import { RelayCommands } from './relay/relayCommands';
 import { RelayService } from './relay/relayService';
 import { LocalSessions } from './sessions/localSessions';
@@ -42,7 +43,8 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
   const localSessions = owned.add(new LocalSessions(settings, log));
   const sessionsTree = owned.add(new SessionsTree(localSessions, shares));
   const approver = owned.add(new RemotePromptApprover(settings, log));
-  const inbox = owned.add(new PendingInbox([approver]));
+  const toolRequests = owned.add(new ToolRequestApprover(log));
+  const inbox = owned.add(new PendingInbox([approver, toolRequests]));
   owned.add(new SharingStatusBar(shares, inbox));
   owned.add(new PendingBadge(inbox, sessionsTree.view));
   owned.add(shares.onDidChange(() => setContext('tandem.sharing', shares.all.length > 0)));
@@ -57,8 +59,13 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
 
   const viewerIdentity = new ViewerIdentity(context.globalState);
   const viewer = owned.add(new ViewerView(context.extensionUri, inbox, log, viewerIdentity));
+  // Show on a tool request's notification: that share in the sidebar viewer, whose cards answer it too
+  owned.add(toolRequests.onDidAskToShow((shareId) => {
+    const share = shares.all.find((s) => s.shareId === shareId);
+    if (share) void viewer.open(share.links.observer).catch((e) => log.error('viewer', e));
+  }));
   const windowShares = new WindowShares(context.workspaceState);
-  const shareService = owned.add(new ShareService(context, settings, relay, new ShareRecords(context.secrets, log), shares, approver, windowShares, log));
+  const shareService = owned.add(new ShareService(context, settings, relay, new ShareRecords(context.secrets, log), shares, approver, toolRequests, windowShares, log));
   void restoreWindowShares({ windowShares, listSessions: () => localSessions.refresh().then(() => localSessions.sessions), share: (s) => shareService.share(s), policy: () => settings.current.sharing.restore, log });
   const sharing = new ShareCommands(localSessions, shares, shareService);
   const panels = owned.add(new ViewerPanels(context.extensionUri, inbox, log, viewerIdentity));
@@ -109,6 +116,7 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
     refreshSessions: () => localSessions.refresh(),
     sharedWithMe: () => sharedLinks.all.map(sharedLinkWithoutToken),
     pendingApprovals: () => approver.approvals.map(({ request }) => ({ author: request.prompt.author, project: request.project, text: request.prompt.text })),
+    pendingToolRequests: () => toolRequests.requests.map(({ approval, author }) => ({ id: approval.id, promptId: approval.promptId, toolName: approval.toolName, command: approval.command, author })),
     sessionLabels: () => sessionsTree.projects().map((p) => ({ folder: p.folder, ...sessionsTree.label(p) })),
     viewer: {
       status: () => viewer.status,

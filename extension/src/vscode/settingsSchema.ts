@@ -3,6 +3,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { PROMPT_POLICIES } from '../core/prompts/approval';
 import { PERMISSION_MODES } from '../core/prompts/claudeProcess';
+import { DEFAULT_APPROVAL_TIMEOUT_MS } from '../core/prompts/toolApprovals';
+import { TOOL_APPROVAL_POLICIES } from '../../../protocol/src';
 
 // The `tandem.*` settings (package.json contributes.configuration), parsed with zod: settings.json is user
 // input. A bad value falls back to its default with a problem message naming the key; the other keys still apply.
@@ -22,6 +24,9 @@ export const SETTING_SCHEMAS = {
   'remotePrompts.permissionMode': z.enum(PERMISSION_MODES),
   'remotePrompts.allowedTools': z.array(trimmed.min(1, 'a tool name is empty')).max(200),
   'remotePrompts.newSessionProjects': z.array(trimmed.min(1, 'a project path is empty')).max(200),
+  'toolApprovals.answerers': z.enum(TOOL_APPROVAL_POLICIES),
+  'toolApprovals.remoteTools': z.array(trimmed.min(1, 'a tool name is empty')).max(200),
+  'toolApprovals.timeoutSeconds': z.number().int('must be a whole number of seconds').min(5, 'must be at least 5 seconds').max(86_400, 'must be at most 86400 seconds (a day)'),
   restoreShares: z.enum(['ask', 'always', 'never']),
   'stopSharing.keepData': z.boolean(),
 } as const;
@@ -45,6 +50,15 @@ export type Settings = {
     allowedTools: string[];
     newSessionProjects: string[];
   };
+  /** Claude Code's tool requests during remote prompts (the same choices as `tandem share`'s flags) */
+  toolApprovals: {
+    /** host: only you answer; prompters: prompter links may answer too */
+    answerers: Parsed['toolApprovals.answerers'];
+    /** tools a prompter's answer may allow; empty: any tool Claude Code asks about */
+    remoteTools: string[];
+    /** an unanswered request is denied after this long */
+    timeoutMs: number;
+  };
   sharing: {
     /** what a reloaded window does with the shares it had */
     restore: Parsed['restoreShares'];
@@ -62,6 +76,9 @@ const DEFAULTS: Parsed = {
   'remotePrompts.permissionMode': 'default',
   'remotePrompts.allowedTools': [],
   'remotePrompts.newSessionProjects': [],
+  'toolApprovals.answerers': 'host',
+  'toolApprovals.remoteTools': [],
+  'toolApprovals.timeoutSeconds': DEFAULT_APPROVAL_TIMEOUT_MS / 1000,
   restoreShares: 'ask',
   'stopSharing.keepData': false,
 };
@@ -100,6 +117,11 @@ export function parseSettings(get: (key: SettingKey) => unknown, environment = p
         permissionMode: v['remotePrompts.permissionMode'],
         allowedTools: v['remotePrompts.allowedTools'],
         newSessionProjects: v['remotePrompts.newSessionProjects'].map((p) => path.resolve(expandHome(p, environment.homedir))),
+      },
+      toolApprovals: {
+        answerers: v['toolApprovals.answerers'],
+        remoteTools: v['toolApprovals.remoteTools'],
+        timeoutMs: v['toolApprovals.timeoutSeconds'] * 1000,
       },
       sharing: { restore: v.restoreShares, keepDataOnStop: v['stopSharing.keepData'] },
     },

@@ -14,7 +14,7 @@
 //   await runner.dispose();               // before disconnecting the docs: final statuses are written
 export { PromptRunner, type PromptRunnerOptions, type SessionSwitch, type ToolApprovalSettings } from './promptRunner';
 export { DEFAULT_MAX_PROCESSES, ProcessPool } from './processPool';
-export { DEFAULT_APPROVAL_TIMEOUT_MS, type HostToolAnswer, type HostToolAsker } from './toolApprovals';
+export { DEFAULT_APPROVAL_TIMEOUT_MS, type AskingPrompt, type HostToolAnswer, type HostToolAsker } from './toolApprovals';
 export { PROMPT_POLICIES, approverFor, autoApprover, neverApprover, type Approver, type ApprovalRequest, type Decision, type PromptPolicy } from './approval';
 export { createCliApprover, createCliToolAsker, describeToolRequest, type Terminal } from './cliApprover';
 export { PERMISSION_MODES, type ClaudeSettings, type PermissionMode } from './claudeProcess';

@@ -424,7 +424,7 @@ export class PromptRunner {
     this.opts.log.info(`prompt runner: running prompt ${prompt.id} from ${visibleText(prompt.author)} (${resume ? `resume ${resume}` : 'new session'} in ${cwd}, pid ${session.pid ?? '?'})`);
     const answers: ToolAnswerRecord[] = [];
     const onPermission: PermissionHandler = async (request, signal) => {
-      const { answer, record } = await this.approvals.request(prompt.id, request, signal);
+      const { answer, record } = await this.approvals.request(prompt, request, signal);
       answers.push(record);
       this.update(prompt.id, { state: 'running', toolAnswers: answers.slice(-200) });
       return answer;

@@ -37,8 +37,12 @@ export const DEFAULT_APPROVAL_TIMEOUT_MS = 10 * 60_000;
 /** An answer from the host's own UI (terminal, VS Code notification). */
 export type HostToolAnswer = { decision: ToolDecision; message?: string; updatedInput?: Record<string, unknown> };
 
-/** The host's own way to answer: resolves undefined when it will not (the question was withdrawn). */
-export type HostToolAsker = { ask(approval: PendingApproval, signal: AbortSignal): Promise<HostToolAnswer | undefined> };
+/** The prompt whose run asks: the host's question names who queued it. */
+export type AskingPrompt = { id: string; author: string };
+
+/** The host's own way to answer: resolves undefined when it will not (the question was withdrawn);
+ *  `signal` aborts once the request is settled in any other way (a remote answer, the timeout, a stop). */
+export type HostToolAsker = { ask(approval: PendingApproval, signal: AbortSignal, prompt: AskingPrompt): Promise<HostToolAnswer | undefined> };
 
 export type ToolApprovalOptions = {
   transcriptDoc: Y.Doc;
@@ -88,13 +92,14 @@ export class ToolApprovals {
   }
 
   /** Publishes the request and resolves with the first valid answer (or the timeout's denial). */
-  request(promptId: string, request: PermissionRequest, signal: AbortSignal): Promise<ToolApprovalOutcome> {
+  request(prompt: AskingPrompt, request: PermissionRequest, signal: AbortSignal): Promise<ToolApprovalOutcome> {
     const timeoutMs = this.opts.timeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
     const createdAt = this.now();
     const view = describeToolInput(request.toolName, request.input);
     const approval: PendingApproval = {
-      id: crypto.randomBytes(6).toString('base64url'),
-      promptId,
+      // hex: people type it after `tandem approve`, where a base64url id starting with '-' reads as an option
+      id: crypto.randomBytes(6).toString('hex'),
+      promptId: prompt.id,
       toolName: request.toolName.slice(0, 200),
       ...(request.toolUseId ? { toolUseId: request.toolUseId.slice(0, 200) } : {}),
       ...view,
@@ -128,7 +133,7 @@ export class ToolApprovals {
       if (!this.opts.hostAsker && this.opts.policy === 'host') {
         return settle({ decision: 'deny', by: 'the host', message: 'Nobody on the host can answer tool requests (it shares with --tool-approvals host and has no one to ask), so it was denied.' });
       }
-      this.opts.hostAsker?.ask(approval, hostAsk.signal).then(
+      this.opts.hostAsker?.ask(approval, hostAsk.signal, prompt).then(
         (a) => a && settle({ ...a, by: 'the host' }),
         (e: Error) => this.opts.log.warn(`tool approvals: the host's own question failed: ${e.message}`),
       );

@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { buildLink, decodeToken, isTerminal, type RunStatus } from '../../../../protocol/src';
 import { ensurePrivateDir } from '../../core/state/privateFiles';
+import { ProcessPool } from '../../core/prompts/processPool';
 import { deleteShareAtRelay } from '../../core/sync/deleteShare';
 import { HostLease, HostLeaseTaken } from '../../core/sync/hostLease';
 import { revokeAllLinks } from '../../core/sync/revokeLinks';
@@ -14,10 +15,12 @@ import { UserFacingError } from '../commands';
 import { Disposable, toDisposable } from '../lifecycle';
 import type { Logger } from '../log';
 import type { RemotePromptApprover } from '../prompts/remotePromptApprover';
+import type { ToolRequestApprover } from '../prompts/toolRequestApprover';
 import type { RelayService } from '../relay/relayService';
 import type { SettingsService } from '../settings';
 import type { ActiveShare, ActiveShares } from './activeShares';
 import type { ShareRecords } from './shareRecords';
+import { toolApprovalOptions } from './toolApprovalOptions';
 import type { WindowShares } from './windowShares';
 import { workspaceFolderPath } from '../workspaceFolder';
 
@@ -25,13 +28,15 @@ const LINK_TTL_SECONDS = 7 * 24 * 60 * 60;
 
 /**
  * Sharing from VS Code: one core ShareHost per shared session (publish the transcript, run queued prompts
- * with the VS Code approver), keys in SecretStorage, the relay from RelayService, a host lease so no
+ * with the VS Code approver, ask the window about Claude Code's tool requests), keys in SecretStorage, the relay from RelayService, a host lease so no
  * other window or terminal hosts the same session. Stop Sharing ends the session for viewers, revokes
  * every link and deletes the share from the relay; closing or reloading the window only disconnects
  * (WindowShares remembers what it shared, and sharing again reuses the same links).
  */
 export class ShareService extends Disposable {
   private readonly hosts = new Map<string, { host: ShareHost; lease: HostLease; offViewers: () => void }>();
+  /** the cap on Claude Code processes holds across every share of this window */
+  private readonly processPool = new ProcessPool();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -40,6 +45,7 @@ export class ShareService extends Disposable {
     private readonly records: ShareRecords,
     private readonly shares: ActiveShares,
     private readonly approver: RemotePromptApprover,
+    private readonly toolRequests: ToolRequestApprover,
     private readonly windowShares: WindowShares,
     private readonly log: Logger,
   ) {
@@ -146,6 +152,8 @@ export class ShareService extends Disposable {
       hostLabel: s.hostLabel,
       promptPolicy: s.remotePrompts.policy,
       approver: this.approver.forShare(record.keys.shareId),
+      toolApprovals: toolApprovalOptions(s.toolApprovals, this.toolRequests.forShare(record.keys.shareId)),
+      processPool: this.processPool,
       claude: { command: s.claudePath, permissionMode: s.remotePrompts.permissionMode, allowedTools: s.remotePrompts.allowedTools },
       newSessionProjects: s.remotePrompts.newSessionProjects,
       journalPath: path.join(journalDir, `${session.sessionId}.runs.jsonl`),

@@ -98,7 +98,10 @@ export class ViewerWebview extends Disposable {
     if (origins.join(' ') !== this.pageOrigins) {
       this.pageOrigins = origins.join(' ');
       this.webview.html = this.html(origins);
-    } else this.sendInit();
+    } else {
+      this.sendInit();
+      this.sendPending(); // the cards of the share now shown, not of the one before
+    }
   }
 
   /** Shows a local session read-only, from `transcript` (this viewer owns it from now on). No relay, no network. */
