@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { visibleText, type PromptRequest } from '../../../protocol/src';
-import { createCliApprover } from '../../../extension/src/core/prompts/cliApprover';
+import { visibleText, type PendingApproval, type PromptRequest } from '../../../protocol/src';
+import { createCliApprover, describeToolRequest } from '../../../extension/src/core/prompts/cliApprover';
 import { waitFor } from '../../helpers/waitFor';
 
 function terminal(isTTY: boolean) {
@@ -42,6 +42,12 @@ describe('prompts: the CLI host asks in the terminal', () => {
   it('shows control characters from the network as escapes, so a prompt cannot repaint the question', () => {
     assert.equal(visibleText('ok\u001b[2J\u001b[1;1Hfake\u0007\u202etxt'), 'ok\\u001b[2J\\u001b[1;1Hfake\\u0007\\u202etxt');
     assert.equal(visibleText('tabs\tand\nnewlines stay'), 'tabs\tand\nnewlines stay');
+  });
+
+  it("names the tool request's prompt author, escaped, in the question", () => {
+    const approval: PendingApproval = { id: 'a1b2c3d4e5f6', promptId: 'p-12345678', toolName: 'Bash', input: '{}', command: 'touch marker.txt', createdAt: 1, deadline: 2, state: 'pending', answerers: 'host' };
+    const text = describeToolRequest(approval, { id: 'p-12345678', author: 'Ana\u202e\nLima' });
+    assert.match(text, /Claude Code asks to use Bash \(request a1b2c3d4e5f6, for a prompt from Ana\\u202e\\nLima\):/);
   });
 
   it('rejects and says why when stdin is not a terminal', async () => {

@@ -1,7 +1,7 @@
 import readline from 'node:readline/promises';
 import { visibleText, type PendingApproval, type ToolDecision } from '../../../../protocol/src';
 import type { Approver, ApprovalRequest, Decision } from './approval';
-import type { HostToolAnswer, HostToolAsker } from './toolApprovals';
+import type { AskingPrompt, HostToolAnswer, HostToolAsker } from './toolApprovals';
 
 // The `ask` policy of the CLI host: a y/n question in the terminal that shows who sent the prompt,
 // where it would run and what it says (prompt text and author come from the network, so they go
@@ -99,10 +99,11 @@ export function createCliApprover(terminal: Terminal): Approver {
   return { by: 'user', approve: oneAtATime(ask) };
 }
 
-export function describeToolRequest(a: PendingApproval): string {
+export function describeToolRequest(a: PendingApproval, prompt?: AskingPrompt): string {
   const body = quoted(a.command ?? a.diff ?? a.input);
   const why = a.reason ? `\n  (${visibleText(a.reason)})` : '';
-  return `\nClaude Code asks to use ${visibleText(a.toolName)}${a.path ? ` on ${visibleText(a.path)}` : ''} (request ${a.id}):${why}\n${body}\n`;
+  const by = prompt ? `, for a prompt from ${visibleText(prompt.author, { singleLine: true })}` : '';
+  return `\nClaude Code asks to use ${visibleText(a.toolName)}${a.path ? ` on ${visibleText(a.path)}` : ''} (request ${a.id}${by}):${why}\n${body}\n`;
 }
 
 export function parseToolAnswer(answer: string): ToolDecision | undefined {
@@ -111,11 +112,11 @@ export function parseToolAnswer(answer: string): ToolDecision | undefined {
 
 /** The CLI host's own answer to Claude Code's tool requests (the `ask` policy); silent without a terminal. */
 export function createCliToolAsker(terminal: Terminal): HostToolAsker {
-  const ask = async (approval: PendingApproval, signal: AbortSignal): Promise<HostToolAnswer | undefined> => {
+  const ask = async (approval: PendingApproval, signal: AbortSignal, prompt: AskingPrompt): Promise<HostToolAnswer | undefined> => {
     if (!terminal.input.isTTY || signal.aborted) return undefined;
     const decision = await askTerminal<ToolDecision | undefined>(
       terminal,
-      { body: describeToolRequest(approval), prompt: 'Allow it? [y]es, [N]o, [a]lways this session: ', retry: 'Please answer y, n or a.\n', parse: parseToolAnswer, withdrawn: undefined, whyWithdrawn: 'it was answered elsewhere, it timed out, or the host is stopping' },
+      { body: describeToolRequest(approval, prompt), prompt: 'Allow it? [y]es, [N]o, [a]lways this session: ', retry: 'Please answer y, n or a.\n', parse: parseToolAnswer, withdrawn: undefined, whyWithdrawn: 'it was answered elsewhere, it timed out, or the host is stopping' },
       signal,
     );
     return decision && { decision };
