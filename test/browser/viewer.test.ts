@@ -221,6 +221,9 @@ describe('browser: the session viewer in Chromium', function () {
     assert.equal(await page.inputValue('.composer textarea'), '', 'the composer clears once the prompt is queued');
     await row.locator('.run-state', { hasText: 'done' }).waitFor({ timeout: 45_000 });
     assert.equal(await row.locator('.queue-author').innerText(), 'Ana Lima');
+    // the host's Claude Code process stays warm for follow-ups, and the header says so
+    await page.locator('.claude-process', { hasText: 'Claude Code ready' }).waitFor({ timeout: 10_000 });
+    assert.match((await page.locator('.claude-process').getAttribute('title')) ?? '', /Follow-up prompts start at once until/);
     await page.getByText('fake reply to: hello from the browser tab').waitFor({ timeout: 15_000 });
     await page.screenshot({ path: artifactPath('viewer-prompt-done.png') });
     const run = [...readRuns(h.transcriptDoc).values()].find((r) => r.author === 'Ana Lima');

@@ -12,11 +12,13 @@ import {
   queueRoom,
   readApprovals,
   readCancels,
+  readClaudeProcess,
   readMeta,
   readPrompts,
   readRuns,
   transcriptRoom,
   type BoundEntry,
+  type ClaudeProcessStatus,
   type PendingApproval,
   type Role,
   type SessionMeta,
@@ -41,6 +43,8 @@ export type ViewerState = {
   queue: QueueRow[];
   /** Claude Code's tool requests waiting for an answer, oldest first */
   approvals: PendingApproval[];
+  /** the host's Claude Code process for this share (starting, working, idle, waiting for an answer) */
+  claudeProcess?: ClaudeProcessStatus;
   /** the answer this viewer last sent to each request, by request id */
   sentAnswers: ReadonlyMap<string, string>;
   /** this viewer's queue writes the relay refused, by prompt/cancel/answer id: the relay's reason */
@@ -86,6 +90,7 @@ export class SessionStore {
       feed: NOT_SYNCED,
       queue: this.readQueue(),
       approvals: this.readPendingApprovals(),
+      claudeProcess: readClaudeProcess(connection.transcript),
       sentAnswers: new Map(),
       refusedWrites: new Map(),
       watchers: this.readWatchers(),
@@ -102,6 +107,7 @@ export class SessionStore {
       observe(room.meta, () => this.set({ meta: readMeta(connection.transcript) })),
       observeDeep(room.runs, () => this.set({ queue: this.readQueue() })),
       observe(room.approvals, () => this.set({ approvals: this.readPendingApprovals() })),
+      observe(room.claudeProcess, () => this.set({ claudeProcess: readClaudeProcess(connection.transcript) })),
       observe(queue.prompts, () => this.set({ queue: this.readQueue() })),
       observe(queue.cancels, () => this.set({ queue: this.readQueue() })),
       observe(room.sideLines, () => this.set({ sideVersion: this.state.sideVersion + 1 })),

@@ -1,3 +1,4 @@
+import type { ClaudeProcessState, ClaudeProcessStatus } from '../../../protocol/src';
 import type { ConnectionStatus } from '../data/connection';
 import type { ViewerState } from '../data/sessionStore';
 import type { Watcher } from '../model/watchers';
@@ -21,6 +22,30 @@ const connectionText: Record<ConnectionStatus['kind'], string> = {
   damaged: 'Link damaged',
   refused: 'Refused',
 };
+
+const processText: Record<Exclude<ClaudeProcessState, 'stopped'>, string> = {
+  starting: 'Claude Code starting',
+  working: 'Claude Code working',
+  idle: 'Claude Code ready',
+  'waiting-approval': 'Claude Code waiting for a tool answer',
+};
+
+/** The host's Claude Code process that replays queued prompts, and how long an idle one stays. */
+function ClaudeProcessFact({ status }: { status: ClaudeProcessStatus }) {
+  const state = status.state as Exclude<ClaudeProcessState, 'stopped'>;
+  const title =
+    state === 'idle' && status.idleUntil
+      ? `Follow-up prompts start at once until ${new Date(status.idleUntil).toLocaleTimeString()}; after that Claude Code starts again first`
+      : `Since ${new Date(status.since).toLocaleTimeString()}`;
+  return (
+    <span class={`fact claude-process process-${state}`} title={title}>
+      <span class="fact-icon" aria-hidden="true">
+        ◆
+      </span>
+      {processText[state]}
+    </span>
+  );
+}
 
 export function Header({ state, onVerbose, onDisplayName }: { state: ViewerState; onVerbose: (v: boolean) => void; onDisplayName: (name: string) => void }) {
   const { meta, connection } = state;
@@ -56,6 +81,7 @@ export function Header({ state, onVerbose, onDisplayName }: { state: ViewerState
             </span>
           )}
           {meta.hostLabel && <span class="fact">on {shownName(meta.hostLabel)}</span>}
+          {connected && state.claudeProcess && state.claudeProcess.state !== 'stopped' && <ClaudeProcessFact status={state.claudeProcess} />}
         </div>
       </div>
       <div class="header-side">
