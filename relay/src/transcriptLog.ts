@@ -16,6 +16,9 @@ type Range = { client: number; from: number; to: number };
 type Entry = { update: Uint8Array; ranges: Range[] };
 type LogAccepted = Accepted & { ranges: Range[]; deletes: Range[] };
 
+/** A tail of at most this many updates is sent as the updates themselves; a longer one merged into chunks. */
+const AS_IS_ENTRIES = 512;
+
 export class TranscriptLog implements RoomState {
   /** writes that add structs, in log order (writes that only delete are in `deleted`) */
   private readonly entries: Entry[] = [];
@@ -94,8 +97,18 @@ export class TranscriptLog implements RoomState {
   }
 
   chunks(fromSv: Uint8Array, maxBytes: number): { chunks: Uint8Array[]; upTo: Uint8Array } {
-    const tail = this.entries.slice(this.firstNeeded(Y.decodeStateVector(fromSv)));
-    if (tail.reduce((n, e) => n + e.update.length, 0) <= maxBytes) return { chunks: [], upTo: fromSv };
+    const from = Y.decodeStateVector(fromSv);
+    const start = this.firstNeeded(from);
+    const tail = this.entries.slice(start);
+    // a small room: the final answer is the cached snapshot, shared by everyone joining
+    if (tail.length === 0 || (start === 0 && tail.reduce((n, e) => n + e.update.length, 0) <= maxBytes)) return { chunks: [], upTo: fromSv };
+    const upTo = new Map(from);
+    for (const [client, clock] of this.sv) upTo.set(client, Math.max(upTo.get(client) ?? 0, clock));
+    // a reconnect: the updates it missed as they came (only one it has part of is cut), nothing re-encoded
+    if (tail.length <= AS_IS_ENTRIES) {
+      const chunks = tail.map((e) => (e.ranges.every((r) => r.from >= (from.get(r.client) ?? 0)) ? e.update : Y.diffUpdate(e.update, fromSv)));
+      return { chunks, upTo: encodeStateVectorMap(upTo) };
+    }
     const chunks: Uint8Array[] = [];
     let group: Uint8Array[] = [];
     let bytes = 0;
@@ -110,8 +123,6 @@ export class TranscriptLog implements RoomState {
       bytes += e.update.length;
     }
     flush();
-    const upTo = Y.decodeStateVector(fromSv);
-    for (const [client, clock] of this.sv) upTo.set(client, Math.max(upTo.get(client) ?? 0, clock));
     return { chunks, upTo: encodeStateVectorMap(upTo) };
   }
 
