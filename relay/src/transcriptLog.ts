@@ -67,7 +67,7 @@ export class TranscriptLog implements RoomState {
         if (!list) this.byClient.set(r.client, (list = { at: [], ends: [] }));
         list.at.push(index);
         list.ends.push(r.to);
-        this.sv.set(r.client, r.to);
+        this.sv.set(r.client, Math.max(this.sv.get(r.client) ?? 0, r.to));
       }
     }
     for (const d of deletes) this.deleted.add(d);
