@@ -1,3 +1,4 @@
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import { createJsonLogger } from '../../relay/src/logger';
 import { startRelay } from '../../relay/src/startRelay';
 
@@ -15,10 +16,27 @@ async function main(): Promise<void> {
     dataDir: dataIndex > 0 ? process.argv[dataIndex + 1] : undefined,
     redisUrl: redisIndex > 0 ? process.argv[redisIndex + 1] : undefined,
     log: createJsonLogger((line) => process.stderr.write(line), 'warn'),
-    limits: { upgradesPerSecond: 1e6, upgradeBurst: 1e6, maxConnectionsPerIp: 1e6, maxConnectionsPerToken: 1e6, maxPayloadHost: 128 * 1024 * 1024 },
+    limits: { upgradesPerSecond: 1e6, upgradeBurst: 1e6, maxPendingPerIp: 1e6, maxConnectionsPerIp: 1e6, maxConnectionsPerToken: 1e6, maxPayloadHost: 128 * 1024 * 1024 },
   });
   process.stdout.write(`listening ${relay.url}\n`);
+  if (process.env.TANDEM_BENCH_LOOP_REPORT) reportLoop(Number(process.env.TANDEM_BENCH_LOOP_REPORT));
   process.once('SIGTERM', () => void relay.close().then(() => process.exit(0)));
 }
 
 void main();
+
+/** While profiling: the relay's own event-loop delay and GC pauses every `ms`, to tell its stalls from the machine's. */
+function reportLoop(ms: number): void {
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  let gc = { n: 0, total: 0, max: 0 };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gc = { n: gc.n + 1, total: gc.total + e.duration, max: Math.max(gc.max, e.duration) };
+  }).observe({ entryTypes: ['gc'] });
+  setInterval(() => {
+    const f = (ns: number) => (ns / 1e6).toFixed(1);
+    process.stderr.write(`  relay loop delay p50 ${f(loop.percentile(50))} p99 ${f(loop.percentile(99))} max ${f(loop.max)} ms; gc ${gc.n}× total ${gc.total.toFixed(0)} max ${gc.max.toFixed(1)} ms; heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB\n`);
+    loop.reset();
+    gc = { n: 0, total: 0, max: 0 };
+  }, ms).unref();
+}

@@ -38,10 +38,13 @@ export function startServer(bundles: string, flavor: Flavor, args: string[] = []
         hocuspocus: [path.join(bundles, 'hocuspocusNode.js'), ...args],
         ref: [path.join(ROOT, 'node_modules/y-websocket-ref/bin/server.cjs')],
       }[flavor];
-      const cmd = ['taskset', '-c', '0', process.execPath, '--max-old-space-size=4096', ...script];
+      // TANDEM_BENCH_OURS_NODE_ARGS: extra node flags for our relay only (e.g. --cpu-prof --trace-gc while profiling)
+      const nodeArgs = flavor === 'ours' ? (process.env.TANDEM_BENCH_OURS_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
+      const cmd = ['taskset', '-c', '0', process.execPath, '--max-old-space-size=4096', ...nodeArgs, ...script];
       const child = spawn(cmd[0], cmd.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       child.stdout?.on('data', (d: Buffer) => {
+        if (nodeArgs.length) process.stderr.write(d); // what the flags print (--trace-gc) goes to stdout
         out += d.toString();
         const ours = /listening (http\S+)/.exec(out);
         if (ours || /running at/.test(out)) resolve({ child, url: ours ? ours[1] : `http://127.0.0.1:${port}`, pid: child.pid as number });

@@ -112,6 +112,7 @@ export class RelayMetrics {
   readonly pendingRefusals = new Counter('tandem_relay_pending_socket_refusals_total', 'sockets cut because their address held too many that had not sent their request headers');
   readonly hostRefusals = new Counter('tandem_relay_host_refusals_total', 'http requests refused because their Host is not a name of this relay (DNS rebinding)');
   readonly quotaRefusals = new Counter('tandem_relay_quota_refusals_total', 'writes refused (writer closed with 4413) because the room reached its byte quota, by room kind');
+  readonly writesBehind = new Counter('tandem_relay_writes_behind_total', 'transcript writes that build on content the room lacks (a gap): dropped, the writer asked for what is missing');
   readonly lagEvents = new Counter('tandem_relay_lag_events_total', 'times a socket went over its send buffer high-water mark');
   readonly syncDuration = new Histogram('tandem_relay_sync_duration_seconds', 'from a client sync request to the last sync frame handed to the socket', [
     0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
@@ -139,6 +140,7 @@ export class RelayMetrics {
       this.compactions,
       this.corruptLogs,
       this.lagEvents,
+      this.writesBehind,
       this.coalescedReplies,
       this.pendingRefusals,
       this.hostRefusals,

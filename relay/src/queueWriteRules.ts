@@ -167,7 +167,10 @@ export class QueueWriteRules {
   private overCap(tokenId: string, adding: number): Refusal | null {
     if (adding === 0) return null;
     const max = this.limits.maxPendingPrompts;
-    const runs = this.transcript() && transcriptRoom(this.transcript() as Y.Doc).runs;
+    // the transcript's runs are read only near the cap (a log-served transcript builds its view on first read)
+    if ((this.waiting.get(tokenId)?.length ?? 0) + adding <= max) return null;
+    const transcript = this.transcript();
+    const runs = transcript && transcriptRoom(transcript).runs;
     const ids = (this.waiting.get(tokenId) ?? []).filter((id) => !runs || !isTerminal(RunState.safeParse((runs.get(id) as { state?: unknown } | undefined)?.state).data ?? 'queued'));
     this.waiting.set(tokenId, ids);
     if (ids.length + adding <= max) return null;

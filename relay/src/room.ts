@@ -1,19 +1,21 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { CloseCode, Origin, type Role, type RoomKind, type TokenClaims } from '../../protocol/src';
-import { encodeStateVectorMap, encodeUpdateChunks } from '../../protocol/src/connector/updateChunks';
+import { DocState } from './docState';
 import type { Logger } from './logger';
 import type { RelayMetrics } from './metrics';
 import type { OutboxSource, SyncPlan } from './outbox';
 import { bindPresenceJson } from './presenceBinding';
 import type { Admission } from './queueWriteRules';
 import { RoomAwareness, type AwarenessLimits } from './roomAwareness';
+import type { Accepted, RoomState } from './roomState';
 import { TakenIdsError, type RoomKey, type RoomStorage } from './storage/roomStorage';
-import { LiveUpdate, syncUpdateMessage } from './syncMessages';
-import { deletesAreKnown } from './yjsStore';
+import { LiveUpdate, syncStep1Message, syncUpdateMessage } from './syncMessages';
+import { TranscriptLog } from './transcriptLog';
 
-// One room: its Y.Doc, its connections, and the path every write takes:
-//   receive → storage.append (durable) → apply to the doc → forward to the other connections.
-// The doc is applied only after the write is durable, so the doc always equals what storage holds:
+// One room: its state (a Y.Doc for the queue room, the update log for the transcript room: roomState.ts),
+// its connections, and the path every write takes:
+//   receive → judge → storage.append (durable) → apply to the state → forward to the other connections.
+// A write joins the state only after it is durable, so the state always equals what storage holds:
 // anything the relay sends (a forward, a sync answer) is on disk first, and kill -9 loses nothing a
 // client has seen. Writes are applied and forwarded in arrival order.
 
@@ -36,14 +38,13 @@ export interface RoomMember {
   close(code: number, reason: string): void;
 }
 
-type Pending = { update: Uint8Array; message: Buffer; from: RoomMember | null; durable: boolean; waiters: Array<() => void> };
+type Pending = { accepted: Accepted; message: Buffer; from: RoomMember | null; durable: boolean; waiters: Array<() => void> };
 
 type CachedPlan = { plan: SyncPlan; appliedAt: number; bytes: number };
 
 const PLAN_CACHE = 4;
 
 export class Room implements OutboxSource {
-  readonly doc = new Y.Doc({ gc: true });
   readonly members = new Set<RoomMember>();
   readonly awareness: RoomAwareness<RoomMember>;
   private readonly queue: Pending[] = [];
@@ -60,6 +61,7 @@ export class Room implements OutboxSource {
   failed: Error | null = null;
 
   private constructor(
+    private readonly store: RoomState,
     readonly key: RoomKey,
     readonly kind: RoomKind,
     private readonly storage: RoomStorage,
@@ -92,17 +94,12 @@ export class Room implements OutboxSource {
     const loaded = await storage.load(key);
     if (loaded.corruptBytes > 0) metrics.corruptLogs.inc();
     const loadedBytes = loaded.updates.reduce((n, u) => n + u.length, 0);
-    const room = new Room(key, kind, storage, limits, metrics, log, onFailed, loaded.storedBytes, loadedBytes);
-    room.doc.transact(() => {
-      for (const update of loaded.updates) {
-        try {
-          Y.applyUpdate(room.doc, update);
-        } catch (e) {
-          metrics.storageErrors.inc({ op: 'load' });
-          log.error('skipped a stored update that does not apply (written by a client with a malformed update)', { room: key, error: (e as Error).message });
-        }
-      }
-    }, Origin.storage);
+    const skipped = (e: Error) => {
+      metrics.storageErrors.inc({ op: 'load' });
+      log.error('skipped a stored update that does not apply (written by a client with a malformed update)', { room: key, error: e.message });
+    };
+    const store = kind === 'transcript' ? TranscriptLog.load(loaded.updates, limits.chunkBytes, skipped) : new DocState(loaded.updates, skipped);
+    const room = new Room(store, key, kind, storage, limits, metrics, log, onFailed, loaded.storedBytes, loadedBytes);
     room.makeRules = rules;
     room.rules = rules?.(room.state()) ?? null;
     return room;
@@ -122,11 +119,16 @@ export class Room implements OutboxSource {
 
   /** The whole document as one update. */
   state(): Uint8Array {
-    return Y.encodeStateAsUpdate(this.doc);
+    return this.store.state();
   }
 
   stateVector(): Uint8Array {
-    return Y.encodeStateVector(this.doc);
+    return this.store.stateVector();
+  }
+
+  /** The room as a Y.Doc, for rules that read it (the queue room's rules read the transcript's runs). */
+  view(): Y.Doc {
+    return this.store.view();
   }
 
   /** Whether the room takes this write from a member allowed to write it (then `receive` it, with the ids it takes). */
@@ -137,14 +139,27 @@ export class Room implements OutboxSource {
   /** A write from a member allowed to write this room, admitted; `unique`: the ids it takes. */
   receive(from: RoomMember, update: Uint8Array, message: Buffer, unique: readonly string[] = []): void {
     if (this.failed) return;
+    const verdict = this.store.admit(update);
+    if ('malformed' in verdict) return this.refuseMalformed(from, verdict.malformed);
+    if ('redundant' in verdict) return;
+    if ('behind' in verdict) {
+      // it builds on writes the relay does not have: ask the writer for everything after the room's state
+      this.metrics.writesBehind.inc();
+      from.control(syncStep1Message(this.store.stateVector()));
+      return;
+    }
+    const { accepted } = verdict;
+    if (accepted.update !== update) message = syncUpdateMessage(accepted.update);
+    update = accepted.update;
     if (this.size + update.length > this.quota && !this.fitsAfterRecount(update.length)) {
       this.metrics.quotaRefusals.inc({ room: this.kind });
       this.log.warn('refused a write past the room quota and closed its writer', { room: this.key, role: from.role, quotaBytes: this.quota, bytes: update.length });
       from.close(CloseCode.roomQuotaExceeded, `this share's ${this.kind} room is full (${formatBytes(this.quota)}); the relay takes no more writes to it: start a new share`);
       return;
     }
+    this.store.hold(accepted);
     this.size += update.length;
-    const pending: Pending = { update, message, from, durable: false, waiters: [] };
+    const pending: Pending = { accepted, message, from, durable: false, waiters: [] };
     this.queue.push(pending);
     this.storage.append(this.key, update, unique).then(
       () => {
@@ -159,15 +174,22 @@ export class Room implements OutboxSource {
   receiveRemote(update: Uint8Array): void {
     if (this.failed) return;
     this.rules?.record(update);
-    this.size += update.length;
-    this.apply({ update, message: syncUpdateMessage(update), from: null, durable: true, waiters: [] });
+    let accepted: Accepted | null;
+    try {
+      accepted = this.store.applyRemote(update);
+    } catch (e) {
+      this.metrics.storageErrors.inc({ op: 'remote' });
+      this.log.error('skipped an update from another node that does not apply', { room: this.key, error: (e as Error).message });
+      return;
+    }
+    if (!accepted) return;
+    this.size += accepted.update.length;
+    this.forward(new LiveUpdate(syncUpdateMessage(accepted.update), accepted.update), null);
   }
 
   /** True if `update` adds nothing to the room: structs it already has, deletions it already made. */
   isRedundant(update: Uint8Array): boolean {
-    const { structs, ds } = Y.decodeUpdate(update);
-    for (const s of structs) if (s.id.clock + s.length > Y.getState(this.doc.store, s.id.client)) return false;
-    return deletesAreKnown(this.doc, ds);
+    return this.store.isRedundant(update);
   }
 
   /** Resolves once every write received so far is applied (or dropped because the room failed). */
@@ -187,21 +209,19 @@ export class Room implements OutboxSource {
       this.plans.set(key, cached);
       return cached.plan;
     }
-    const { chunks, upTo } = encodeUpdateChunks(this.doc, Y.decodeStateVector(fromSv), this.limits.chunkBytes);
-    const plan = { messages: chunks.map((c) => syncUpdateMessage(c)), upTo: encodeStateVectorMap(upTo) };
+    const { chunks, upTo } = this.store.chunks(fromSv, this.limits.chunkBytes);
+    const plan = { messages: chunks.map((c) => syncUpdateMessage(c)), upTo };
     if (this.plans.size >= PLAN_CACHE) this.plans.delete(this.plans.keys().next().value as string);
     this.plans.set(key, { plan, appliedAt: this.appliedBytes, bytes: chunks.reduce((n, c) => n + c.length, 0) });
     return plan;
   }
 
   final(upTo: Uint8Array, kind: 'step2' | 'update'): Buffer {
-    return syncUpdateMessage(Y.encodeStateAsUpdate(this.doc, upTo), kind);
+    return syncUpdateMessage(this.store.after(upTo), kind);
   }
 
   stateBefore(update: Uint8Array): Uint8Array {
-    const sv = Y.decodeStateVector(Y.encodeStateVector(this.doc));
-    for (const [client, clock] of Y.parseUpdateMeta(update).from) sv.set(client, Math.min(sv.get(client) ?? 0, clock));
-    return encodeStateVectorMap(sv);
+    return this.store.stateBefore(update);
   }
 
   awarenessSnapshot(): Buffer | null {
@@ -212,7 +232,7 @@ export class Room implements OutboxSource {
     this.awareness.dispose();
     this.rules?.dispose();
     this.plans.clear();
-    this.doc.destroy();
+    this.store.dispose();
   }
 
   // ---- internals ----------------------------------------------------------------------------------
@@ -226,29 +246,31 @@ export class Room implements OutboxSource {
     if (this.queue.length === 0) this.maybeCompact();
   }
 
-  private apply({ update, message, from }: Pending): void {
+  private apply({ accepted, message, from }: Pending): void {
     try {
-      Y.applyUpdate(this.doc, update, from ?? Origin.peerNode);
+      this.store.apply(accepted, from ?? Origin.peerNode);
     } catch (e) {
-      if (!from) {
-        this.metrics.storageErrors.inc({ op: 'remote' });
-        this.log.error('skipped an update from another node that does not apply', { room: this.key, error: (e as Error).message });
-        return;
-      }
-      this.log.warn('a client sent an update that does not apply; closed it', { room: this.key, role: from.role, error: (e as Error).message });
-      from.close(1007, 'malformed Yjs update');
+      if (from) this.refuseMalformed(from, (e as Error).message);
       return;
     }
-    this.appliedBytes += update.length;
-    const live = new LiveUpdate(message, update);
+    this.forward(new LiveUpdate(message, accepted.update), from);
+  }
+
+  private forward(live: LiveUpdate, from: RoomMember | null): void {
+    this.appliedBytes += live.update.length;
     for (const m of this.members) if (m !== from) m.live(live);
+  }
+
+  private refuseMalformed(from: RoomMember, error: string): void {
+    this.log.warn('a client sent an update that does not apply; closed it', { room: this.key, role: from.role, error });
+    from.close(1007, 'malformed Yjs update');
   }
 
   private maybeCompact(): void {
     const stored = this.storage.storedBytes(this.key);
     if (this.compacting || this.failed || stored < this.limits.compactMinBytes || stored < this.limits.compactFactor * this.compactBase) return;
     this.compacting = true;
-    const merged = this.state();
+    const merged = this.store.compact();
     this.storage.compact(this.key, merged).then(
       () => {
         this.compacting = false;
@@ -270,7 +292,7 @@ export class Room implements OutboxSource {
     const dropped = this.queue.filter((p) => p.from === from);
     for (const p of dropped) {
       this.queue.splice(this.queue.indexOf(p), 1);
-      this.size -= p.update.length;
+      this.size -= p.accepted.update.length;
       for (const wake of p.waiters) wake();
     }
     this.metrics.queueRefusals.inc({ rule: 'taken-on-another-node' });
@@ -278,7 +300,7 @@ export class Room implements OutboxSource {
     if (this.makeRules) {
       this.rules?.dispose();
       this.rules = this.makeRules(this.state());
-      for (const p of this.queue) this.rules.record(p.update);
+      for (const p of this.queue) this.rules.record(p.accepted.update);
     }
     from.close(1008, `the relay refused the update: ${e.message}`);
     this.drain();
@@ -299,7 +321,7 @@ export class Room implements OutboxSource {
 
   /** The running count also holds bytes that compaction or GC took away; count again before refusing. */
   private fitsAfterRecount(bytes: number): boolean {
-    this.size = Y.encodeStateAsUpdate(this.doc).length + this.queue.reduce((n, p) => n + p.update.length, 0);
+    this.size = this.store.compact().length + this.queue.reduce((n, p) => n + p.accepted.update.length, 0);
     return this.size + bytes <= this.quota;
   }
 }

@@ -61,7 +61,7 @@ export class RoomRegistry {
   private writeRules(key: RoomKey, kind: RoomKind): ((state: Uint8Array) => WriteRules) | undefined {
     if (kind !== 'queue') return undefined;
     const transcriptKey = roomName(key.split('/')[0], 'transcript');
-    return (state) => new QueueWriteRules(state, this.limits.queue, () => this.rooms.get(transcriptKey)?.doc);
+    return (state) => new QueueWriteRules(state, this.limits.queue, () => this.rooms.get(transcriptKey)?.view());
   }
 
   /** Starts the idle countdown if nobody is in the room. */
