@@ -24,6 +24,8 @@ import { SessionPublisher } from './sessionPublisher';
 // and running prompts) and says who took over. A host whose local copy is behind the shared one
 // refuses to start instead of rolling the shared transcript back: it must pull first.
 
+const FIRST_PUBLISH_WAIT_MS = 10_000;
+
 export type ShareHostOptions = {
   relayUrl: string;
   shareId: string;
@@ -97,6 +99,9 @@ export class ShareHost {
       host.watchForTakeover();
       host.publisher = host.newPublisher();
       await host.publisher.start();
+      // links go out once the relay holds the session, so whoever opens one first reads it all (a slow
+      // relay delays them by at most FIRST_PUBLISH_WAIT_MS; the publish goes on either way)
+      await Promise.race([connection.transcript.flush(), new Promise((resolve) => setTimeout(resolve, FIRST_PUBLISH_WAIT_MS).unref())]);
       host.runner = await PromptRunner.start({
         transcriptDoc: docs.transcript,
         queueDoc: docs.queue,
