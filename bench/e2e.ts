@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -176,7 +177,6 @@ async function queueLatencies(
 }
 
 async function bareSpawnToRequest(fake: Awaited<ReturnType<typeof startFakeAnthropic>>, claudePath: string, cwd: string, world: ReturnType<typeof makeClaudeEnv>): Promise<number> {
-  const { spawn } = await import('node:child_process');
   const text = `bare ${crypto.randomBytes(6).toString('hex')}`;
   const start = Date.now();
   await new Promise<void>((resolve) => {
@@ -232,7 +232,6 @@ async function capMemory(
 
 /** A bare `claude` over stream-json, after it answered one prompt: its RSS while it waits for the next. */
 async function bareWarmRssMb(world: ReturnType<typeof makeClaudeEnv>, cwd: string): Promise<number> {
-  const { spawn } = await import('node:child_process');
   const child = spawn(world.claudePath, ['-p', '--input-format', 'stream-json', '--output-format', 'stream-json', '--verbose'], { cwd, env: { ...world.baseEnv, ...world.apiEnv }, stdio: ['pipe', 'pipe', 'ignore'] });
   try {
     await new Promise<void>((resolve, reject) => {

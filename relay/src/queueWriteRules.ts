@@ -51,7 +51,7 @@ export type Refusal = { rule: string; reason: string };
  * `answer:<id>`): on one node the indexes here keep them unique; a store shared by several relay nodes
  * takes the update only if no other node took one of them first.
  */
-export type Admission = { refused: Refusal } | { refused: null; unique: string[] };
+export type RulesVerdict = { refused: Refusal } | { refused: null; unique: string[] };
 
 /** What an accepted update adds, collected while judging it. */
 type Additions = { promptIds: Map<string, string>; cancels: Set<string>; answerIds: Set<string> };
@@ -103,7 +103,7 @@ export class QueueWriteRules {
   }
 
   /** Judges `update` from `writer`; when it is accepted, it is part of the room from now on. */
-  admit(writer: Writer, update: Uint8Array): Admission {
+  admit(writer: Writer, update: Uint8Array): RulesVerdict {
     const added: Additions = { promptIds: new Map(), cancels: new Set(), answerIds: new Set() };
     if (writer.role !== 'host') {
       const refused = this.judge(writer.claims, update, added);

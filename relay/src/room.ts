@@ -5,7 +5,7 @@ import type { Logger } from './logger';
 import type { RelayMetrics } from './metrics';
 import type { OutboxSource, SyncPlan } from './outbox';
 import { bindPresenceJson } from './presenceBinding';
-import type { Admission } from './queueWriteRules';
+import type { RulesVerdict } from './queueWriteRules';
 import { RoomAwareness, type AwarenessLimits } from './roomAwareness';
 import type { Accepted, RoomState } from './roomState';
 import { TakenIdsError, type RoomKey, type RoomStorage } from './storage/roomStorage';
@@ -23,7 +23,7 @@ export type RoomLimits = { chunkBytes: number; compactFactor: number; compactMin
 
 /** Judges a write before it is stored (the queue room's rules). */
 export type WriteRules = {
-  admit(from: RoomMember, update: Uint8Array): Admission;
+  admit(from: RoomMember, update: Uint8Array): RulesVerdict;
   /** a write another node judged and stored */
   record(update: Uint8Array): void;
   dispose(): void;
@@ -132,7 +132,7 @@ export class Room implements OutboxSource {
   }
 
   /** Whether the room takes this write from a member allowed to write it (then `receive` it, with the ids it takes). */
-  admit(from: RoomMember, update: Uint8Array): Admission {
+  admit(from: RoomMember, update: Uint8Array): RulesVerdict {
     return this.rules?.admit(from, update) ?? { refused: null, unique: [] };
   }
 

@@ -10,6 +10,13 @@ export function hasChromium(): boolean {
   return fs.existsSync(CHROMIUM);
 }
 
+/** For a suite's `before`: skips it where Chromium is missing, but fails under CI, where .ci/run installs it. */
+export function requireChromium(suite: Mocha.Context): void {
+  if (hasChromium()) return;
+  if (process.env.CI) throw new Error(`Chromium is not at ${CHROMIUM}: .ci/run must apt-get install chromium (or set TANDEM_CHROMIUM)`);
+  suite.skip();
+}
+
 /** Playwright's launch() gives every browser a fresh temporary profile (user-data-dir) of its own. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { artifactPath, hasChromium, launchChromium } from './chromium';
+import { artifactPath, requireChromium, launchChromium } from './chromium';
 import { CORPUS, claudeDirWith, corpusMainTranscripts } from './corpusSessions';
 import { startHost, type TestHost } from './host';
 import { startTestRelay, type TestRelay } from './relay';
@@ -46,7 +46,7 @@ describe('browser: every corpus session at every width', function () {
   const shares: Share[] = [];
 
   before(async function () {
-    if (!hasChromium()) this.skip();
+    requireChromium(this);
     browser = await launchChromium();
     relay = await startTestRelay();
     for (const source of corpusMainTranscripts()) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { Origin, ToolAnswer, queueRoom, readApprovals, setApproval, setMeta, type PendingApproval } from '../../protocol/src';
-import { artifactPath, hasChromium, launchChromium } from './chromium';
+import { artifactPath, requireChromium, launchChromium } from './chromium';
 import { startHost, type TestHost } from './host';
 import { startTestRelay, type TestRelay } from './relay';
 import { newShareKeys, type ShareKeys } from './shareKeys';
@@ -40,7 +40,7 @@ describe('browser: question and plan cards, title badge, notifications', functio
   let keys: ShareKeys;
 
   before(async function () {
-    if (!hasChromium()) this.skip();
+    requireChromium(this);
     browser = await launchChromium();
   });
   after(async () => browser?.close());

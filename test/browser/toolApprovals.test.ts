@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { Origin, readApprovals, setMeta } from '../../protocol/src';
-import { artifactPath, hasChromium, launchChromium } from './chromium';
+import { artifactPath, requireChromium, launchChromium } from './chromium';
 import { startHost } from './host';
 import { startTestRelay, type TestRelay } from './relay';
 import { newShareKeys } from './shareKeys';
@@ -20,7 +20,7 @@ describe('browser: tool request cards', function () {
   let h: Harness;
 
   before(async function () {
-    if (!hasChromium()) this.skip();
+    requireChromium(this);
     browser = await launchChromium();
   });
   after(async () => browser?.close());

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { artifactPath, hasChromium, launchChromium } from './chromium';
+import { artifactPath, requireChromium, launchChromium } from './chromium';
 import { CORPUS, claudeDirWith } from './corpusSessions';
 import { startTestRelay, type TestRelay } from './relay';
 import { newShareKeys, type ShareKeys } from './shareKeys';
@@ -43,7 +43,7 @@ describe('browser: the session viewer in Chromium', function () {
   const cleanups: (() => Promise<void> | void)[] = [];
 
   before(async function () {
-    if (!hasChromium()) this.skip();
+    requireChromium(this);
     browser = await launchChromium();
   });
   after(async () => browser?.close());

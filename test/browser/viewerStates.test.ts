@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { Origin, setMeta } from '../../protocol/src';
-import { artifactPath, hasChromium, launchChromium } from './chromium';
+import { artifactPath, requireChromium, launchChromium } from './chromium';
 import { CORPUS, claudeDirWith } from './corpusSessions';
 import { startHost, type TestHost } from './host';
 import { startPrefixProxy } from './prefixProxy';
@@ -29,7 +29,7 @@ describe('browser: viewer links and states', function () {
   const pages: Page[] = [];
 
   before(async function () {
-    if (!hasChromium()) this.skip();
+    requireChromium(this);
     browser = await launchChromium();
   });
   after(async () => browser?.close());

@@ -5,7 +5,7 @@ import { Origin, appendLines, setMeta } from '../../protocol/src';
 import { Awareness } from 'y-protocols/awareness';
 import { ShareConnection } from '../../protocol/src/connector';
 import { nodeSocketFactory } from '../../extension/src/core/sync/nodeSocket';
-import { artifactPath, hasChromium, launchChromium } from './chromium';
+import { artifactPath, requireChromium, launchChromium } from './chromium';
 import { connectAsHost } from './host';
 import { startTestRelay, type TestRelay } from './relay';
 import { newShareKeys, type ShareKeys } from './shareKeys';
@@ -51,7 +51,7 @@ describe('browser: reading tools (find, copy, timestamps, new rows, zoom, names)
   const contexts: BrowserContext[] = [];
 
   before(async function () {
-    if (!hasChromium()) this.skip();
+    requireChromium(this);
     browser = await launchChromium();
     relay = await startTestRelay();
     keys = newShareKeys();

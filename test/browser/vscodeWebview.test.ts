@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import * as Y from 'yjs';
 import { Origin, appendLines, setMeta, type WebviewToHost } from '../../protocol/src';
 import { buildViewerHtml, relayOrigins } from '../../extension/src/vscode/webview/viewerHtml';
-import { artifactPath, hasChromium, launchChromium } from './chromium';
+import { artifactPath, requireChromium, launchChromium } from './chromium';
 import { VIEWER_DIST, startTestRelay, type TestRelay } from './relay';
 import { newShareKeys } from './shareKeys';
 import { connectAsHost, startHost } from './host';
@@ -32,7 +32,7 @@ describe('browser: the VS Code webview build', function () {
   let html = '';
 
   before(async function () {
-    if (!hasChromium()) this.skip();
+    requireChromium(this);
     browser = await launchChromium();
     webview = http.createServer((req, res) => {
       const name = path.basename(new URL(req.url ?? '/', 'http://x').pathname);

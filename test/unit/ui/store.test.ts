@@ -101,7 +101,7 @@ describe('ui store: what the viewer reads and writes', () => {
     const store = new SessionStore(c, { role: 'prompter', bound: { author: 'Ana', tokenId: 'Ana-token' } });
     assert.equal(store.queuePrompt('taken'), null);
     c.settle();
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await Promise.resolve(); // the store hears of the settled write
     assert.equal(store.queuePrompt('one too many'), null);
     c.refuse('this link already has 20 prompts waiting for the host');
     const rows = store.snapshot().queue;

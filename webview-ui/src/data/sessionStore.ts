@@ -199,10 +199,8 @@ export class SessionStore {
   /** A queue write sent: it counts as taken once the relay has judged it without refusing it. */
   private wrote(id: string): void {
     this.unsettled.push(id);
-    void this.connection.writesSettled().then(() =>
-      // a refusal arriving with the relay's answer is handled first
-      setTimeout(() => (this.unsettled = this.unsettled.filter((u) => u !== id))),
-    );
+    // the relay sends a refusal before its answer to the flush, and the refusal's listener runs at once
+    void this.connection.writesSettled().then(() => (this.unsettled = this.unsettled.filter((u) => u !== id)));
   }
 
   private writeRefused(reason: string): void {

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import { decorateCodeBlocks } from './codeBlocks';
 import { useHighlighter } from './highlight';
 import { transcriptText } from '../model/format';
@@ -32,9 +32,12 @@ export function LongText({ id, text, lines, mono = true, tone }: { id: string; t
   const tooLong = firstLines.length > maxChars + PREVIEW_CHARS_PER_LINE;
   const preview = tooLong ? `${firstLines.slice(0, maxChars)}…` : firstLines;
   const collapsible = hidden > 1 || tooLong;
+  const body = open || !collapsible ? text : preview;
+  // rows render again as they scroll in; a 200 KB output is escaped once per change, not per render
+  const shown = useMemo(() => transcriptText(body), [body]);
   return (
     <div class={`long ${tone ?? ''}`}>
-      <pre class={mono ? 'mono' : 'plain'}>{transcriptText(open || !collapsible ? text : preview)}</pre>
+      <pre class={mono ? 'mono' : 'plain'}>{shown}</pre>
       {collapsible && (
         <button type="button" class="link-button" aria-expanded={open} onClick={toggle}>
           {open ? 'Show less' : hidden > 1 ? `Show all ${all.length} lines` : `Show all ${Math.ceil(text.length / 1024)} KB`}
