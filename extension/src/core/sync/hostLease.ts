@@ -79,7 +79,7 @@ export class HostLease {
       if (holder?.running) throw new HostLeaseTaken(holder.status);
       await fs.rm(file, { force: true });
     }
-    throw new Error(`could not take ${file}: another host keeps taking it`);
+    throw new Error(`could not take ${file}: another host of this session started at the same moment and keeps taking it; stop the other \`tandem share\` (see \`tandem shares\`) and try again`);
   }
 
   async setViewers(viewers: HostStatus['viewers']): Promise<void> {
