@@ -29,6 +29,9 @@ import { ViewerPanels } from './webview/viewerPanels';
 import { ViewerView } from './webview/viewerView';
 import { ViewerIdentity } from './webview/viewerIdentity';
 
+/** After a reload the previous extension host may still hold a share's lease while it exits. */
+const RESTORE_WAIT_MS = 15_000;
+
 export type Tandem = { api: TandemApi; shutdown(): Promise<void> };
 
 /** The composition root: constructs every service once, hands dependencies through constructors, owns them all. */
@@ -66,7 +69,7 @@ export function createTandem(context: vscode.ExtensionContext): Tandem {
   }));
   const windowShares = new WindowShares(context.workspaceState);
   const shareService = owned.add(new ShareService(context, settings, relay, new ShareRecords(context.secrets, log), shares, approver, toolRequests, windowShares, log));
-  void restoreWindowShares({ windowShares, listSessions: () => localSessions.refresh().then(() => localSessions.sessions), share: (s) => shareService.share(s), policy: () => settings.current.sharing.restore, log });
+  void restoreWindowShares({ windowShares, listSessions: () => localSessions.refresh().then(() => localSessions.sessions), share: (s) => shareService.share(s, { waitForPreviousHostMs: RESTORE_WAIT_MS }), policy: () => settings.current.sharing.restore, log });
   const sharing = new ShareCommands(localSessions, shares, shareService);
   const panels = owned.add(new ViewerPanels(context.extensionUri, inbox, log, viewerIdentity));
   owned.add(viewer.onDidChangeStatus((s) => viewer.currentLink && sharedLinks.setStatus(viewer.currentLink, s)));

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HostLease, HostLeaseTaken, readHostStatus } from '../../../extension/src/core/sync/hostLease';
+import { waitFor } from '../../helpers/waitFor';
 
 // One host per share on a machine: the lease file is taken exclusively; a live holder refuses the
 // next host, a dead one's file is taken over.
@@ -31,5 +32,19 @@ describe('host lease', () => {
     const lease = await HostLease.acquire(home, status);
     assert.equal((await readHostStatus(home, 'sess-1'))?.status.pid, process.pid);
     await lease.release();
+  });
+
+  it('waits, when asked, for a live holder to go away (a reloading window whose previous extension host still exits)', async () => {
+    const first = await HostLease.acquire(home, status);
+    await assert.rejects(HostLease.acquire(home, status, 0), HostLeaseTaken, 'no wait: refused at once');
+    const waiting = HostLease.acquire(home, { ...status, surface: 'vscode' }, 10_000);
+    let taken = false;
+    void waiting.then(() => (taken = true));
+    await waitFor(async () => (await readHostStatus(home, 'sess-1'))?.status.surface === 'cli', { what: 'the first lease still held' });
+    assert.equal(taken, false, 'taken while the holder still held it');
+    await first.release();
+    const second = await waiting;
+    assert.equal((await readHostStatus(home, 'sess-1'))?.status.surface, 'vscode');
+    await second.release();
   });
 });

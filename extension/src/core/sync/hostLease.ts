@@ -34,6 +34,9 @@ export class HostLeaseTaken extends Error {
   }
 }
 
+/** how often a lease taker waiting for a live holder looks again */
+const HOLDER_POLL_MS = 200;
+
 const leaseFile = (home: string, sessionId: string) => path.join(home, 'shares', `${sessionId}.host.json`);
 
 /** The host status of a session and whether its holder still runs. */
@@ -64,11 +67,16 @@ export class HostLease {
     private status: HostStatus,
   ) {}
 
-  static async acquire(home: string, status: Omit<HostStatus, 'v' | 'pid' | 'procStart' | 'startedAt' | 'viewers'>): Promise<HostLease> {
+  /**
+   * Takes the session's lease. A live holder refuses it (HostLeaseTaken), unless it goes away within
+   * `waitForHolderMs`: a window that reloads shares again while its previous extension host is still exiting.
+   */
+  static async acquire(home: string, status: Omit<HostStatus, 'v' | 'pid' | 'procStart' | 'startedAt' | 'viewers'>, waitForHolderMs = 0): Promise<HostLease> {
     const file = leaseFile(home, status.sessionId);
     await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     const full: HostStatus = { v: 1, pid: process.pid, procStart: processStartTime(process.pid), startedAt: Date.now(), viewers: [], ...status };
-    for (let attempt = 0; attempt < 2; attempt++) {
+    const deadline = Date.now() + waitForHolderMs;
+    for (let staleRemoved = 0; staleRemoved < 2; ) {
       try {
         await fs.writeFile(file, JSON.stringify(full), { flag: 'wx', mode: 0o600 });
         return new HostLease(file, full);
@@ -76,8 +84,13 @@ export class HostLease {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
       const holder = await readHostStatus(home, status.sessionId);
-      if (holder?.running) throw new HostLeaseTaken(holder.status);
+      if (holder?.running) {
+        if (Date.now() >= deadline) throw new HostLeaseTaken(holder.status);
+        await new Promise((resolve) => setTimeout(resolve, HOLDER_POLL_MS));
+        continue;
+      }
       await fs.rm(file, { force: true });
+      staleRemoved++;
     }
     throw new Error(`could not take ${file}: another host of this session started at the same moment and keeps taking it; stop the other \`tandem share\` (see \`tandem shares\`) and try again`);
   }

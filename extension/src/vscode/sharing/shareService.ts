@@ -53,7 +53,8 @@ export class ShareService extends Disposable {
     this.register(toDisposable(() => void this.disconnectAll()));
   }
 
-  async share(session: SessionSummary): Promise<ActiveShare> {
+  /** `waitForPreviousHostMs`: how long a host of this session still running elsewhere may take to go away (a reload). */
+  async share(session: SessionSummary, { waitForPreviousHostMs = 0 } = {}): Promise<ActiveShare> {
     const existing = this.shares.get(session.sessionId);
     if (existing) return existing;
     if (session.orphan || !session.file) throw new UserFacingError('this session has no main transcript (only subagent files), so there is nothing to share');
@@ -61,7 +62,7 @@ export class ShareService extends Disposable {
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Sharing “{0}”…', title) }, async () => {
       const relayUrl = await this.relay.relayUrl();
       const { record, commit } = await this.records.prepare(session.sessionId, relayUrl, LINK_TTL_SECONDS);
-      const lease = await this.takeLease(session, record, title);
+      const lease = await this.takeLease(session, record, title, waitForPreviousHostMs);
       let host: ShareHost;
       try {
         host = await this.startHost(session, record);
@@ -112,11 +113,11 @@ export class ShareService extends Disposable {
     }
   }
 
-  private async takeLease(session: SessionSummary, record: ShareRecord, title: string): Promise<HostLease> {
+  private async takeLease(session: SessionSummary, record: ShareRecord, title: string, waitForHolderMs: number): Promise<HostLease> {
     const links: Record<string, number> = {};
     for (const kind of LINK_ROLES) links[kind] = decodeToken(record.tokens[kind])?.claims.exp ?? 0;
     try {
-      return await HostLease.acquire(tandemHome(process.env), { surface: 'vscode', sessionId: session.sessionId, shareId: record.keys.shareId, relayUrl: record.relayUrl, title, links });
+      return await HostLease.acquire(tandemHome(process.env), { surface: 'vscode', sessionId: session.sessionId, shareId: record.keys.shareId, relayUrl: record.relayUrl, title, links }, waitForHolderMs);
     } catch (e) {
       if (e instanceof HostLeaseTaken) throw new UserFacingError(`${e.message}; stop sharing it there first`);
       throw e;
