@@ -271,6 +271,7 @@ async function main() {
         totals.skipped += Number(m[3] ?? 0);
       } else totals.failed += 1;
       if (exitCode !== 0) break;
+      if (phase === 'before-reload') lap(await workspaceStateStored(page));
     }
     summary = `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`;
     if (exitCode !== 0) await page.screenshot({ path: path.join(artifacts, 'failure.png') }).then(() => lap('screenshot test-artifacts/vscode/failure.png'), () => {});
@@ -287,6 +288,44 @@ async function main() {
   if (!m) lap('the suite never reported its counts (crashed or timed out): counted as 1 failure');
   if (exitCode !== 0 && stats.failed === 0) stats.failed = 1;
   return stats;
+}
+
+/**
+ * VS Code in the browser keeps an extension's workspace state in IndexedDB and writes it some time after
+ * the extension updates it; a reload before that loses it. Before reloading, wait (at most 15 s) until
+ * what the extension recorded for this window (`tandem.windowShares`) is stored, and say whether it was.
+ */
+async function workspaceStateStored(page) {
+  const stored = await page
+    .waitForFunction(
+      async () => {
+        const read = (name) =>
+          new Promise((resolve) => {
+            const open = indexedDB.open(name);
+            open.onerror = () => resolve('');
+            open.onsuccess = () => {
+              const db = open.result;
+              try {
+                const store = db.transaction(db.objectStoreNames[0], 'readonly').objectStore(db.objectStoreNames[0]);
+                const get = store.get('tandem-dev.tandem');
+                get.onsuccess = () => resolve(String(get.result ?? ''));
+                get.onerror = () => resolve('');
+              } catch {
+                resolve('');
+              }
+            };
+          });
+        for (const { name } of await indexedDB.databases()) if (name && (await read(name)).includes('tandem.windowShares')) return true;
+        return false;
+      },
+      undefined,
+      { timeout: 15_000, polling: 250 },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+  return stored ? 'the window\'s workspace state is stored; reloading' : 'the window\'s workspace state was not seen stored within 15 s; reloading anyway';
 }
 
 try {
