@@ -3,6 +3,8 @@ import * as encoding from 'lib0/encoding';
 import { Origin } from '../../protocol/src';
 import { encodeStateVectorMap, encodeUpdateChunks, type StateVector } from '../../protocol/src/connector/updateChunks';
 import type { Accepted, Admission, RoomState } from './roomState';
+import { LogEntries } from './logEntries';
+import { updateStructure, type StructRange, type UpdateStructure } from './updateStructure';
 
 // The transcript room served from its ordered update log (relay notes §11, "Sync of big docs"): the
 // relay keeps the updates as they came, never applying them to a Y.Doc. A client's clocks grow along
@@ -12,8 +14,7 @@ import type { Accepted, Admission, RoomState } from './roomState';
 // client's structs must continue where the room's end (no gap), and everything it refers to (origins,
 // parents, deletions) must be in the room or in the write itself.
 
-type Range = { client: number; from: number; to: number };
-type Entry = { update: Uint8Array; ranges: Range[] };
+type Range = StructRange;
 type LogAccepted = Accepted & { ranges: Range[]; deletes: Range[] };
 
 /** A tail of at most this many updates is sent as the updates themselves; a longer one merged into chunks. */
@@ -21,7 +22,7 @@ const AS_IS_ENTRIES = 512;
 
 export class TranscriptLog implements RoomState {
   /** writes that add structs, in log order (writes that only delete are in `deleted`) */
-  private readonly entries: Entry[] = [];
+  private readonly entries = new LogEntries();
   /** per client: the indexes of the entries holding its structs and where each ends, both increasing */
   private readonly byClient = new Map<number, { at: number[]; ends: number[] }>();
   private readonly sv: StateVector = new Map();
@@ -61,7 +62,7 @@ export class TranscriptLog implements RoomState {
     this.hold(accepted);
     if (ranges.length > 0) {
       const index = this.entries.length;
-      this.entries.push({ update, ranges });
+      this.entries.push(update, ranges);
       for (const r of ranges) {
         let list = this.byClient.get(r.client);
         if (!list) this.byClient.set(r.client, (list = { at: [], ends: [] }));
@@ -87,11 +88,11 @@ export class TranscriptLog implements RoomState {
   }
 
   state(): Uint8Array {
-    return (this.snapshot ??= Y.mergeUpdates([...this.entries.map((e) => e.update), this.deleted.encode()]));
+    return (this.snapshot ??= Y.mergeUpdates([...this.entries.updates(), this.deleted.encode()]));
   }
 
   isRedundant(update: Uint8Array): boolean {
-    const parsed = parse(update);
+    const parsed = updateStructure(update);
     if (parsed.gap) return false;
     return parsed.ranges.every((r) => r.to <= (this.sv.get(r.client) ?? 0)) && parsed.deletes.every((d) => this.deleted.covers(d));
   }
@@ -99,14 +100,15 @@ export class TranscriptLog implements RoomState {
   chunks(fromSv: Uint8Array, maxBytes: number): { chunks: Uint8Array[]; upTo: Uint8Array } {
     const from = Y.decodeStateVector(fromSv);
     const start = this.firstNeeded(from);
-    const tail = this.entries.slice(start);
+    const count = this.entries.length - start;
     // a small room: the final answer is the cached snapshot, shared by everyone joining
-    if (tail.length === 0 || (start === 0 && tail.reduce((n, e) => n + e.update.length, 0) <= maxBytes)) return { chunks: [], upTo: fromSv };
+    if (count === 0 || (start === 0 && this.entries.bytes <= maxBytes)) return { chunks: [], upTo: fromSv };
     const upTo = new Map(from);
     for (const [client, clock] of this.sv) upTo.set(client, Math.max(upTo.get(client) ?? 0, clock));
     // a reconnect: the updates it missed as they came (only one it has part of is cut), nothing re-encoded
-    if (tail.length <= AS_IS_ENTRIES) {
-      const chunks = tail.map((e) => (e.ranges.every((r) => r.from >= (from.get(r.client) ?? 0)) ? e.update : Y.diffUpdate(e.update, fromSv)));
+    if (count <= AS_IS_ENTRIES) {
+      const chunks: Uint8Array[] = [];
+      for (let i = start; i < this.entries.length; i++) chunks.push(this.entries.startsAtOrAfter(i, from) ? this.entries.update(i) : Y.diffUpdate(this.entries.update(i), fromSv));
       return { chunks, upTo: encodeStateVectorMap(upTo) };
     }
     const chunks: Uint8Array[] = [];
@@ -117,10 +119,11 @@ export class TranscriptLog implements RoomState {
       group = [];
       bytes = 0;
     };
-    for (const e of tail) {
-      if (group.length > 0 && bytes + e.update.length > maxBytes) flush();
-      group.push(e.update);
-      bytes += e.update.length;
+    for (let i = start; i < this.entries.length; i++) {
+      const n = this.entries.byteLength(i);
+      if (group.length > 0 && bytes + n > maxBytes) flush();
+      group.push(this.entries.update(i));
+      bytes += n;
     }
     flush();
     return { chunks, upTo: encodeStateVectorMap(upTo) };
@@ -129,7 +132,7 @@ export class TranscriptLog implements RoomState {
   after(upTo: Uint8Array): Uint8Array {
     const start = this.firstNeeded(Y.decodeStateVector(upTo));
     if (start === 0) return Y.diffUpdate(this.state(), upTo);
-    const parts = this.entries.slice(start).map((e) => e.update);
+    const parts = this.entries.updates(start);
     return Y.diffUpdate(Y.mergeUpdates([...parts, this.deleted.encode()]), upTo);
   }
 
@@ -143,7 +146,7 @@ export class TranscriptLog implements RoomState {
   view(): Y.Doc {
     const doc = (this.doc ??= new Y.Doc({ gc: true }));
     doc.transact(() => {
-      for (; this.viewed < this.entries.length; this.viewed++) Y.applyUpdate(doc, this.entries[this.viewed].update);
+      for (; this.viewed < this.entries.length; this.viewed++) Y.applyUpdate(doc, this.entries.update(this.viewed));
       Y.applyUpdate(doc, this.deleted.encode());
     }, Origin.storage);
     return doc;
@@ -151,7 +154,7 @@ export class TranscriptLog implements RoomState {
 
   dispose(): void {
     this.doc?.destroy();
-    this.entries.length = 0;
+    this.entries.clear();
   }
 
   private rebase(updates: Uint8Array[], skipped: (e: Error) => void): Uint8Array {
@@ -167,7 +170,7 @@ export class TranscriptLog implements RoomState {
     }, Origin.storage);
     const merged = Y.encodeStateAsUpdate(doc);
     const pending = new Map(this.held);
-    this.entries.length = 0;
+    this.entries.clear();
     this.byClient.clear();
     this.sv.clear();
     this.held.clear();
@@ -199,9 +202,9 @@ export class TranscriptLog implements RoomState {
 
   /** `trusted`: stored or judged by another node already: only trimmed to what the room lacks. */
   private judge(update: Uint8Array, trusted: boolean): Admission {
-    let parsed: Parsed;
+    let parsed: UpdateStructure;
     try {
-      parsed = parse(update);
+      parsed = updateStructure(update);
     } catch (e) {
       return { malformed: (e as Error).message };
     }
@@ -220,29 +223,6 @@ export class TranscriptLog implements RoomState {
     const trimmed = fresh.map((r) => ({ ...r, from: Math.max(r.from, have(r.client)) }));
     return { accepted: { update: Y.diffUpdate(update, encodeStateVectorMap(this.held)), ranges: trimmed, deletes } as LogAccepted };
   }
-}
-
-type Parsed = { ranges: Range[]; deletes: Range[]; refs: Array<{ client: number; clock: number }>; gap: boolean };
-
-/** Decodes an update (throws if it does not) into its struct ranges per client, deletions and references. */
-function parse(update: Uint8Array): Parsed {
-  const { structs, ds } = Y.decodeUpdate(update);
-  const ranges: Range[] = [];
-  const refs: Array<{ client: number; clock: number }> = [];
-  for (const s of structs) {
-    if (s instanceof Y.Skip) return { ranges, deletes: [], refs, gap: true };
-    const last = ranges[ranges.length - 1];
-    if (last && last.client === s.id.client && last.to === s.id.clock) last.to += s.length;
-    else if (ranges.some((r) => r.client === s.id.client)) throw new Error(`the structs of client ${s.id.client} are not contiguous`);
-    else ranges.push({ client: s.id.client, from: s.id.clock, to: s.id.clock + s.length });
-    if (!(s instanceof Y.Item)) continue;
-    if (s.origin) refs.push(s.origin);
-    if (s.rightOrigin) refs.push(s.rightOrigin);
-    if (s.parent instanceof Y.ID) refs.push(s.parent);
-  }
-  const deletes: Range[] = [];
-  for (const [client, items] of ds.clients) for (const d of items) if (d.len > 0) deletes.push({ client, from: d.clock, to: d.clock + d.len });
-  return { ranges, deletes, refs, gap: false };
 }
 
 /** Deleted clock ranges per client, sorted and merged; encodes as an update with no structs. */

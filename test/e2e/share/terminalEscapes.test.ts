@@ -4,7 +4,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { Origin, addCancel, boundAuthor, parseLink, readRuns, roomName, websocketBase } from '../../../protocol/src';
+import { Origin, addCancel, boundAuthor, parseLink, readLines, readRuns, roomName, websocketBase } from '../../../protocol/src';
 import { joinShare, type JoinedShare } from '../../../extension/src/core/sync/joinShare';
 import { CliProcess, runCliCaptured, shareLinks, type CliResult } from '../../helpers/cli';
 import { makeClaudeEnv, type ClaudeTestEnv } from '../../helpers/claudeEnv';
@@ -93,6 +93,10 @@ describe('e2e: network text never reaches the terminal raw', function () {
   });
 
   it('tandem open and tandem pull print the transcript and the share escaped', async () => {
+    // the run is marked done before the host's tailer has always shared claude's last line: wait for the line
+    const observer: JoinedShare = await joinShare(links.observer);
+    disposers.push(() => observer.dispose());
+    await waitFor(() => readLines(observer.docs.transcript).some((l) => l.includes('result ') && l.includes('owned')), { timeoutMs: 15_000, what: 'the reply line to reach the relay' });
     const open = await runCliCaptured(['open', links.observer], { env: cliEnv });
     outputs.push({ what: 'tandem open', out: open });
     assert.ok(open.stdout.includes(`result ${SHOWN}`), open.stdout);
