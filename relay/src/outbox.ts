@@ -56,16 +56,8 @@ const EMPTY_AWARENESS = Buffer.from([1, 1, 0]);
 /** `owedStep2`: the state vector of a SyncStep1 that arrived while this one was being answered (merged). */
 type CatchUp = { fromSv: Uint8Array; final: 'step2' | 'update'; owedStep2: Uint8Array | null; plan: SyncPlan | null; next: number; startedAt: number };
 
-/** Outboxes whose socket holds live frames corked until the current batch of writes is applied (see `live`). */
-const corked: Outbox[] = [];
-
-function uncorkAll(): void {
-  for (const outbox of corked.splice(0)) outbox.uncork();
-}
-
 export class Outbox {
   private catchUp: CatchUp | null = null;
-  private corked = false;
   private lastProgress = performance.now();
   private missedAwareness = false;
   private snapshotInFlight = false;
@@ -109,11 +101,6 @@ export class Outbox {
       return;
     }
     if (this.ws.readyState !== this.ws.OPEN) return;
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      if (corked.push(this) === 1) process.nextTick(uncorkAll);
-    }
     this.socket.write(live.frame());
     this.events.sent(message.length, 'live');
   }
@@ -213,12 +200,6 @@ export class Outbox {
       this.lastBuffered = buffered;
       this.pump();
     }, POLL_MS);
-  }
-
-  /** Hands the frames written since `live` corked the socket to the kernel, in one write. */
-  uncork(): void {
-    this.corked = false;
-    this.socket.uncork();
   }
 
   dispose(): void {

@@ -212,10 +212,9 @@ export class TranscriptLog implements RoomState {
     const have = (client: number) => this.held.get(client) ?? 0;
     if (!trusted) {
       if (parsed.gap || ranges.some((r) => r.from > have(r.client))) return { behind: true };
-      const reach = new Map(this.held);
-      for (const r of ranges) reach.set(r.client, Math.max(have(r.client), r.to));
-      const known = (r: { client: number; clock: number }) => r.clock < (reach.get(r.client) ?? 0);
-      if (!refs.every(known) || !deletes.every((d) => d.to <= (reach.get(d.client) ?? 0))) return { behind: true };
+      // how far the room reaches with this write (a write has one range per client)
+      const reach = (client: number) => ranges.reduce((n, r) => (r.client === client ? Math.max(n, r.to) : n), have(client));
+      if (!refs.every((r) => r.clock < reach(r.client)) || !deletes.every((d) => d.to <= reach(d.client))) return { behind: true };
     }
     const fresh = ranges.filter((r) => r.to > have(r.client));
     if (fresh.length === 0 && deletes.every((d) => this.deleted.covers(d))) return { redundant: true };
