@@ -8,6 +8,7 @@ import { DEFAULT_ALLOWED_ORIGINS } from './auth/originPolicy';
 import { Revocations } from './auth/revocations';
 import { TokenVerifier } from './auth/tokenVerifier';
 import { ClientAddresses } from './clientAddress';
+import { Heartbeat } from './heartbeat';
 import { createHttpHandler } from './httpRoutes';
 import { createJsonLogger, type Logger } from './logger';
 import { capPendingSockets } from './pendingSockets';
@@ -22,6 +23,9 @@ import { Upgrades } from './upgrades';
 
 // The relay's composition root: builds every part once and wires them. Used by `tandem relay`, the
 // standalone dist/relay.js, the extension host's embedded relay, tests and the benchmark.
+
+/** The heartbeat period is walked in this many slices (one a second by default). */
+const HEARTBEAT_SLICES = 30;
 
 export type RelayHandle = {
   /** http(s)://host:port, the base of share links */
@@ -137,13 +141,9 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     }
   }, Math.min(1000, limits.lagTimeoutMs / 2));
   sweep.unref();
-  // Heartbeat: a socket that did not answer the previous ping is gone (laptop lid closed, NAT timeout).
-  const heartbeat = setInterval(() => {
-    for (const c of ups.connections) {
-      if (!c.alive) c.terminate();
-      else c.ping();
-    }
-  }, limits.heartbeatMs);
+  // Heartbeat: a socket that did not answer the previous ping is gone (laptop lid closed, NAT timeout); in slices (heartbeat.ts).
+  const beats = new Heartbeat(ups.connections, HEARTBEAT_SLICES, limits.heartbeatMs);
+  const heartbeat = setInterval(() => beats.tick(), limits.heartbeatMs / HEARTBEAT_SLICES);
   heartbeat.unref();
 
   const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
