@@ -194,7 +194,8 @@ function rawSocket(url: string, onData: (bytes: Buffer) => void): Promise<net.So
       const rest = head.subarray(end + 4);
       head = null;
       resolve(socket);
-      if (rest.length) onData(rest);
+      // after the caller has the socket (its await resumes first): a ping may come right behind the handshake
+      if (rest.length) queueMicrotask(() => onData(rest));
     });
   });
 }
