@@ -21,7 +21,7 @@ export class Heartbeat<C extends Beating> {
   constructor(
     private readonly connections: ReadonlySet<C>,
     /** slices per period: `tick` is called this many times a period */
-    readonly slices: number,
+    private readonly slices: number,
     /** the period: a connection always has at least half of it to answer a ping */
     private readonly periodMs: number,
     private readonly now: () => number = () => performance.now(),

@@ -26,12 +26,20 @@ export class LogEntries {
   private rClient = new Float64Array(FIRST_ENTRIES);
   private rFrom = new Float64Array(FIRST_ENTRIES);
   private ranges = 0;
-  length = 0;
+  private count = 0;
+  private total = 0;
+
+  get length(): number {
+    return this.count;
+  }
+
   /** bytes of every entry's update */
-  bytes = 0;
+  get bytes(): number {
+    return this.total;
+  }
 
   push(update: Uint8Array, ranges: readonly StructRange[]): void {
-    const i = this.length;
+    const i = this.count;
     if (i + 1 >= this.slab.length) this.growEntries();
     while (this.ranges + ranges.length > this.rClient.length) this.growRanges();
     const [slab, offset] = this.place(update.length);
@@ -45,8 +53,8 @@ export class LogEntries {
       this.ranges++;
     }
     this.rangeStart[i + 1] = this.ranges;
-    this.length = i + 1;
-    this.bytes += update.length;
+    this.count = i + 1;
+    this.total += update.length;
   }
 
   /** Entry i's update: a view of the slab (valid until `clear`). */
@@ -57,7 +65,7 @@ export class LogEntries {
 
   updates(from = 0): Uint8Array[] {
     const out: Uint8Array[] = [];
-    for (let i = from; i < this.length; i++) out.push(this.update(i));
+    for (let i = from; i < this.count; i++) out.push(this.update(i));
     return out;
   }
 
@@ -75,8 +83,8 @@ export class LogEntries {
     this.slabs = [];
     this.used = 0;
     this.ranges = 0;
-    this.length = 0;
-    this.bytes = 0;
+    this.count = 0;
+    this.total = 0;
   }
 
   /** Room for `n` bytes: the last slab's end, a new slab twice as large, or a slab of its own for a large update. */

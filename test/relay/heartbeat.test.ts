@@ -84,11 +84,12 @@ describe('relay heartbeat', () => {
       const silent = await open(false);
       const answering = await open(true);
       f.onDispose(() => answering.terminate());
-      const closed = closeCode(silent);
+      let closed: { code: number } | null = null;
+      void closeCode(silent).then((c) => (closed = c));
       let pinged = 0;
       answering.on('ping', () => pinged++);
-      const { code } = await closed;
-      assert.equal(code, 1006, 'cut off without a close handshake');
+      await waitFor(() => closed !== null, { timeoutMs: 5000, what: 'the relay to cut off the socket that does not answer pings' });
+      assert.equal((closed as { code: number } | null)?.code, 1006, 'cut off without a close handshake');
       await waitFor(() => pinged >= 3, { timeoutMs: 5000, what: 'the answering socket to be pinged again' });
       assert.equal(answering.readyState, WebSocket.OPEN);
     });
