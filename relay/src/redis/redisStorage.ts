@@ -7,14 +7,19 @@ import { compareStreamIds, nextStreamId } from './streamIds';
 
 // Rooms in Redis, shared by any number of relay nodes.
 //   <prefix>room:{<room>}:log   a stream of Yjs updates, one entry per write: fields n (writing node), u (update)
+//   <prefix>room:{<room>}:live  a channel: each write again, as "<stream id> <node> <update>", published with its XADD
 //   <prefix>room:{<room>}:snap  a hash: state (one merged update) and upto (the last stream id it covers)
 //   <prefix>revocations         a hash: share id → revocation record (JSON); changes announced on <prefix>revoked
-// A write is acknowledged once XADD has returned, so it is as durable as the Redis server's AOF policy
-// makes it. Every node reads the streams of the rooms it has loaded (one blocking XREAD over all of
-// them) and applies what other nodes wrote: Redis carries the fan-out between nodes, and the stream
-// position a node has read to is what it asks for after a reconnect, so nothing is missed or applied
-// twice. Compaction writes a snapshot and trims the stream in one script that refuses to move the
-// snapshot backwards; a lock keeps two nodes from compacting a room at once.
+// A write is acknowledged once its script has returned, so it is as durable as the Redis server's AOF
+// policy makes it. The script adds the entry to the room's stream and publishes it on the room's
+// channel in one atomic step, so the channel carries a room's writes in stream order. Each node
+// subscribes to the rooms it has loaded and applies what other nodes wrote: Redis pushes the fan-out
+// between nodes, with no polling, whatever the number of rooms. The stream is the record: the stream id
+// a node has applied up to is where it reads the log from when it starts watching a room and whenever
+// its subscription comes back after a disconnect, holding the room's live messages until it has, so a
+// write is neither missed nor applied twice. Compaction writes a snapshot and trims the stream in one
+// script that refuses to move the snapshot backwards; a lock keeps two nodes from compacting a room at
+// once; a node that was away while entries it lacked were trimmed reads the snapshot too.
 
 const COMPACT_SCRIPT = `
 local cur = redis.call('HGET', KEYS[1], 'upto')
@@ -28,21 +33,28 @@ redis.call('HSET', KEYS[1], 'state', ARGV[1], 'upto', ARGV[2])
 redis.call('XTRIM', KEYS[2], 'MINID', ARGV[3])
 return 1`;
 
+// KEYS: log stream; ARGV: node, update, channel. Appends the write and publishes it.
+const APPEND_SCRIPT = `
+local id = redis.call('XADD', KEYS[1], '*', 'n', ARGV[1], 'u', ARGV[2])
+redis.call('PUBLISH', ARGV[3], id .. ' ' .. ARGV[1] .. ' ' .. ARGV[2])
+return id`;
+
 // An append that takes ids (a queue room's prompt ids) stores the update only if no node took one of
 // them before, in one atomic step: the first id already taken is returned, else nothing.
+// KEYS: ids hash, log stream; ARGV: node, update, channel, ids…
 const APPEND_UNIQUE_SCRIPT = `
-for i = 3, #ARGV do
+for i = 4, #ARGV do
   if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then return ARGV[i] end
 end
-for i = 3, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], ARGV[1]) end
-redis.call('XADD', KEYS[2], '*', 'n', ARGV[1], 'u', ARGV[2])
+for i = 4, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], ARGV[1]) end
+local id = redis.call('XADD', KEYS[2], '*', 'n', ARGV[1], 'u', ARGV[2])
+redis.call('PUBLISH', ARGV[3], id .. ' ' .. ARGV[1] .. ' ' .. ARGV[2])
 return false`;
 
 const UNLOCK_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
-const READ_BLOCK_MS = 10_000;
-const READ_COUNT = 512;
 const PING_MS = 2_000;
+const CATCH_UP_RETRY_MS = 200;
 
 export type RedisStorageOptions = {
   url: string;
@@ -53,35 +65,45 @@ export type RedisStorageOptions = {
 };
 
 type Position = { lastId: string; storedBytes: number };
-type Watched = Position & { onUpdate: (update: Uint8Array) => void };
+type Watched = Position & {
+  channel: string;
+  onUpdate: (update: Uint8Array) => void;
+  /** live messages held while the room catches up from its stream; null when it is up to date */
+  held: Buffer[] | null;
+  /** counts the subscription's interruptions: a catch-up that saw one reads the stream again */
+  interruptions: number;
+  catchingUp: boolean;
+};
+
+/** The scripts, sent once and then run by their hash (ioredis re-sends them after a Redis restart). */
+type ScriptCommands = {
+  tandemAppend(log: string, node: string, update: Buffer, channel: string): Promise<string>;
+  tandemAppendUnique(ids: string, log: string, node: string, update: Buffer, channel: string, ...unique: string[]): Promise<string | null>;
+};
 
 export class RedisStorage implements RoomStorage {
   readonly kind = 'redis';
-  /** tags this node's stream entries, so its reader skips what it wrote itself */
+  /** tags this node's writes, so it skips them when they come back on a room's channel */
   readonly nodeId = randomBytes(6).toString('hex');
   private readonly loaded = new Map<RoomKey, Position>();
   private readonly watched = new Map<RoomKey, Watched>();
-  private readonly streamRoom = new Map<string, RoomKey>();
+  private readonly channelRoom = new Map<string, RoomKey>();
   private readonly revokedListeners = new Set<(shareId: string) => void>();
-  private readerId: number | null = null;
-  private reading = false;
-  private wakeReader: (() => void) | null = null;
   private closed = false;
   /** when the command connection was lost, and the last error it gave */
   private downSince = 0;
   private lastError = '';
-  private loop: Promise<void> = Promise.resolve();
   private readonly pinger: NodeJS.Timeout;
-  private readonly writeSeconds = new Histogram('tandem_relay_redis_write_seconds', 'XADD round trips: from a write to Redis acknowledging it', [
+  private readonly writeSeconds = new Histogram('tandem_relay_redis_write_seconds', 'append round trips: from a write to Redis acknowledging it', [
     0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1,
   ]);
   private readonly pingSeconds = new Histogram('tandem_relay_redis_ping_seconds', 'PING round trips to Redis, every 2 s', [0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 1]);
   private readonly remoteUpdates = new Counter('tandem_relay_redis_remote_updates_total', 'updates written by other nodes and applied here');
+  private readonly caughtUp = new Counter('tandem_relay_redis_catch_up_updates_total', 'updates read from a room\'s stream because its channel could not have carried them (a room starting to be watched, a subscription that came back)');
   private readonly downEvents = new Counter('tandem_relay_redis_disconnects_total', 'times the connection to Redis was lost');
 
   private constructor(
-    private readonly cmd: Redis,
-    private readonly reader: Redis,
+    private readonly cmd: Redis & ScriptCommands,
     private readonly sub: Redis,
     private readonly prefix: string,
     private readonly log: Logger,
@@ -101,25 +123,25 @@ export class RedisStorage implements RoomStorage {
       retryStrategy: (attempt: number) => Math.min(100 * attempt, 2000),
     };
     const cmd = new Redis(options.url, { ...common, commandTimeout: options.commandTimeoutMs ?? 5000, connectionName: 'tandem-relay' });
-    const reader = new Redis(options.url, { ...common, enableOfflineQueue: true, connectionName: 'tandem-relay-reader' });
-    const sub = new Redis(options.url, { ...common, enableOfflineQueue: true, connectionName: 'tandem-relay-revocations' });
-    const storage = new RedisStorage(cmd, reader, sub, options.prefix ?? 'tandem:', log, redactUrl(options.url));
+    cmd.defineCommand('tandemAppend', { numberOfKeys: 1, lua: APPEND_SCRIPT });
+    cmd.defineCommand('tandemAppendUnique', { numberOfKeys: 2, lua: APPEND_UNIQUE_SCRIPT });
+    const sub = new Redis(options.url, { ...common, enableOfflineQueue: true, connectionName: 'tandem-relay-subscriber' });
+    const storage = new RedisStorage(cmd as Redis & ScriptCommands, sub, options.prefix ?? 'tandem:', log, redactUrl(options.url));
     storage.watchConnection(cmd, 'commands');
-    storage.watchConnection(reader, 'reader');
-    storage.watchConnection(sub, 'revocations');
+    storage.watchConnection(sub, 'subscriber');
     try {
-      await Promise.all([cmd.connect(), reader.connect(), sub.connect()]);
+      await Promise.all([cmd.connect(), sub.connect()]);
     } catch (e) {
       storage.closed = true;
       clearInterval(storage.pinger);
-      for (const c of [cmd, reader, sub]) c.disconnect();
+      for (const c of [cmd, sub]) c.disconnect();
       throw new Error(`cannot reach Redis at ${redactUrl(options.url)}: ${(e as Error).message}; start it or fix --redis`);
     }
-    reader.on('ready', () => void storage.onReaderReady());
-    await storage.onReaderReady();
-    sub.on('message', (_channel: string, shareId: string) => storage.revokedListeners.forEach((l) => l(shareId)));
+    sub.on('messageBuffer', (channel: Buffer, message: Buffer) => storage.onMessage(channel, message));
+    // messages published while the subscription was down are lost: every watched room reads its stream again
+    sub.on('close', () => storage.holdAll());
+    sub.on('ready', () => storage.catchUpAll());
     await sub.subscribe(storage.revokedChannel());
-    storage.loop = storage.readLoop();
     return storage;
   }
 
@@ -141,6 +163,7 @@ export class RedisStorage implements RoomStorage {
       this.writeSeconds,
       this.pingSeconds,
       this.remoteUpdates,
+      this.caughtUp,
       this.downEvents,
     ];
   }
@@ -150,25 +173,7 @@ export class RedisStorage implements RoomStorage {
   }
 
   async load(key: RoomKey): Promise<LoadedRoom> {
-    // One transaction, so a compaction by another node cannot fall between reading the snapshot and the log.
-    const results = await this.cmd.multi().hgetallBuffer(this.snapKey(key)).xrangeBuffer(this.logKey(key), '-', '+').exec();
-    if (!results) throw new Error('the Redis transaction that loads a room was aborted');
-    for (const [e] of results) if (e) throw e;
-    const snap = results[0][1] as Record<string, Buffer>;
-    const entries = results[1][1] as Array<[Buffer, Buffer[]]>;
-    const upto = snap.upto?.toString() ?? '0-0';
-    const updates: Uint8Array[] = snap.state ? [snap.state] : [];
-    let lastId = upto;
-    let storedBytes = 0;
-    for (const [idBytes, fields] of entries) {
-      const id = idBytes.toString();
-      if (compareStreamIds(id, upto) <= 0) continue;
-      lastId = id;
-      const update = entryUpdate(fields);
-      if (!update) continue;
-      updates.push(update);
-      storedBytes += update.length;
-    }
+    const { updates, lastId, storedBytes } = await this.readRoom(key);
     this.loaded.set(key, { lastId, storedBytes });
     return { updates, storedBytes, corruptBytes: 0 };
   }
@@ -178,17 +183,21 @@ export class RedisStorage implements RoomStorage {
     const position = this.loaded.get(key);
     if (!position) throw new Error(`watch before load: ${key}`);
     this.loaded.delete(key);
-    this.watched.set(key, { ...position, onUpdate });
-    this.streamRoom.set(this.logKey(key), key);
-    this.poke();
+    const channel = this.liveChannel(key);
+    const room: Watched = { ...position, channel, onUpdate, held: null, interruptions: 0, catchingUp: false };
+    this.watched.set(key, room);
+    this.channelRoom.set(channel, key);
+    // what was written between the load and the subscription is read from the stream
+    this.catchUp(key, room);
   }
 
   async append(key: RoomKey, update: Uint8Array, unique: readonly string[] = []): Promise<void> {
     const started = performance.now();
     const bytes = Buffer.from(update.buffer, update.byteOffset, update.byteLength);
-    if (unique.length === 0) await this.cmd.xadd(this.logKey(key), '*', 'n', this.nodeId, 'u', bytes);
+    const channel = this.liveChannel(key);
+    if (unique.length === 0) await this.cmd.tandemAppend(this.logKey(key), this.nodeId, bytes, channel);
     else {
-      const taken = (await this.cmd.eval(APPEND_UNIQUE_SCRIPT, 2, this.idsKey(key), this.logKey(key), this.nodeId, bytes, ...unique)) as string | null;
+      const taken = await this.cmd.tandemAppendUnique(this.idsKey(key), this.logKey(key), this.nodeId, bytes, channel, ...unique);
       if (taken !== null) throw new TakenIdsError(taken);
     }
     this.writeSeconds.observe((performance.now() - started) / 1000);
@@ -218,10 +227,11 @@ export class RedisStorage implements RoomStorage {
   /** The room leaves this node's memory; Redis keeps it. */
   async release(key: RoomKey): Promise<void> {
     this.loaded.delete(key);
-    if (this.watched.delete(key)) {
-      this.streamRoom.delete(this.logKey(key));
-      this.poke();
-    }
+    const room = this.watched.get(key);
+    if (!room) return;
+    this.watched.delete(key);
+    this.channelRoom.delete(room.channel);
+    if (!this.closed) await this.sub.unsubscribe(room.channel).catch(() => undefined); // resubscribed rooms only: the connection is down
   }
 
   /** The host deleted the share: its log and snapshot leave Redis (other nodes' sockets close on the revocation). */
@@ -248,79 +258,129 @@ export class RedisStorage implements RoomStorage {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.pinger);
-    this.poke();
-    this.reader.disconnect();
-    await this.loop;
     await Promise.all([this.cmd.quit().catch(() => undefined), this.sub.quit().catch(() => undefined)]);
   }
 
-  // ---- the reader ---------------------------------------------------------------------------------
+  // ---- live updates -------------------------------------------------------------------------------
 
-  private async readLoop(): Promise<void> {
-    while (!this.closed) {
-      if (this.watched.size === 0 || this.reader.status !== 'ready') {
-        await new Promise<void>((resolve) => {
-          this.wakeReader = resolve;
-          setTimeout(resolve, 1000).unref();
-        });
-        this.wakeReader = null;
-        continue;
-      }
-      const streams: string[] = [];
-      const ids: string[] = [];
-      for (const [key, room] of this.watched) {
-        streams.push(this.logKey(key));
-        ids.push(room.lastId);
-      }
-      let batch: Array<[Buffer, Array<[Buffer, Buffer[]]>]> | null;
-      this.reading = true;
+  private onMessage(channelBytes: Buffer, message: Buffer): void {
+    const channel = channelBytes.toString('latin1');
+    if (channel === this.revokedChannel()) {
+      const shareId = message.toString();
+      for (const listener of this.revokedListeners) listener(shareId);
+      return;
+    }
+    const key = this.channelRoom.get(channel);
+    const room = key === undefined ? undefined : this.watched.get(key);
+    if (!room) return; // released while the message was on its way
+    if (room.held) room.held.push(message);
+    else this.applyLive(room, message);
+  }
+
+  /** A message on a room's channel: "<stream id> <node> <update>". */
+  private applyLive(room: Watched, message: Buffer): void {
+    const idEnd = message.indexOf(0x20);
+    const nodeEnd = idEnd < 0 ? -1 : message.indexOf(0x20, idEnd + 1);
+    if (nodeEnd < 0) {
+      this.log.error('skipped a malformed message on a room channel', { bytes: message.length });
+      return;
+    }
+    this.applyEntry(room, message.toString('latin1', 0, idEnd), message.toString('latin1', idEnd + 1, nodeEnd), message.subarray(nodeEnd + 1));
+  }
+
+  /** One stream entry, live or read back: applied once, in stream order, unless this node wrote it. */
+  private applyEntry(room: Watched, id: string, node: string | undefined, update: Uint8Array | undefined): boolean {
+    if (compareStreamIds(id, room.lastId) <= 0) return false;
+    room.lastId = id;
+    if (node === this.nodeId || !update) return false;
+    room.storedBytes += update.length;
+    this.remoteUpdates.inc();
+    room.onUpdate(update);
+    return true;
+  }
+
+  /** The subscription is down: live messages can be missed, so every room waits to read its stream. */
+  private holdAll(): void {
+    for (const room of this.watched.values()) {
+      room.held ??= [];
+      room.interruptions++;
+    }
+  }
+
+  private catchUpAll(): void {
+    for (const [key, room] of this.watched) this.catchUp(key, room);
+  }
+
+  /** Holds the room's live messages until it has read its stream; one catch-up per room at a time. */
+  private catchUp(key: RoomKey, room: Watched): void {
+    room.held ??= [];
+    room.interruptions++;
+    if (room.catchingUp) return; // the running one sees the interruption and reads again
+    room.catchingUp = true;
+    void this.readUp(key, room).finally(() => (room.catchingUp = false));
+  }
+
+  /**
+   * Subscribes to the room's channel, then applies what its stream holds after the id the room has
+   * applied up to, then the messages held meanwhile. Whatever was published after the subscription
+   * took is either in that read or held (or both: applied once). Read again if the subscription was
+   * interrupted meanwhile; retried until it succeeds or the room is released.
+   */
+  private async readUp(key: RoomKey, room: Watched): Promise<void> {
+    let failures = 0;
+    while (!this.closed && this.watched.get(key) === room) {
+      const interruptions = room.interruptions;
       try {
-        batch = (await this.reader.xreadBuffer('COUNT', READ_COUNT, 'BLOCK', READ_BLOCK_MS, 'STREAMS', ...streams, ...ids)) as typeof batch;
+        await this.sub.subscribe(room.channel);
+        const read = await this.readRoom(key, room.lastId);
+        if (this.watched.get(key) !== room) return;
+        if (read.trimmedPast) {
+          // entries this node lacked were compacted away meanwhile: the snapshot holds them
+          room.onUpdate(read.updates[0]);
+          if (compareStreamIds(read.upto, room.lastId) > 0) room.lastId = read.upto;
+        }
+        for (const entry of read.entries) if (this.applyEntry(room, entry.id, entry.node, entry.update)) this.caughtUp.inc();
+        if (room.interruptions !== interruptions) continue;
+        const held = room.held ?? [];
+        room.held = null;
+        for (const message of held) this.applyLive(room, message);
+        return;
       } catch (e) {
-        if (!this.closed) this.log.warn('reading room streams from Redis failed; retrying', { error: (e as Error).message });
-        batch = null;
-        await new Promise((resolve) => setTimeout(resolve, 200).unref());
-      } finally {
-        this.reading = false;
-      }
-      if (batch) this.deliver(batch);
-    }
-  }
-
-  private deliver(batch: Array<[Buffer, Array<[Buffer, Buffer[]]>]>): void {
-    for (const [stream, entries] of batch) {
-      const key = this.streamRoom.get(stream.toString());
-      const room = key === undefined ? undefined : this.watched.get(key);
-      if (!room) continue; // released while the read was on its way
-      for (const [idBytes, fields] of entries) {
-        const id = idBytes.toString();
-        if (compareStreamIds(id, room.lastId) <= 0) continue;
-        room.lastId = id;
-        if (entryNode(fields) === this.nodeId) continue;
-        const update = entryUpdate(fields);
-        if (!update) continue;
-        room.storedBytes += update.length;
-        this.remoteUpdates.inc();
-        room.onUpdate(update);
+        if (this.closed) return;
+        if (failures++ === 0) this.log.warn('reading a room stream from Redis failed; retrying until it is back', { room: key, error: (e as Error).message });
+        await new Promise((resolve) => setTimeout(resolve, CATCH_UP_RETRY_MS).unref());
       }
     }
   }
 
-  /** Makes the reader pick up a changed set of rooms now instead of at the end of its current block. */
-  private poke(): void {
-    this.wakeReader?.();
-    if (this.reading && this.readerId !== null && this.cmd.status === 'ready') {
-      this.cmd.client('UNBLOCK', this.readerId).catch(() => undefined);
+  /**
+   * A room's snapshot and the stream entries after it (after `after` too, when given), in one
+   * transaction so that a compaction by another node cannot fall between the two reads. `trimmedPast`:
+   * the snapshot covers entries after `after`, and is the first of `updates`.
+   */
+  private async readRoom(key: RoomKey, after = '0-0') {
+    const results = await this.cmd.multi().hgetallBuffer(this.snapKey(key)).xrangeBuffer(this.logKey(key), after === '0-0' ? '-' : `(${after}`, '+').exec();
+    if (!results) throw new Error('the Redis transaction that reads a room was aborted');
+    for (const [e] of results) if (e) throw e;
+    const snap = results[0][1] as Record<string, Buffer>;
+    const raw = results[1][1] as Array<[Buffer, Buffer[]]>;
+    const upto = snap.upto?.toString() ?? '0-0';
+    const trimmedPast = Boolean(snap.state) && compareStreamIds(upto, after) > 0;
+    const updates: Uint8Array[] = trimmedPast ? [snap.state] : [];
+    const entries: Array<{ id: string; node: string | undefined; update: Uint8Array | undefined }> = [];
+    let lastId = compareStreamIds(upto, after) > 0 ? upto : after;
+    let storedBytes = 0;
+    for (const [idBytes, fields] of raw) {
+      const id = idBytes.toString();
+      if (compareStreamIds(id, upto) <= 0) continue;
+      lastId = id;
+      const update = entryField(fields, 'u');
+      entries.push({ id, node: entryField(fields, 'n')?.toString(), update });
+      if (!update) continue;
+      updates.push(update);
+      storedBytes += update.length;
     }
-  }
-
-  private async onReaderReady(): Promise<void> {
-    try {
-      this.readerId = Number(await this.reader.client('ID'));
-    } catch (e) {
-      this.log.warn('could not read the Redis reader connection id', { error: (e as Error).message });
-    }
-    this.poke();
+    return { updates, entries, upto, lastId, storedBytes, trimmedPast };
   }
 
   private watchConnection(client: Redis, name: string): void {
@@ -369,6 +429,10 @@ export class RedisStorage implements RoomStorage {
     return `${this.prefix}room:{${key}}:ids`;
   }
 
+  private liveChannel(key: RoomKey): string {
+    return `${this.prefix}room:{${key}}:live`;
+  }
+
   private lockKey(key: RoomKey): string {
     return `${this.prefix}room:{${key}}:compacting`;
   }
@@ -381,14 +445,6 @@ export class RedisStorage implements RoomStorage {
 function entryField(fields: Buffer[], name: string): Buffer | undefined {
   for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i].length === 1 && fields[i].toString() === name) return fields[i + 1];
   return undefined;
-}
-
-function entryUpdate(fields: Buffer[]): Uint8Array | undefined {
-  return entryField(fields, 'u');
-}
-
-function entryNode(fields: Buffer[]): string | undefined {
-  return entryField(fields, 'n')?.toString();
 }
 
 /** The URL without its password, for messages. */
