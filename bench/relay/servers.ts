@@ -46,8 +46,8 @@ export function startServer(bundles: string, flavor: Flavor, args: string[] = []
       child.stdout?.on('data', (d: Buffer) => {
         if (nodeArgs.length) process.stderr.write(d); // what the flags print (--trace-gc) goes to stdout
         out += d.toString();
-        const ours = /listening (http\S+)/.exec(out);
-        if (ours || /running at/.test(out)) resolve({ child, url: ours ? ours[1] : `http://127.0.0.1:${port}`, pid: child.pid as number });
+        const ours = /listening (http\S+?)(?: pid (\d+))?\n/.exec(out);
+        if (ours || /running at/.test(out)) resolve({ child, url: ours ? ours[1] : `http://127.0.0.1:${port}`, pid: ours?.[2] ? Number(ours[2]) : (child.pid as number) });
       });
       child.once('exit', (code) => reject(new Error(`${flavor} relay exited with ${code}`)));
     }, reject);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { relayArgOptions, relayHelp, relayUsage, resolveRelayOptions } from './commandLine';
+import { followParentIfRelaunched, relaunchWithSingleThreadedGcOnOneCore } from './oneCoreGc';
 import { startRelay } from './startRelay';
 
 // Standalone relay (dist/relay.js): the same relay as `tandem relay`, without the rest of the CLI.
@@ -17,6 +18,9 @@ async function main(): Promise<number> {
     process.stdout.write([`Usage: node relay.js ${relayUsage.replace(/^relay /, '')}`, '', ...relayHelp.map((h) => `  ${h}`), ''].join('\n'));
     return 0;
   }
+  const relaunched = relaunchWithSingleThreadedGcOnOneCore();
+  if (relaunched) return relaunched;
+  followParentIfRelaunched();
   const relay = await startRelay(resolveRelayOptions(values, process.env, (line) => process.stderr.write(line)));
   process.stdout.write(`tandem relay listening on ${relay.url}\n`);
   await new Promise<void>((resolve) => {

@@ -1,3 +1,4 @@
+import { relaunchWithSingleThreadedGcOnOneCore } from '../../../relay/src/oneCoreGc';
 import { runCli } from './cli';
 
 // `tandem … | head` closes the pipe early: that is the reader being done, not an error.
@@ -6,7 +7,10 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-runCli(process.argv.slice(2)).then(
+// `tandem relay` on one core runs itself again with V8's single-threaded GC (relay/src/oneCoreGc.ts)
+const relaunched = process.argv[2] === 'relay' ? relaunchWithSingleThreadedGcOnOneCore() : null;
+
+(relaunched ?? runCli(process.argv.slice(2))).then(
   (code) => {
     process.exitCode = code;
   },

@@ -1,4 +1,5 @@
 import { relayArgOptions, relayHelp, relayUsage, resolveRelayOptions } from '../../../../relay/src/commandLine';
+import { followParentIfRelaunched } from '../../../../relay/src/oneCoreGc';
 import { startRelay } from '../../../../relay/src/startRelay';
 import { ExitCode, UserError, type Command } from '../command';
 
@@ -15,6 +16,7 @@ export const relayCommand: Command = {
     } catch (e) {
       throw new UserError((e as Error).message, ExitCode.usage);
     }
+    followParentIfRelaunched();
     let relay;
     try {
       relay = await startRelay(options);
