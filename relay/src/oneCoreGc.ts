@@ -3,15 +3,16 @@ import os from 'node:os';
 
 // A relay that may run on one core only collects garbage on its main thread. V8's concurrent marking
 // and sweeping threads then have no core of their own: they take the event loop's, at the moments it
-// is busiest, and a viewer's p99 pays for it (bench relay, one core, 60 lines/s/room: p99 61–103 ms
-// with V8's default, 46–58 ms with `--single-threaded-gc`). The flag must be given when the process
+// is busiest, and a viewer's p99 pays for it (one core, 100 rooms × 10 viewers, 3 runs each: p99 at
+// 60 lines/s/room 54–73 ms with V8's default, 44–57 ms with `--single-threaded-gc`; at 70, 58–70 against
+// 50–55 ms). The flag must be given when the process
 // starts (V8 aborts if it is set at run time), so the relay runs itself again with it, as a child that
 // keeps the parent's stdio, signals and exit code. TANDEM_RELAY_GC=default keeps V8's default.
 
 const CHILD_MARK = 'TANDEM_RELAY_ONE_CORE_CHILD';
 const FLAG = '--single-threaded-gc';
 
-/** Why the relay should (or should not) relaunch itself with the flag. */
+/** Whether the relay should relaunch itself with the flag. */
 export function wantsSingleThreadedGc(env: NodeJS.ProcessEnv = process.env, cores = os.availableParallelism(), execArgv = process.execArgv): boolean {
   if (env[CHILD_MARK] || execArgv.includes(FLAG)) return false;
   if (env.TANDEM_RELAY_GC === 'single-threaded') return true;
