@@ -13,7 +13,7 @@ import { exited } from './helpers/relayProcess';
 const root = path.resolve(__dirname, '../..');
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
-/** The processes whose parent is `pid`, with their command lines. */
+/** The relays whose parent is `pid`, with their command lines (tsx may also run an esbuild child). */
 function childrenOf(pid: number): Array<{ pid: number; argv: string[] }> {
   const out: Array<{ pid: number; argv: string[] }> = [];
   for (const entry of fs.readdirSync('/proc')) {
@@ -21,7 +21,8 @@ function childrenOf(pid: number): Array<{ pid: number; argv: string[] }> {
     try {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
       if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== pid) continue;
-      out.push({ pid: Number(entry), argv: fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean) });
+      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      if (argv.some((a) => a.endsWith('relay/src/main.ts'))) out.push({ pid: Number(entry), argv });
     } catch {
       // it exited while we looked
     }
