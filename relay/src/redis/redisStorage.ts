@@ -33,10 +33,13 @@ redis.call('HSET', KEYS[1], 'state', ARGV[1], 'upto', ARGV[2])
 redis.call('XTRIM', KEYS[2], 'MINID', ARGV[3])
 return 1`;
 
-// KEYS: log stream; ARGV: node, update, channel. Appends the write and publishes it.
-const APPEND_SCRIPT = `
-local id = redis.call('XADD', KEYS[1], '*', 'n', ARGV[1], 'u', ARGV[2])
-redis.call('PUBLISH', ARGV[3], id .. ' ' .. ARGV[1] .. ' ' .. ARGV[2])
+// Both append scripts end here: the entry, then the same write on the room's channel. ARGV: node, update, channel.
+const appendAndPublish = (logKey: string) => `
+local id = redis.call('XADD', ${logKey}, '*', 'n', ARGV[1], 'u', ARGV[2])
+redis.call('PUBLISH', ARGV[3], id .. ' ' .. ARGV[1] .. ' ' .. ARGV[2])`;
+
+// KEYS: log stream.
+const APPEND_SCRIPT = `${appendAndPublish('KEYS[1]')}
 return id`;
 
 // An append that takes ids (a queue room's prompt ids) stores the update only if no node took one of
@@ -47,8 +50,7 @@ for i = 4, #ARGV do
   if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then return ARGV[i] end
 end
 for i = 4, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], ARGV[1]) end
-local id = redis.call('XADD', KEYS[2], '*', 'n', ARGV[1], 'u', ARGV[2])
-redis.call('PUBLISH', ARGV[3], id .. ' ' .. ARGV[1] .. ' ' .. ARGV[2])
+${appendAndPublish('KEYS[2]')}
 return false`;
 
 const UNLOCK_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
@@ -173,8 +175,15 @@ export class RedisStorage implements RoomStorage {
   }
 
   async load(key: RoomKey): Promise<LoadedRoom> {
-    const { updates, lastId, storedBytes } = await this.readRoom(key);
-    this.loaded.set(key, { lastId, storedBytes });
+    const { snapshot, upto, entries } = await this.readRoom(key);
+    const updates: Uint8Array[] = snapshot ? [snapshot] : [];
+    let storedBytes = 0;
+    for (const { update } of entries) {
+      if (!update) continue;
+      updates.push(update);
+      storedBytes += update.length;
+    }
+    this.loaded.set(key, { lastId: entries.at(-1)?.id ?? upto, storedBytes });
     return { updates, storedBytes, corruptBytes: 0 };
   }
 
@@ -231,7 +240,8 @@ export class RedisStorage implements RoomStorage {
     if (!room) return;
     this.watched.delete(key);
     this.channelRoom.delete(room.channel);
-    if (!this.closed) await this.sub.unsubscribe(room.channel).catch(() => undefined); // resubscribed rooms only: the connection is down
+    // if the connection is down, nothing to do: on reconnect ioredis resubscribes only what is still subscribed
+    if (!this.closed) await this.sub.unsubscribe(room.channel).catch(() => undefined);
   }
 
   /** The host deleted the share: its log and snapshot leave Redis (other nodes' sockets close on the revocation). */
@@ -334,10 +344,10 @@ export class RedisStorage implements RoomStorage {
         await this.sub.subscribe(room.channel);
         const read = await this.readRoom(key, room.lastId);
         if (this.watched.get(key) !== room) return;
-        if (read.trimmedPast) {
+        if (read.snapshot) {
           // entries this node lacked were compacted away meanwhile: the snapshot holds them
-          room.onUpdate(read.updates[0]);
-          if (compareStreamIds(read.upto, room.lastId) > 0) room.lastId = read.upto;
+          room.onUpdate(read.snapshot);
+          room.lastId = read.upto;
         }
         for (const entry of read.entries) if (this.applyEntry(room, entry.id, entry.node, entry.update)) this.caughtUp.inc();
         if (room.interruptions !== interruptions) continue;
@@ -354,9 +364,9 @@ export class RedisStorage implements RoomStorage {
   }
 
   /**
-   * A room's snapshot and the stream entries after it (after `after` too, when given), in one
-   * transaction so that a compaction by another node cannot fall between the two reads. `trimmedPast`:
-   * the snapshot covers entries after `after`, and is the first of `updates`.
+   * The stream entries after the room's snapshot (and after `after`), and the snapshot if it covers
+   * entries after `after`; in one transaction, so that a compaction by another node cannot fall
+   * between the two reads.
    */
   private async readRoom(key: RoomKey, after = '0-0') {
     const results = await this.cmd.multi().hgetallBuffer(this.snapKey(key)).xrangeBuffer(this.logKey(key), after === '0-0' ? '-' : `(${after}`, '+').exec();
@@ -365,22 +375,13 @@ export class RedisStorage implements RoomStorage {
     const snap = results[0][1] as Record<string, Buffer>;
     const raw = results[1][1] as Array<[Buffer, Buffer[]]>;
     const upto = snap.upto?.toString() ?? '0-0';
-    const trimmedPast = Boolean(snap.state) && compareStreamIds(upto, after) > 0;
-    const updates: Uint8Array[] = trimmedPast ? [snap.state] : [];
+    const snapshot = snap.state && compareStreamIds(upto, after) > 0 ? snap.state : undefined;
     const entries: Array<{ id: string; node: string | undefined; update: Uint8Array | undefined }> = [];
-    let lastId = compareStreamIds(upto, after) > 0 ? upto : after;
-    let storedBytes = 0;
     for (const [idBytes, fields] of raw) {
       const id = idBytes.toString();
-      if (compareStreamIds(id, upto) <= 0) continue;
-      lastId = id;
-      const update = entryField(fields, 'u');
-      entries.push({ id, node: entryField(fields, 'n')?.toString(), update });
-      if (!update) continue;
-      updates.push(update);
-      storedBytes += update.length;
+      if (compareStreamIds(id, upto) > 0) entries.push({ id, node: entryField(fields, 'n')?.toString(), update: entryField(fields, 'u') });
     }
-    return { updates, entries, upto, lastId, storedBytes, trimmedPast };
+    return { snapshot, upto, entries };
   }
 
   private watchConnection(client: Redis, name: string): void {
