@@ -74,7 +74,7 @@ export async function makeHarness(): Promise<Harness> {
       lockDir: path.join(env.root, 'locks'),
       journalPath: path.join(env.root, 'state', 'started'),
       pollMs: 20,
-      onSessionSwitch: (e) => switches.push(e),
+      onSessionSwitch: (e) => void switches.push(e),
       ...overrides,
     }),
     async start(overrides) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Origin, queueRoom } from '../../../protocol/src';
+import { waitFor } from '../../helpers/waitFor';
 import { makeHarness, type Harness } from './harness';
 
 const transcriptLines = (file: string) =>
@@ -97,6 +98,57 @@ describe('prompt runner: what a run reports', function () {
     const mine = transcriptLines(h.env.transcriptPath(h.sessionId)!).filter((l) => l.type === 'user' && l.message?.content === 'where am I from?');
     assert.equal(mine.length, 1);
     assert.equal(mine[0].entrypoint, 'sdk-cli', 'the inherited CLAUDE_CODE_ENTRYPOINT did not reach claude');
+  });
+
+  it("writes a replay's end only once the host has shared what it wrote (the reply is there before `done`)", async () => {
+    // the host's publisher, held until the test lets it finish: the runner must wait for it
+    let publishCalls = 0;
+    let release!: () => void;
+    const published = new Promise<void>((resolve) => (release = resolve));
+    let replyOnDisk = false;
+    await h.start({
+      untilPublished: () => {
+        publishCalls++;
+        replyOnDisk = transcriptLines(h.env.transcriptPath(h.sessionId)!).some((l) => l.type === 'user' && l.message?.content === 'share me first');
+        return published;
+      },
+    });
+    const id = h.queue('share me first');
+    await waitFor(() => publishCalls > 0, { what: 'the runner to ask the host to publish' });
+    assert.ok(replyOnDisk, 'the runner asked for the publish before claude wrote the turn');
+    // the run stays running while the host has not shared the reply
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(h.run(id)?.state, 'running');
+    release();
+    await h.waitForState(id, 'done');
+    assert.equal(publishCalls, 1);
+  });
+
+  it('a host whose publish never finishes delays the end of a run, never loses it', async () => {
+    await h.start({ untilPublished: () => new Promise<void>(() => undefined) });
+    const id = h.queue('stuck publisher');
+    await h.waitForState(id, 'done', 20_000);
+  });
+
+  it("a fork's end waits for the host to follow the new session", async () => {
+    let release!: () => void;
+    const followed = new Promise<void>((resolve) => (release = resolve));
+    let following = false;
+    await h.start({
+      claude: { ...h.options().claude, extraArgs: ['--fork-session'] },
+      onSessionSwitch: (e) => {
+        h.switches.push(e);
+        return followed.then(() => void (following = true));
+      },
+      untilPublished: async () => assert.ok(following, 'asked to publish before the host followed the fork'),
+    });
+    const id = h.queue('fork and wait');
+    await waitFor(() => h.switches.length > 0, { timeoutMs: 20_000, what: 'the fork to be reported' });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(h.run(id)?.state, 'running', 'the end was written before the host followed the fork');
+    release();
+    const run = await h.waitForState(id, 'done');
+    assert.deepEqual(h.switches.map((s) => [s.reason, s.sessionId]), [['fork', run.sessionId]]);
   });
 
   it('follows the session when Claude Code continues it under a new id, and the warm process stays on it', async () => {

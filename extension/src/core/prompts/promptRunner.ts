@@ -87,8 +87,13 @@ export type PromptRunnerOptions = {
   /** how often to look again while the session is busy */
   pollMs?: number;
   now?: () => number;
-  /** the run wrote to another session than the shared one: the host follows that file */
-  onSessionSwitch?: (event: SessionSwitch) => void;
+  /** the run wrote to another session than the shared one: the host follows that file. A fork's
+   *  final status waits for a returned promise (bounded), so viewers get the new file's lines first. */
+  onSessionSwitch?: (event: SessionSwitch) => void | Promise<void>;
+  /** resolves once the shared session's file, as it is now, is in the transcript room (the host's
+   *  publisher has read it); a run's final status waits for it (bounded), so nobody sees `done`
+   *  without the reply */
+  untilPublished?: () => Promise<void>;
   /** every status the runner writes, for the host's UI and logs */
   onStatus?: (status: RunStatus) => void;
   /** who may answer Claude Code's tool requests and what they may grant; default: the host only */
@@ -442,7 +447,7 @@ export class PromptRunner {
     // a new session's process belongs to that session, not to the shared one
     if (outcome.status !== 'ok' || !resume) await this.retire();
     else if (this.warm) this.warm.key = sessionKey(cwd, outcome.sessionId ?? resume);
-    this.finish(active, cwd, resume, outcome);
+    await this.finish(active, cwd, resume, outcome);
   }
 
   /** The warm process for (cwd, session) when it is still current, else a new one within the host's cap. */
@@ -513,7 +518,7 @@ export class PromptRunner {
     setClaudeProcess(this.opts.transcriptDoc, { state, pid: session.pid, since: this.now(), idleUntil: session.idleUntil }, Origin.runner);
   }
 
-  private finish(active: Active, cwd: string, resume: string | undefined, outcome: ClaudeOutcome): void {
+  private async finish(active: Active, cwd: string, resume: string | undefined, outcome: ClaudeOutcome): Promise<void> {
     const { prompt } = active;
     // a session id counts only once Claude Code started (init); a failed --resume reports ids it never wrote to
     const wrote = outcome.init ? outcome.sessionId : undefined;
@@ -526,18 +531,20 @@ export class PromptRunner {
     // Claude Code answers SIGINT either by dying or by reporting an error result: once a stop was asked
     // for, a failure is the stop's doing, not the prompt's
     const failed = outcome.status === 'failed' && !active.cancel.signal.aborted;
+    const forked = Boolean(wrote && resume && wrote !== resume);
+    if (forked) {
+      this.sessionId = wrote as string;
+      this.opts.log.info(`prompt runner: Claude Code continued session ${resume} as ${wrote}; following it`);
+      await bounded(this.opts.onSessionSwitch?.({ promptId: prompt.id, reason: 'fork', sessionId: wrote as string, previousSessionId: resume, cwd }));
+    }
+    // what a replay wrote to the shared session is shared before its end is
+    if (resume) await bounded(this.opts.untilPublished?.());
     if (outcome.status === 'ok') this.update(prompt.id, { ...details, state: 'done', resultText: outcome.result?.text?.slice(0, TEXT_MAX) });
     else if (failed) this.update(prompt.id, { ...details, state: 'failed', error: outcome.error?.slice(0, TEXT_MAX) });
     else this.stopped(active, 'running', details);
     this.opts.log.info(`prompt runner: prompt ${prompt.id} ${outcome.status}${outcome.skippedLines ? ` (${outcome.skippedLines} unreadable output lines)` : ''}`);
 
-    if (wrote && resume && wrote !== resume) {
-      this.sessionId = wrote;
-      this.opts.log.info(`prompt runner: Claude Code continued session ${resume} as ${wrote}; following it`);
-      this.opts.onSessionSwitch?.({ promptId: prompt.id, reason: 'fork', sessionId: wrote, previousSessionId: resume, cwd });
-    } else if (wrote && !resume) {
-      this.opts.onSessionSwitch?.({ promptId: prompt.id, reason: 'new', sessionId: wrote, cwd });
-    }
+    if (wrote && !resume) void this.opts.onSessionSwitch?.({ promptId: prompt.id, reason: 'new', sessionId: wrote, cwd });
   }
 
   /** The run was cancelled by a prompter, or the host is stopping. */
@@ -584,6 +591,13 @@ function interruptedBecause(state: RunState): string {
   return state === 'approved'
     ? 'The host stopped after approving this prompt, before it finished; it is not run again. Queue it again if it is still wanted.'
     : 'The host stopped while this prompt was running (it may have partly run); it is not run again. Queue it again if it is still wanted.';
+}
+
+/** Waits for a host hook, at most WRITE_WAIT_MS (a stuck publisher delays a status, never blocks it); its failure is the hook's to report. */
+async function bounded(work: Promise<void> | void): Promise<void> {
+  if (!work) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, WRITE_WAIT_MS)))]).finally(() => clearTimeout(timer));
 }
 
 /** Denied tool inputs can be whole files: each is cut to a preview so a status stays small. */

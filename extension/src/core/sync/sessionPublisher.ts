@@ -150,6 +150,12 @@ export class SessionPublisher {
     return { ...this.counts };
   }
 
+  /** Reads the main transcript to its end now and writes what it found; resolves once the document has it. */
+  async caughtUp(): Promise<void> {
+    await this.main.follower.poke();
+    this.batch.flush();
+  }
+
   /** Marks the session ended (the host stopped sharing it, or knows it is over). */
   markEnded(): void {
     this.setState('ended');

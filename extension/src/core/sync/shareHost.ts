@@ -116,7 +116,8 @@ export class ShareHost {
         newSessionProjects: opts.newSessionProjects,
         journalPath: opts.journalPath,
         transcriptPath: () => host.transcriptPath,
-        onSessionSwitch: (e) => void host.follow(e),
+        onSessionSwitch: (e) => host.follow(e),
+        untilPublished: () => host.publisher?.caughtUp() ?? Promise.resolve(),
         onStatus: opts.onRunStatus,
       });
     } catch (e) {
