@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ApprovalId, ToolAnswer } from './toolApprovals';
 
 // Messages between the VS Code extension host and the session viewer webview: one zod union per
 // direction, parsed on arrival on both sides. The handshake: the webview posts `ready` once its
@@ -21,6 +22,9 @@ export const PendingCard = z.object({
   detail: z.string().max(2000),
   /** button labels; the webview answers with the index of the one clicked */
   answers: z.array(z.string().min(1).max(100)).min(1).max(5),
+  /** a tool request of the share's transcript room: the viewer answers it on that request's own card
+   *  (with the host's say) instead of drawing this one */
+  approvalId: ApprovalId.optional(),
 });
 export type PendingCard = z.infer<typeof PendingCard>;
 
@@ -59,6 +63,8 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('setDisplayName'), displayName: z.string().max(400) }),
   /** the host clicked an answer on a pending card */
   z.object({ type: z.literal('answer'), id: z.string().min(1).max(200), answer: z.number().int().min(0).max(4) }),
+  /** the host answered one of its own tool requests (a pending card's `approvalId`) on the request's card */
+  z.object({ type: z.literal('toolAnswer'), approvalId: ApprovalId, decision: ToolAnswer.shape.decision, message: ToolAnswer.shape.message, updatedInput: ToolAnswer.shape.updatedInput }),
   /** an error the host should log (never transcript content) */
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string().max(4000) }),
 ]);

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import * as Y from 'yjs';
-import { Origin, appendLines, setMeta, type WebviewToHost } from '../../protocol/src';
+import { Origin, addPrompt, appendLines, queueRoom, setApproval, setMeta, type PendingApproval, type WebviewToHost } from '../../protocol/src';
 import { buildViewerHtml, relayOrigins } from '../../extension/src/vscode/webview/viewerHtml';
 import { artifactPath, requireChromium, launchChromium } from './chromium';
 import { VIEWER_DIST, startTestRelay, type TestRelay } from './relay';
@@ -90,6 +90,57 @@ describe('browser: the VS Code webview build', function () {
       await page.close();
       await host.dispose();
       fs.rmSync(claudeDir, { recursive: true, force: true });
+    }
+  });
+
+  it("draws the host's own tool request once, on the request's card with the host's buttons, and posts the answer to the host", async () => {
+    const keys = newShareKeys();
+    const docs = { transcript: new Y.Doc(), queue: new Y.Doc() };
+    const host = await connectAsHost(relay.url, keys.shareId, keys.token('host'), docs);
+    appendLines(docs.transcript, [prompt('A session whose host is this VS Code')], Origin.fixture);
+    const now = Date.now();
+    const request: PendingApproval = { id: 'req-host-1', promptId: 'p-remote-1', toolName: 'Bash', input: JSON.stringify({ command: 'rm -rf build' }), command: 'rm -rf build', createdAt: now, deadline: now + 600_000, state: 'pending', answerers: 'host' };
+    addPrompt(docs.queue, { id: 'p-remote-1', text: 'clean the build', author: 'Ana', tokenId: 'ana-token', createdAt: now, kind: 'resume' }, Origin.composer);
+    setApproval(docs.transcript, request, Origin.runner);
+    const page = await browser.newPage({ viewport: { width: 420, height: 760 } });
+    try {
+      html = buildViewerHtml({ cspSource: WEBVIEW, scriptUri: `${WEBVIEW}/vscode.js`, styleUri: `${WEBVIEW}/vscode.css`, connectOrigins: relayOrigins(relay.url) });
+      await page.addInitScript('window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m) });');
+      const posted = () => page.evaluate(() => (window as unknown as { __posted: WebviewToHost[] }).__posted);
+      await page.goto(`${WEBVIEW}/`);
+      await waitFor(async () => (await posted()).length > 0, { what: 'ready' });
+      const send = (m: unknown) => page.evaluate((msg) => window.postMessage(msg, '*'), m);
+      // the host's viewer reads its share through an observer link: such a link may not answer by itself
+      await send({ type: 'init', link: keys.link(relay.url, 'observer') });
+      const card = page.locator('[data-request-id="req-host-1"]');
+      await card.waitFor({ timeout: 15_000 });
+      assert.equal(await card.getByRole('button', { name: 'Allow', exact: true }).count(), 0, 'an observer link has no buttons until the host says the request is its own');
+      const hostCard = { id: 'tool:req-host-1', kind: 'Tool requests', label: 'Ana wants to run Bash', detail: 'rm -rf build', answers: ['Allow', 'Allow for This Session', 'Deny…'], approvalId: 'req-host-1' };
+      const remotePrompt = { id: 'prompt:p-2', kind: 'Remote prompts', label: 'Bo wants to run a prompt', detail: 'tidy up', answers: ['Approve', 'Reject'] };
+      await send({ type: 'pending', cards: [hostCard, remotePrompt] });
+      await card.getByRole('button', { name: 'Allow', exact: true }).waitFor({ timeout: 5000 });
+      assert.equal(await page.locator('.approval-card').count(), 1, 'the request is drawn once');
+      assert.deepEqual(await page.locator('.pending-card .pending-label').allInnerTexts(), ['Bo wants to run a prompt'], 'only what has no card of its own stays a pending card');
+      // both in view at once: the pending cards take their height, the viewer (its footer with the request) the rest
+      const box = await card.boundingBox();
+      assert.ok(box && box.y >= 0 && box.y + box.height <= 760, `the request's card is out of view: ${JSON.stringify(box)}`);
+      assert.equal(await page.evaluate(() => document.scrollingElement!.scrollTop), 0, 'the page did not scroll the host cards away');
+      await page.screenshot({ path: artifactPath('vscode-webview-host-tool-request.png') });
+      await card.getByRole('textbox', { name: 'Message to Claude' }).fill('not the build folder');
+      await card.getByRole('button', { name: 'Deny', exact: true }).click();
+      await waitFor(async () => (await posted()).find((m) => m.type === 'toolAnswer'), { what: 'the answer posted to the host' });
+      assert.deepEqual((await posted()).filter((m) => m.type === 'toolAnswer'), [{ type: 'toolAnswer', approvalId: 'req-host-1', decision: 'deny', message: 'not the build folder' }]);
+      assert.equal(queueRoom(docs.queue).answers.length, 0, 'the host answers through VS Code, not as a queue-room entry');
+      // settled: the host takes the request off its pending list. A request whose prompt has no queue row
+      // here still gets its one card, listed on its own
+      setApproval(docs.transcript, { ...request, id: 'req-host-2', promptId: 'p-not-in-this-queue' }, Origin.runner);
+      await send({ type: 'pending', cards: [remotePrompt, { ...hostCard, id: 'tool:req-host-2', approvalId: 'req-host-2' }] });
+      await waitFor(async () => (await card.getByRole('button', { name: 'Allow', exact: true }).count()) === 0, { what: 'the buttons to go once the host no longer asks' });
+      await page.locator('.approvals-list [data-request-id="req-host-2"]').getByRole('button', { name: 'Allow', exact: true }).click();
+      await waitFor(async () => (await posted()).some((m) => m.type === 'toolAnswer' && m.approvalId === 'req-host-2' && m.decision === 'allow'), { what: 'the listed request answered' });
+    } finally {
+      await page.close();
+      host.dispose();
     }
   });
 

@@ -115,7 +115,7 @@ describe('tool requests of remote prompts, answered in VS Code', function () {
     await hidden('.statusbar-item:has-text("waiting")');
   });
 
-  it("Show opens the share in the viewer, whose card's Deny… asks for a message, tells Claude, and the tool never runs", async () => {
+  it("Show opens the share in the viewer, which draws the request once with the host's buttons; its Deny tells Claude the message typed, and the tool never runs", async () => {
     const { request, promptId } = await queueUntilAsked('try', 'touch denied.txt');
     await vscode.commands.executeCommand('notifications.showList');
     const item = '.notifications-center .notification-list-item:has-text("touch denied.txt")';
@@ -124,11 +124,12 @@ describe('tool requests of remote prompts, answered in VS Code', function () {
     await click(`${item} .monaco-button:has-text("Show")`);
     await vscode.commands.executeCommand('notifications.hideList');
     await waitFor(() => api.viewer.link() === withoutToken(links.observer) && api.viewer.status()?.connection === 'synced', { timeoutMs: 20_000, what: 'the share in the sidebar viewer' });
-    const card = 'webview:.pending-card:has-text("touch denied.txt")';
-    await screenshot('tool-request-card', card);
+    // the viewer's link is an observer link: the buttons are there because the request is this host's own
+    const card = `webview:.approval-card[data-request-id="${request.id}"]`;
+    await screenshot('tool-request-card', `${card} button:has-text("Allow for this session")`);
+    await hidden('webview:.pending-card');
+    await fill(`${card} input.approval-message`, 'not in this folder');
     await click(`${card} button:has-text("Deny")`);
-    await fill('.quick-input-widget input', 'not in this folder');
-    await press('Enter');
     const run = await finished(promptId);
     assert.ok(!fs.existsSync(path.join(cwd, 'denied.txt')), 'the tool did not run');
     const settled = readApprovals(observer.docs.transcript).get(request.id)!;

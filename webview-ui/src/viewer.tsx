@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { boundAuthor, checkClaims, linkName, parseLink, type LinkError, type PresenceState } from '../../protocol/src';
 import { DAMAGED, connectToShare, expiredText, type ConnectionStatus, type SessionConnection } from './data/connection';
-import { SessionStore, type Identity } from './data/sessionStore';
+import { SessionStore, type HostAnswerer, type Identity } from './data/sessionStore';
 import type { SystemNotifier } from './data/systemNotifier';
 import type { IdentityStore } from './data/viewerIdentity';
 import { App } from './ui/App';
@@ -23,7 +23,12 @@ export function viewerRoot(): HTMLElement {
   return root;
 }
 
-export type ViewerHandle = { focusComposer(): void; dispose(): void };
+export type ViewerHandle = {
+  focusComposer(): void;
+  /** the tool requests the host asks this viewer's user about (see ViewerOptions.onHostAnswer) */
+  setHostRequests(ids: readonly string[]): void;
+  dispose(): void;
+};
 
 export type ViewerOptions = {
   client: PresenceState['user']['client'];
@@ -33,6 +38,8 @@ export type ViewerOptions = {
   /** system notifications for tool requests; only a browser tab has them */
   notifier?: SystemNotifier;
   onStatus?: (status: { connection: ConnectionStatus; title: string }) => void;
+  /** the VS Code host's own viewer: answers to the requests it names go to the host, not the queue room */
+  onHostAnswer?: HostAnswerer;
 };
 
 const linkProblems: Record<LinkError, string> = {
@@ -60,7 +67,7 @@ export function startLocalViewer(root: HTMLElement, connection: SessionConnectio
 }
 
 function mountViewer(root: HTMLElement, connection: SessionConnection, identity: Identity, options: ViewerOptions): ViewerHandle {
-  const store = new SessionStore(connection, identity);
+  const store = new SessionStore(connection, identity, options.onHostAnswer);
   let focus = 0;
   let last = '';
   let savedName = store.snapshot().displayName;
@@ -90,6 +97,7 @@ function mountViewer(root: HTMLElement, connection: SessionConnection, identity:
       focus++;
       draw();
     },
+    setHostRequests: (ids) => store.setHostRequests(ids),
     dispose() {
       if (disposed) return;
       disposed = true;
@@ -104,5 +112,5 @@ function mountViewer(root: HTMLElement, connection: SessionConnection, identity:
 function showProblem(root: HTMLElement, problem: Notice, options: ViewerOptions): ViewerHandle {
   render(<FullState notice={problem} />, root);
   options.onStatus?.({ connection: { kind: problem.kind === 'expired' ? 'expired' : 'damaged', detail: problem.detail }, title: 'Tandem' });
-  return { focusComposer: () => undefined, dispose: () => render(null, root) };
+  return { focusComposer: () => undefined, setHostRequests: () => undefined, dispose: () => render(null, root) };
 }

@@ -49,6 +49,8 @@ export type ViewerState = {
   sentAnswers: ReadonlyMap<string, string>;
   /** this viewer's queue writes the relay refused, by prompt/cancel/answer id: the relay's reason */
   refusedWrites: ReadonlyMap<string, string>;
+  /** requests this viewer answers as the host (the VS Code host's own viewer of its share): ids */
+  hostRequests: ReadonlySet<string>;
   watchers: Watcher[];
   /** the display name this viewer chose ('' for none) */
   displayName: string;
@@ -64,6 +66,9 @@ export type ToolAnswerExtra = { message?: string; updatedInput?: Record<string, 
 
 /** Who this viewer writes as: the link's role, and the author and token id the relay binds to its entries. */
 export type Identity = { role: Role; bound: BoundEntry };
+
+/** Where the host's own answers go (the extension's question, not the queue room). */
+export type HostAnswerer = (requestId: string, decision: ToolDecision, extra: ToolAnswerExtra) => void;
 
 // Until the transcript room has synced the viewer shows nothing rather than building a model line by
 // line from a big first sync (it arrives in chunks); once synced the feed reads it tail first.
@@ -81,6 +86,7 @@ export class SessionStore {
   constructor(
     readonly connection: SessionConnection,
     private readonly identity: Identity,
+    private readonly hostAnswerer?: HostAnswerer,
   ) {
     const room = transcriptRoom(connection.transcript);
     const queue = queueRoom(connection.queue);
@@ -93,6 +99,7 @@ export class SessionStore {
       claudeProcess: readClaudeProcess(connection.transcript),
       sentAnswers: new Map(),
       refusedWrites: new Map(),
+      hostRequests: new Set(),
       watchers: this.readWatchers(),
       displayName: connection.awareness.getLocalState()?.user?.displayName ?? '',
       canPrompt: canWrite(identity.role, 'queue'),
@@ -171,8 +178,19 @@ export class SessionStore {
     this.wrote(`cancel:${promptId}`);
   }
 
-  /** Answers a tool request (the host decides whether it takes the answer). */
+  /** The requests the host asks this viewer's user about (the VS Code host's own viewer); none elsewhere. */
+  setHostRequests(ids: Iterable<string>): void {
+    if (!this.hostAnswerer) return;
+    this.set({ hostRequests: new Set(ids) });
+  }
+
+  /** Answers a tool request: the host's own answer to the host, anyone else's through the queue room (the host decides whether it takes it). */
   answerTool(requestId: string, decision: ToolDecision, extra: ToolAnswerExtra = {}): void {
+    if (this.hostAnswerer && this.state.hostRequests.has(requestId)) {
+      this.hostAnswerer(requestId, decision, extra);
+      this.set({ sentAnswers: new Map(this.state.sentAnswers).set(requestId, 'host') });
+      return;
+    }
     if (!this.state.canPrompt) return;
     const id = newPromptId();
     const { message, updatedInput } = extra;

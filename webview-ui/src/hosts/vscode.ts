@@ -7,7 +7,9 @@ import { startLocalViewer, startViewer, viewerRoot, type ViewerHandle, type View
 
 // The VS Code webview: the script posts `ready`, the extension answers `init` with the share link
 // (relay URL mapped through asExternalUri); from there the viewer connects to the relay itself. A local
-// session comes as `local` + `localUpdate` instead (no relay). `pending` cards sit in their own root above.
+// session comes as `local` + `localUpdate` instead (no relay). `pending` cards sit in their own root above,
+// except the host's tool requests: the viewer draws those once, on the request's own card, with the
+// host's buttons (answers go back as `toolAnswer`).
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
 
 export function startVsCodeViewer(): void {
@@ -18,8 +20,11 @@ export function startVsCodeViewer(): void {
   const root = viewerRoot();
   let viewer: ViewerHandle | null = null;
   let local: LocalConnection | null = null;
+  /** the host's tool requests on this share: answered on their own cards in the viewer, not as pending cards */
+  let hostRequests: string[] = [];
   const options: Omit<ViewerOptions, 'identity'> = {
     client: 'vscode',
+    onHostAnswer: (approvalId, decision, extra) => post({ type: 'toolAnswer', approvalId, decision, ...extra }),
     onStatus: ({ connection, title }) =>
       post({ type: 'status', connection: connection.kind, title: title.slice(0, 500), ...('detail' in connection ? { detail: connection.detail } : {}) }),
   };
@@ -27,6 +32,7 @@ export function startVsCodeViewer(): void {
     viewer?.dispose();
     local = null;
     viewer = next();
+    viewer.setHostRequests(hostRequests);
   };
   const handlers: MessageHandlers<HostToWebview> = {
     init: (m) => replace(() => startViewer(root, m.link, { ...options, userName: m.userName, identity: m.viewer ? hostIdentity(m.viewer, post) : browserIdentityStore(null) })),
@@ -39,7 +45,12 @@ export function startVsCodeViewer(): void {
       }),
     localUpdate: (m) => local?.apply(m.update),
     focusComposer: () => viewer?.focusComposer(),
-    pending: (m) => render(createElement(PendingCards, { cards: m.cards, onAnswer: (id, answer) => post({ type: 'answer', id, answer }) }), cardsRoot),
+    pending: (m) => {
+      hostRequests = m.cards.flatMap((c) => (c.approvalId ? [c.approvalId] : []));
+      viewer?.setHostRequests(hostRequests);
+      const cards = m.cards.filter((c) => !c.approvalId);
+      render(createElement(PendingCards, { cards, onAnswer: (id, answer) => post({ type: 'answer', id, answer }) }), cardsRoot);
+    },
   };
   window.addEventListener('message', (event: MessageEvent) => {
     const problem = dispatchMessage(HostToWebview, handlers, event.data);

@@ -42,12 +42,14 @@ export function App({ store, focusSignal = 0, notifier }: AppProps) {
   const notice = noticeFor(state);
   const canAnswer = state.canPrompt && state.meta.toolApprovals === 'prompters';
   const cards = useMemo(
-    () => ({ canAnswer, sentAnswers: state.sentAnswers, refusedWrites: state.refusedWrites, onAnswer: answerTool }),
-    [canAnswer, state.sentAnswers, state.refusedWrites, answerTool],
+    () => ({ canAnswer, hostRequests: state.hostRequests, sentAnswers: state.sentAnswers, refusedWrites: state.refusedWrites, onAnswer: answerTool }),
+    [canAnswer, state.hostRequests, state.sentAnswers, state.refusedWrites, answerTool],
   );
   const requests = useMemo(() => ({ byToolUse: new Map(state.approvals.filter((a) => a.toolUseId).map((a) => [a.toolUseId!, a])), cards }), [state.approvals, cards]);
   useApprovalNotifications(state.approvals, canAnswer, notifier);
   const hasRows = state.feed.items.length > 0;
+  // requests whose prompt has no queue row here are listed on their own (the host's always, whatever the link)
+  const listed = state.approvals.filter((a) => !state.queue.some((row) => row.prompt.id === a.promptId));
   return (
     <Expanded.Provider value={expanded}>
       <ToolRequests.Provider value={requests}>
@@ -59,10 +61,10 @@ export function App({ store, focusSignal = 0, notifier }: AppProps) {
               {notice && !hasRows ? <FullState notice={notice} /> : <TranscriptView feed={state.feed} label={`Transcript: ${title}`} />}
               {subagent && <SubagentPanel store={store} subagent={subagent} sideVersion={state.sideVersion} onClose={() => setSubagent(null)} />}
             </main>
-            {(state.canPrompt || state.queue.length > 0) && (
+            {(state.canPrompt || state.queue.length > 0 || listed.some((a) => state.hostRequests.has(a.id))) && (
               <footer class="footer">
                 {canAnswer && notifier && <NotifyButton notifier={notifier} />}
-                <ApprovalCards approvals={state.approvals.filter((a) => !state.queue.some((row) => row.prompt.id === a.promptId))} place="list" {...cards} />
+                <ApprovalCards approvals={listed} place="list" {...cards} />
                 <QueueList rows={state.queue} canPrompt={state.canPrompt} onCancel={(id) => store.cancel(id)} rowExtra={(row) => <ApprovalCards approvals={state.approvals.filter((a) => a.promptId === row.prompt.id)} place="queue" {...cards} />} />
                 {state.canPrompt && (
                   <Composer

@@ -9,8 +9,9 @@ import { Markdown } from './Text';
 // Claude Code's tool requests during a remote prompt, as cards: the tool, what it would do (Bash as
 // the command, Edit/Write as a diff, AskUserQuestion as a form, ExitPlanMode as the plan), why it asks
 // and until when, every text of it escaped (a bidi override must not make a command read as another).
-// A prompter link may answer when the host lets prompters answer; everyone else sees
-// who may. The same card shows at its tool call in the transcript and in the queue row of its prompt
+// A prompter link may answer when the host lets prompters answer; the VS Code host's own viewer answers
+// the requests its extension names (`hostRequests`), whatever its link, and the answer goes to the
+// extension rather than the queue room; everyone else sees who may. The same card shows at its tool call in the transcript and in the queue row of its prompt
 // (on its own above the queue when it has no row); the answer sent and the host's refusal of it are the
 // store's, so every copy agrees. Keyboard, on the focused
 // card: `y` allows (answers the form, approves the plan), `a` allows for the session, `n` denies (with
@@ -21,6 +22,8 @@ export type ApprovalCardsProps = {
   approvals: PendingApproval[];
   /** this link may answer (a prompter link, and the host lets prompters answer) */
   canAnswer: boolean;
+  /** requests this viewer answers as the host (the VS Code host's own viewer), whatever the link */
+  hostRequests: ReadonlySet<string>;
   /** the answer this viewer sent to each request */
   sentAnswers: ReadonlyMap<string, string>;
   /** this viewer's writes the relay refused, by id, with its reason */
@@ -60,7 +63,9 @@ type Kind = 'questions' | 'plan' | 'tool';
 const kindOf = (a: PendingApproval): Kind => (a.questions ? 'questions' : a.plan !== undefined ? 'plan' : 'tool');
 const DEFAULT_DENY: Record<Kind, string | undefined> = { questions: 'The person declined to answer.', plan: 'Keep planning: the plan is not approved yet.', tool: undefined };
 
-function ApprovalCard({ approval: a, canAnswer, sentAnswers, refusedWrites, onAnswer }: CardProps & { approval: PendingApproval }) {
+function ApprovalCard({ approval: a, canAnswer: linkAnswers, hostRequests, sentAnswers, refusedWrites, onAnswer }: CardProps & { approval: PendingApproval }) {
+  const asHost = hostRequests.has(a.id);
+  const canAnswer = linkAnswers || asHost;
   const [message, setMessage] = useState('');
   const card = useRef<HTMLDivElement>(null);
   const form = useRef<QuestionFormHandle>(null);
@@ -70,7 +75,8 @@ function ApprovalCard({ approval: a, canAnswer, sentAnswers, refusedWrites, onAn
   const relayRefusal = sentId ? refusedWrites.get(sentId) : undefined;
   const sent = sentId !== undefined && !refusal && !relayRefusal;
   useEffect(() => {
-    if (canAnswer && (document.activeElement === null || document.activeElement === document.body)) card.current?.focus();
+    // for its keys only: taking the focus must not scroll what the person is reading (or the host's cards) away
+    if (canAnswer && (document.activeElement === null || document.activeElement === document.body)) card.current?.focus({ preventScroll: true });
   }, [canAnswer]);
   const answer = (decision: ToolDecision) => {
     if (sent || (decision === 'allow-session' && kind !== 'tool')) return;
@@ -128,7 +134,7 @@ function ApprovalCard({ approval: a, canAnswer, sentAnswers, refusedWrites, onAn
           <button type="button" class="button ghost small" disabled={sent} onClick={() => answer('deny')} title="n">
             {kind === 'questions' ? 'Decline' : kind === 'plan' ? 'Keep planning' : 'Deny'}
           </button>
-          {sent && <span class="muted small">sent; waiting for the host…</span>}
+          {sent && <span class="muted small">{asHost ? 'answered; waiting for Claude Code…' : 'sent; waiting for the host…'}</span>}
           {refusal && (
             <span class="approval-refused small" role="alert">
               The host did not take your answer: {shownText(refusal.reason)}

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { HostToolAnswer } from '../../core/prompts/toolApprovals';
 import { Disposable } from '../lifecycle';
 
 // Everything that waits for the user's answer, whatever asks: remote prompts today, tool permissions later.
@@ -20,6 +21,10 @@ export type PendingItem = {
   shareId?: string;
   /** the buttons, first is the default */
   answers: readonly PendingAnswer[];
+  /** a tool request: its id in the share's transcript room, where the host's viewer answers it on its own card */
+  approvalId?: string;
+  /** answers a tool request with what the viewer's card holds (a deny's message, a question's answers) */
+  answerWith?: (answer: HostToolAnswer) => void;
 };
 
 export type PendingSource = { readonly pending: readonly PendingItem[]; readonly onDidChangePending: vscode.Event<void> };

@@ -57,6 +57,8 @@ export class ToolRequestApprover extends Disposable implements PendingSource {
       label: toolHeadline(w),
       detail: toolDetail(w),
       shareId: w.shareId,
+      approvalId: w.approval.id,
+      answerWith: (answer) => (this.waiting.has(w) ? w.settle(answer) : this.gone(w)),
       answers: [
         { label: l.allow, answer: () => void this.answer(w, 'allow') },
         { label: l['allow-session'], description: rulesNote(w), answer: () => void this.answer(w, 'allow-session') },

@@ -59,6 +59,12 @@ export class ViewerWebview extends Disposable {
         // only what belongs to the share on screen; an item answered elsewhere meanwhile is gone
         if (item && item.shareId !== undefined && item.shareId === this.shareId) item.answers[m.answer]?.answer();
       },
+      toolAnswer: (m) => {
+        const shareId = this.shareId;
+        const item = shareId === undefined ? undefined : this.inbox.all.find((i) => i.approvalId === m.approvalId && i.shareId === shareId);
+        if (!item?.answerWith) return this.log.info(`viewer: tool request ${m.approvalId} answered on its card, but it is no longer waiting here`);
+        item.answerWith({ decision: m.decision, message: m.message, updatedInput: m.updatedInput });
+      },
       status: (m) => {
         this.lastStatus = m;
         this.log.debug(`viewer ${this.link ? redactLink(this.link) : '(no link)'}: ${m.connection}${m.detail ? ` (${m.detail})` : ''}`);
@@ -140,7 +146,7 @@ export class ViewerWebview extends Disposable {
   private sendPending(): void {
     const shareId = this.shareId;
     const items = shareId ? this.inbox.all.filter((i) => i.shareId === shareId) : [];
-    this.post({ type: 'pending', cards: items.slice(0, 50).map((i) => ({ id: i.id, kind: i.kind, label: i.label.slice(0, 1000), detail: i.detail.slice(0, 2000), answers: i.answers.slice(0, 5).map((a) => a.label) })) });
+    this.post({ type: 'pending', cards: items.slice(0, 50).map((i) => ({ id: i.id, kind: i.kind, label: i.label.slice(0, 1000), detail: i.detail.slice(0, 2000), answers: i.answers.slice(0, 5).map((a) => a.label), approvalId: i.approvalId })) });
   }
 
   private post(message: HostToWebview): void {
