@@ -125,7 +125,8 @@ describe('tool requests of remote prompts, answered in VS Code', function () {
     await vscode.commands.executeCommand('notifications.hideList');
     await waitFor(() => api.viewer.link() === withoutToken(links.observer) && api.viewer.status()?.connection === 'synced', { timeoutMs: 20_000, what: 'the share in the sidebar viewer' });
     // the viewer's link is an observer link: the buttons are there because the request is this host's own
-    const card = `webview:.approval-card[data-request-id="${request.id}"]`;
+    // the copy in its prompt's queue row (the sidebar is short: the transcript's copy at the tool call is out of view)
+    const card = `webview:.approvals-queue .approval-card[data-request-id="${request.id}"]`;
     await screenshot('tool-request-card', `${card} button:has-text("Allow for this session")`);
     await hidden('webview:.pending-card');
     await fill(`${card} input.approval-message`, 'not in this folder');

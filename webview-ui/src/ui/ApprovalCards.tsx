@@ -75,8 +75,7 @@ function ApprovalCard({ approval: a, canAnswer: linkAnswers, hostRequests, sentA
   const relayRefusal = sentId ? refusedWrites.get(sentId) : undefined;
   const sent = sentId !== undefined && !refusal && !relayRefusal;
   useEffect(() => {
-    // for its keys only: taking the focus must not scroll what the person is reading (or the host's cards) away
-    if (canAnswer && (document.activeElement === null || document.activeElement === document.body)) card.current?.focus({ preventScroll: true });
+    if (canAnswer && (document.activeElement === null || document.activeElement === document.body)) card.current?.focus();
   }, [canAnswer]);
   const answer = (decision: ToolDecision) => {
     if (sent || (decision === 'allow-session' && kind !== 'tool')) return;
