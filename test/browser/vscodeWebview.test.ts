@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import * as Y from 'yjs';
 import { Origin, addPrompt, appendLines, queueRoom, setApproval, setMeta, type PendingApproval, type WebviewToHost } from '../../protocol/src';
 import { buildViewerHtml, relayOrigins } from '../../extension/src/vscode/webview/viewerHtml';
@@ -51,6 +51,18 @@ describe('browser: the VS Code webview build', function () {
     webview?.close();
   });
 
+  /** Loads the webview's page, with VS Code's webview API stood in for, and waits for its `ready`. */
+  async function openWebview(page: Page, connectOrigins: string[]) {
+    html = buildViewerHtml({ cspSource: WEBVIEW, scriptUri: `${WEBVIEW}/vscode.js`, styleUri: `${WEBVIEW}/vscode.css`, connectOrigins });
+    // a string, not a function: tsx's name-keeping helper does not exist in the page
+    await page.addInitScript('window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m) });');
+    const posted = () => page.evaluate(() => (window as unknown as { __posted: WebviewToHost[] }).__posted);
+    const send = (m: unknown) => page.evaluate((msg) => window.postMessage(msg, '*'), m);
+    await page.goto(`${WEBVIEW}/`);
+    await waitFor(async () => (await posted()).length > 0, { what: 'ready' });
+    return { posted, send };
+  }
+
   it('posts ready, connects on init, reports its status and focuses the composer when asked', async () => {
     const keys = newShareKeys();
     const claudeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-ui-vsc-'));
@@ -60,15 +72,9 @@ describe('browser: the VS Code webview build', function () {
     const host = await startHost({ relayUrl: relay.url, shareId: keys.shareId, hostToken: keys.token('host'), sessionFile, claudeDir });
     const page = await browser.newPage({ viewport: { width: 420, height: 760 }, colorScheme: 'dark' });
     try {
-      html = buildViewerHtml({ cspSource: WEBVIEW, scriptUri: `${WEBVIEW}/vscode.js`, styleUri: `${WEBVIEW}/vscode.css`, connectOrigins: relayOrigins(relay.url) });
-      // a string, not a function: tsx's name-keeping helper does not exist in the page
-      await page.addInitScript('window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m) });');
-      const posted = () => page.evaluate(() => (window as unknown as { __posted: WebviewToHost[] }).__posted);
-      await page.goto(`${WEBVIEW}/`);
-      await waitFor(async () => (await posted()).length > 0, { what: 'ready' });
+      const { posted, send } = await openWebview(page, relayOrigins(relay.url));
       assert.deepEqual((await posted())[0], { type: 'ready' }, 'the first thing the viewer says is ready');
 
-      const send = (m: unknown) => page.evaluate((msg) => window.postMessage(msg, '*'), m);
       await send({ type: 'init', link: keys.link(relay.url, 'prompter', 'Ana') });
       await page.getByText('Hello from the VS Code webview').waitFor({ timeout: 15_000 });
       await waitFor(async () => (await posted()).some((m) => m.type === 'status' && m.connection === 'synced' && m.title === 'Webview session'), { timeoutMs: 10_000, what: 'a synced status with the title' });
@@ -104,12 +110,7 @@ describe('browser: the VS Code webview build', function () {
     setApproval(docs.transcript, request, Origin.runner);
     const page = await browser.newPage({ viewport: { width: 420, height: 760 } });
     try {
-      html = buildViewerHtml({ cspSource: WEBVIEW, scriptUri: `${WEBVIEW}/vscode.js`, styleUri: `${WEBVIEW}/vscode.css`, connectOrigins: relayOrigins(relay.url) });
-      await page.addInitScript('window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m) });');
-      const posted = () => page.evaluate(() => (window as unknown as { __posted: WebviewToHost[] }).__posted);
-      await page.goto(`${WEBVIEW}/`);
-      await waitFor(async () => (await posted()).length > 0, { what: 'ready' });
-      const send = (m: unknown) => page.evaluate((msg) => window.postMessage(msg, '*'), m);
+      const { posted, send } = await openWebview(page, relayOrigins(relay.url));
       // the host's viewer reads its share through an observer link: such a link may not answer by itself
       await send({ type: 'init', link: keys.link(relay.url, 'observer') });
       const card = page.locator('[data-request-id="req-host-1"]');
@@ -238,13 +239,9 @@ describe('browser: the VS Code webview build', function () {
   it('shows a local session from posted Yjs updates with no relay, and answers a pending card by its button', async () => {
     const page = await browser.newPage({ viewport: { width: 420, height: 760 } });
     try {
-      html = buildViewerHtml({ cspSource: WEBVIEW, scriptUri: `${WEBVIEW}/vscode.js`, styleUri: `${WEBVIEW}/vscode.css`, connectOrigins: [] });
-      await page.addInitScript('window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m) });');
-      const posted = () => page.evaluate(() => (window as unknown as { __posted: WebviewToHost[] }).__posted);
       const sockets: string[] = [];
       page.on('websocket', (ws) => sockets.push(ws.url()));
-      await page.goto(`${WEBVIEW}/`);
-      await waitFor(async () => (await posted()).length > 0, { what: 'ready' });
+      const { posted, send } = await openWebview(page, []);
       // the host's document: what LocalTranscript publishes, sent as bytes the way VS Code posts a Uint8Array
       const doc = new Y.Doc();
       appendLines(doc, [prompt('Read from this machine only')], Origin.tail);
@@ -259,12 +256,12 @@ describe('browser: the VS Code webview build', function () {
 
       const hostile = '<img src=x onerror="window.__pwned=1">';
       const card = { id: 'prompt:p-1', kind: 'Remote prompts', label: `Ana wants to run a prompt in /work/app`, detail: hostile, answers: ['Approve', 'Reject', 'Always Allow This Link'] };
-      await page.evaluate((c) => window.postMessage({ type: 'pending', cards: [c] }, '*'), card);
+      await send({ type: 'pending', cards: [card] });
       await page.getByText(hostile).waitFor({ timeout: 5000 });
       await page.screenshot({ path: artifactPath('vscode-webview-approval-card.png') });
       await page.getByRole('button', { name: 'Approve', exact: true }).click();
       await waitFor(async () => (await posted()).some((m) => m.type === 'answer' && m.id === 'prompt:p-1' && m.answer === 0), { what: 'the answer posted to the host' });
-      await page.evaluate(() => window.postMessage({ type: 'pending', cards: [] }, '*'));
+      await send({ type: 'pending', cards: [] });
       await page.getByText(hostile).waitFor({ state: 'detached', timeout: 5000 });
       assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
       assert.deepEqual(sockets, [], 'nothing connects anywhere');
