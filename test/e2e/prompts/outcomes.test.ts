@@ -130,6 +130,13 @@ describe('prompt runner: what a run reports', function () {
     await h.waitForState(id, 'done', 20_000);
   });
 
+  it('a host whose publish fails still gets the end of the run, and the failure is logged', async () => {
+    await h.start({ untilPublished: () => Promise.reject(new Error('the relay went away')) });
+    const id = h.queue('failing publisher');
+    await h.waitForState(id, 'done');
+    assert.ok(h.logs.some((l) => l.level === 'warn' && l.message.includes('sharing what the run wrote failed: the relay went away')), JSON.stringify(h.logs));
+  });
+
   it("a fork's end waits for the host to follow the new session", async () => {
     let release!: () => void;
     const followed = new Promise<void>((resolve) => (release = resolve));

@@ -535,10 +535,10 @@ export class PromptRunner {
     if (forked) {
       this.sessionId = wrote as string;
       this.opts.log.info(`prompt runner: Claude Code continued session ${resume} as ${wrote}; following it`);
-      await bounded(this.opts.onSessionSwitch?.({ promptId: prompt.id, reason: 'fork', sessionId: wrote as string, previousSessionId: resume, cwd }));
+      await bounded(this.opts.onSessionSwitch?.({ promptId: prompt.id, reason: 'fork', sessionId: wrote as string, previousSessionId: resume, cwd }), this.opts.log, 'following the fork');
     }
     // what a replay wrote to the shared session is shared before its end is
-    if (resume) await bounded(this.opts.untilPublished?.());
+    if (resume) await bounded(this.opts.untilPublished?.(), this.opts.log, 'sharing what the run wrote');
     if (outcome.status === 'ok') this.update(prompt.id, { ...details, state: 'done', resultText: outcome.result?.text?.slice(0, TEXT_MAX) });
     else if (failed) this.update(prompt.id, { ...details, state: 'failed', error: outcome.error?.slice(0, TEXT_MAX) });
     else this.stopped(active, 'running', details);
@@ -593,11 +593,12 @@ function interruptedBecause(state: RunState): string {
     : 'The host stopped while this prompt was running (it may have partly run); it is not run again. Queue it again if it is still wanted.';
 }
 
-/** Waits for a host hook, at most WRITE_WAIT_MS (a stuck publisher delays a status, never blocks it); its failure is the hook's to report. */
-async function bounded(work: Promise<void> | void): Promise<void> {
+/** Waits for a host hook, at most WRITE_WAIT_MS: a stuck publisher delays a status, never blocks it, and a failing one is reported, not thrown. */
+async function bounded(work: Promise<void> | void, log: Logger, what: string): Promise<void> {
   if (!work) return;
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, WRITE_WAIT_MS)))]).finally(() => clearTimeout(timer));
+  const failed = work.catch((e: unknown) => log.warn(`prompt runner: ${what} failed: ${e instanceof Error ? e.message : String(e)}`));
+  await Promise.race([failed, new Promise((resolve) => (timer = setTimeout(resolve, WRITE_WAIT_MS)))]).finally(() => clearTimeout(timer));
 }
 
 /** Denied tool inputs can be whole files: each is cut to a preview so a status stays small. */
