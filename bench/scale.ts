@@ -10,8 +10,13 @@ import { buildServers, fmt, generate, startServer, stopServer } from './relay/se
 
 // Scale-out: two of our relay nodes sharing rooms through a real redis-server, writers on node A and
 // each room's viewers split across A and B, against one node alone under the same load (same
-// generator, same ladder, alternating). The relay system (both nodes and Redis) is pinned to core 0,
-// the generator to core 1, so the two-node system gets no more CPU than the single node.
+// generator, same ladder, alternating). Where the processes run (PLACEMENT, printed with the results):
+//   fewer than 4 cores: the relay system (both nodes and Redis) on core 0, the generator on core 1, so
+//     the two-node system gets no more CPU than the single node: this measures the cost of the hop
+//     on one core, which a deployment does not pay (its nodes have cores of their own);
+//   4 cores or more: node A, node B and Redis on cores 0, 1 and 2, as in a deployment, the generator on
+//     core 3; the single node on core 0.
+// TANDEM_BENCH_SCALE_CORES=a,b,redis,generator sets it (e.g. 0,0,0,1 to repeat a 2-core run on a big machine).
 //   100 rooms × 10 viewers (1,000 viewers), a ladder of lines/s/room, 2 ladders each; p99 per rate is
 //   the worse of the two. Also Redis memory per MB of transcript it holds.
 // The peer: two Hocuspocus nodes with their Redis extension on the same kind of Redis, under the same
@@ -27,7 +32,16 @@ const P99_TARGET_MS = 50;
 
 type Ladder = StepResult[];
 
+type Placement = { a: number; b: number; redis: number; generator: number };
+const PLACEMENT: Placement = (() => {
+  const set = process.env.TANDEM_BENCH_SCALE_CORES?.split(',').map(Number);
+  const [a, b, redis, generator] = set?.length === 4 && set.every((n) => Number.isInteger(n) && n >= 0) ? set : os.availableParallelism() >= 4 ? [0, 1, 2, 3] : [0, 0, 0, 1];
+  return { a, b, redis, generator };
+})();
+
 export async function run(): Promise<BenchRow[]> {
+  const { a, b, redis, generator } = PLACEMENT;
+  process.stderr.write(`  placement: node A on core ${a}, node B on core ${b}, Redis on core ${redis}, the generator on core ${generator} (one node: core ${a})\n`);
   const built = await buildServers();
   try {
     const single: Ladder[] = [];
@@ -36,8 +50,8 @@ export async function run(): Promise<BenchRow[]> {
     let redisMbPerMb = NaN;
     for (let rep = 1; rep <= REPS; rep++) {
       single.push(await ladder('1 node', rep, async () => {
-        const a = await startServer(built.dir, 'ours');
-        return { writerUrl: a.url, viewerUrls: [a.url], pids: [a.pid], stop: () => stopServer(a) };
+        const node = await startServer(built.dir, 'ours', [], a);
+        return { writerUrl: node.url, viewerUrls: [node.url], pids: [node.pid], stop: () => stopServer(node) };
       }));
       cross.push(await ladder('2 nodes', rep, () => twoNodes(built.dir, 'ours', (mb) => (redisMbPerMb = mb))));
       peer.push(await ladder('2 Hocuspocus nodes', rep, () => twoNodes(built.dir, 'hocuspocus')));
@@ -84,7 +98,7 @@ export async function run(): Promise<BenchRow[]> {
     }
     const c0 = worst(cross, RATES[0]);
     const s0 = worst(single, RATES[0]);
-    if (c0 && s0) rows.push({ metric: `relay system CPU @ ${RATES[0]} lines/s/room (2 nodes + Redis vs 1 node)`, value: c0.relayCpuPercent, unit: '% core', peer: `1 node ${fmt(s0.relayCpuPercent)} %`, ratio: c0.relayCpuPercent / s0.relayCpuPercent });
+    if (c0 && s0) rows.push({ metric: `relay system CPU @ ${RATES[0]} lines/s/room (2 nodes + Redis on cores ${a}, ${b}, ${redis} vs 1 node on core ${a})`, value: c0.relayCpuPercent, unit: '% core', peer: `1 node ${fmt(s0.relayCpuPercent)} %`, ratio: c0.relayCpuPercent / s0.relayCpuPercent });
     rows.push({ metric: 'Redis memory per MB of transcript it holds (after the ladder)', value: redisMbPerMb, unit: 'MB/MB', target: '≤ 3', ok: redisMbPerMb <= 3 });
     return rows;
   } finally {
@@ -111,7 +125,7 @@ async function ladder(name: string, rep: number, start: () => Promise<System>): 
       warmupSeconds: 1,
       stopAboveP99Ms: 4 * P99_TARGET_MS,
     };
-    const result = (await generate(cfg)) as FanoutResult;
+    const result = (await generate(cfg, PLACEMENT.generator)) as FanoutResult;
     for (const s of result.steps) {
       process.stderr.write(`  ${name} #${rep} @ ${s.rate}/s/room: p50 ${fmt(s.p50)} ms, p99 ${fmt(s.p99)} ms, ${s.delivered}/${s.expected} delivered, system CPU ${fmt(s.relayCpuPercent)} %\n`);
     }
@@ -123,9 +137,9 @@ async function ladder(name: string, rep: number, start: () => Promise<System>): 
 
 /** Two nodes of `flavor` on one fresh Redis, the writer on the first; `onRedisMemory` hears Redis MB per transcript MB at the end. */
 async function twoNodes(bundles: string, flavor: 'ours' | 'hocuspocus', onRedisMemory?: (mbPerMb: number) => void): Promise<System> {
-  const redis = await RedisProcess.start();
-  const a = await startServer(bundles, flavor, ['--redis', redis.url]);
-  const b = await startServer(bundles, flavor, ['--redis', redis.url]);
+  const redis = await RedisProcess.start(PLACEMENT.redis);
+  const a = await startServer(bundles, flavor, ['--redis', redis.url], PLACEMENT.a);
+  const b = await startServer(bundles, flavor, ['--redis', redis.url], PLACEMENT.b);
   return {
     writerUrl: a.url,
     viewerUrls: [a.url, b.url],
@@ -145,7 +159,7 @@ function worst(ladders: Ladder[], rate: number): StepResult | undefined {
   return (steps as StepResult[]).sort((a, b) => b.p99 - a.p99)[0];
 }
 
-/** redis-server pinned to the relays' core, persistence off (a fair peer of the in-memory single node). */
+/** redis-server pinned to `core`, persistence off (a fair peer of the in-memory single node). */
 class RedisProcess {
   private constructor(
     private readonly child: ChildProcess,
@@ -155,10 +169,10 @@ class RedisProcess {
     private readonly baseline: number,
   ) {}
 
-  static async start(): Promise<RedisProcess> {
+  static async start(core: number): Promise<RedisProcess> {
     const port = await freePort();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-redis-'));
-    const child = spawn('taskset', ['-c', '0', 'redis-server', '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const child = spawn('taskset', ['-c', String(core), 'redis-server', '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     // retries every 50 ms until redis-server listens (10 s at most)
     const client = new Redis(port, '127.0.0.1', { retryStrategy: (n) => (n > 200 ? null : 50) });
     client.on('error', () => undefined);

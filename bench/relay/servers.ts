@@ -7,7 +7,8 @@ import { freePort } from '../../extension/src/core/sync/freePort';
 import type { FanoutConfig, JoinConfig } from './loadgen';
 
 // The processes relay benches run: servers pinned to core 0 (`taskset -c 0`), the load generator on
-// core 1. Ours, the floor and Hocuspocus run as esbuild bundles, as users run a relay.
+// core 1, unless a bench places them otherwise (`core`). Ours, the floor and Hocuspocus run as esbuild
+// bundles, as users run a relay.
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -28,7 +29,7 @@ export async function buildServers(): Promise<{ dir: string; dispose(): void }> 
   return { dir, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function startServer(bundles: string, flavor: Flavor, args: string[] = []): Promise<Server> {
+export function startServer(bundles: string, flavor: Flavor, args: string[] = [], core = 0): Promise<Server> {
   return new Promise((resolve, reject) => {
     void freePort().then((port) => {
       const env = { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port) };
@@ -40,7 +41,7 @@ export function startServer(bundles: string, flavor: Flavor, args: string[] = []
       }[flavor];
       // TANDEM_BENCH_OURS_NODE_ARGS: extra node flags for our relay only (e.g. --cpu-prof --trace-gc while profiling)
       const nodeArgs = flavor === 'ours' ? (process.env.TANDEM_BENCH_OURS_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
-      const cmd = ['taskset', '-c', '0', process.execPath, '--max-old-space-size=4096', ...nodeArgs, ...script];
+      const cmd = ['taskset', '-c', String(core), process.execPath, '--max-old-space-size=4096', ...nodeArgs, ...script];
       const child = spawn(cmd[0], cmd.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       child.stdout?.on('data', (d: Buffer) => {
@@ -63,10 +64,10 @@ export async function stopServer(server: { child: ChildProcess }): Promise<void>
   clearTimeout(timer);
 }
 
-/** Runs the load generator on core 1 and returns its JSON result. */
-export function generate(cfg: FanoutConfig | JoinConfig): Promise<unknown> {
+/** Runs the load generator on `core` (default 1) and returns its JSON result. */
+export function generate(cfg: FanoutConfig | JoinConfig, core = 1): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const child = spawn('taskset', ['-c', '1', process.execPath, '--max-old-space-size=8192', '--import', 'tsx', path.join(__dirname, 'loadgen.ts'), JSON.stringify(cfg)], {
+    const child = spawn('taskset', ['-c', String(core), process.execPath, '--max-old-space-size=8192', '--import', 'tsx', path.join(__dirname, 'loadgen.ts'), JSON.stringify(cfg)], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
