@@ -11,12 +11,12 @@ import { Markdown } from './Text';
 // and until when, every text of it escaped (a bidi override must not make a command read as another).
 // A prompter link may answer when the host lets prompters answer; the VS Code host's own viewer answers
 // the requests its extension names (`hostRequests`), whatever its link, and the answer goes to the
-// extension rather than the queue room; everyone else sees who may. The same card shows at its tool call in the transcript and in the queue row of its prompt
-// (on its own above the queue when it has no row); the answer sent and the host's refusal of it are the
-// store's, so every copy agrees. Keyboard, on the focused
-// card: `y` allows (answers the form, approves the plan), `a` allows for the session, `n` denies (with
-// the message typed, if any). A new card takes the focus only when nothing else has it, and answering
-// one moves the focus to the next.
+// extension rather than the queue room; everyone else sees who may. The same card shows at its tool call
+// in the transcript and in the queue row of its prompt (on its own above the queue when it has no row);
+// the answer sent and the host's refusal of it are the store's, so every copy agrees. Keyboard, on the
+// focused card: `y` allows (answers the form, approves the plan), `a` allows for the session, `n` denies
+// (with the message typed, if any). A new card takes the focus only when nothing else has it, and
+// answering one moves the focus to the next.
 
 export type ApprovalCardsProps = {
   approvals: PendingApproval[];
