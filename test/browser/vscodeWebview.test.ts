@@ -127,11 +127,13 @@ describe('browser: the VS Code webview build', function () {
       assert.ok(box && box.y >= 0 && box.y + box.height <= 760, `the request's card is out of view: ${JSON.stringify(box)}`);
       assert.equal(await page.evaluate(() => document.scrollingElement!.scrollTop), 0, 'the page did not scroll the host cards away');
       await page.screenshot({ path: artifactPath('vscode-webview-host-tool-request.png') });
-      // VS Code's sidebar viewer can be this short: the footer scrolls, so the card's buttons stay reachable
+      // VS Code's sidebar viewer can be this short: the footer scrolls on its own, so reaching the card's
+      // buttons does not scroll the page (and the pending cards above it) away
       await page.setViewportSize({ width: 420, height: 230 });
       await page.screenshot({ path: artifactPath('vscode-webview-host-tool-request-short.png') });
       await card.getByRole('textbox', { name: 'Message to Claude' }).fill('not the build folder');
       await card.getByRole('button', { name: 'Deny', exact: true }).click();
+      assert.equal(await page.evaluate(() => document.scrollingElement!.scrollTop), 0, 'the page scrolled to reach the card: the footer does not scroll by itself');
       await waitFor(async () => (await posted()).find((m) => m.type === 'toolAnswer'), { what: 'the answer posted to the host' });
       assert.deepEqual((await posted()).filter((m) => m.type === 'toolAnswer'), [{ type: 'toolAnswer', approvalId: 'req-host-1', decision: 'deny', message: 'not the build folder' }]);
       assert.equal(queueRoom(docs.queue).answers.length, 0, 'the host answers through VS Code, not as a queue-room entry');

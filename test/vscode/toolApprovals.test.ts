@@ -124,8 +124,9 @@ describe('tool requests of remote prompts, answered in VS Code', function () {
     await click(`${item} .monaco-button:has-text("Show")`);
     await vscode.commands.executeCommand('notifications.hideList');
     await waitFor(() => api.viewer.link() === withoutToken(links.observer) && api.viewer.status()?.connection === 'synced', { timeoutMs: 20_000, what: 'the share in the sidebar viewer' });
-    // the viewer's link is an observer link: the buttons are there because the request is this host's own
-    // the copy in its prompt's queue row (the sidebar is short: the transcript's copy at the tool call is out of view)
+    // The viewer reads the share through an observer link: the buttons are there because the request is
+    // this host's own. The copy in its prompt's queue row: the sidebar is short, so the transcript's copy
+    // at the tool call is out of view.
     const card = `webview:.approvals-queue .approval-card[data-request-id="${request.id}"]`;
     await screenshot('tool-request-card', `${card} button:has-text("Allow for this session")`);
     await hidden('webview:.pending-card');

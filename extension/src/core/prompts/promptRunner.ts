@@ -531,11 +531,10 @@ export class PromptRunner {
     // Claude Code answers SIGINT either by dying or by reporting an error result: once a stop was asked
     // for, a failure is the stop's doing, not the prompt's
     const failed = outcome.status === 'failed' && !active.cancel.signal.aborted;
-    const forked = Boolean(wrote && resume && wrote !== resume);
-    if (forked) {
-      this.sessionId = wrote as string;
+    if (wrote && resume && wrote !== resume) {
+      this.sessionId = wrote;
       this.opts.log.info(`prompt runner: Claude Code continued session ${resume} as ${wrote}; following it`);
-      await bounded(this.opts.onSessionSwitch?.({ promptId: prompt.id, reason: 'fork', sessionId: wrote as string, previousSessionId: resume, cwd }), this.opts.log, 'following the fork');
+      await bounded(this.opts.onSessionSwitch?.({ promptId: prompt.id, reason: 'fork', sessionId: wrote, previousSessionId: resume, cwd }), this.opts.log, 'following the fork');
     }
     // what a replay wrote to the shared session is shared before its end is
     if (resume) await bounded(this.opts.untilPublished?.(), this.opts.log, 'sharing what the run wrote');
